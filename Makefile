@@ -1,0 +1,44 @@
+# RTM Positionen. The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+LOCAL_ENV := DEBUG=true
+
+.PHONY: run test bench lint format messages install clean-var
+
+$(STAMP): pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	mkdir -p var
+	$(LOCAL_ENV) $(PY) manage.py compiletranslations
+	$(LOCAL_ENV) $(PY) manage.py migrate --noinput
+	$(LOCAL_ENV) $(PY) manage.py seed_demo
+	$(LOCAL_ENV) $(PY) manage.py rundev
+
+test: $(STAMP)
+	$(PY) manage.py compiletranslations --settings=rtm_workflow.settings_test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: $(STAMP)
+	$(LOCAL_ENV) $(PY) -m bench $(BENCH_ARGS)
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+	$(PY) -m ruff format --check .
+
+format: $(STAMP)
+	$(PY) -m ruff format .
+	$(PY) -m ruff check --fix .
+
+# Refresh the .po catalogues after changing strings (needs GNU gettext's xgettext).
+messages: $(STAMP)
+	for app in core accounts statements workflow discussion voting notifications public; do \
+	  (cd $$app && $(LOCAL_ENV) ../$(PY) ../manage.py makemessages -l de -l en --no-obsolete) ; done
+	$(LOCAL_ENV) $(PY) manage.py makemessages -l de -l en --no-obsolete --ignore='*/*' --ignore=.venv

@@ -1,0 +1,61 @@
+"""Demo organisations and logins for `manage.py seed_demo`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+
+from accounts.models import (
+    AdmissionDecision,
+    AdmissionRequest,
+    MembershipStatus,
+    Organisation,
+    OrganisationKind,
+    User,
+)
+
+PASSWORD = "rtm-demo-2026"
+
+ORGANISATIONS = [
+    ("Willkommensinitiative Grimma", "willkommensinitiative-grimma", OrganisationKind.INITIATIVE, ""),
+    ("Netzwerk Asyl Borna e. V.", "netzwerk-asyl-borna", OrganisationKind.VEREIN, ""),
+    ("Ev.-Luth. Kirchgemeinde Markkleeberg", "kirchgemeinde-markkleeberg", OrganisationKind.KIRCHGEMEINDE, ""),
+    ("Migrationsberatung Wurzen (Freier Träger)", "migrationsberatung-wurzen", OrganisationKind.TRAEGER, ""),
+    ("Wohlfahrtsverband Landkreis Leipzig", "wohlfahrtsverband-lkl", OrganisationKind.WOHLFAHRTSVERBAND, ""),
+    ("Interkultureller Garten Markranstädt", "garten-markranstaedt", OrganisationKind.INITIATIVE, ""),
+]
+
+PEOPLE = [
+    # email, display name, status, coordinator, organisation slugs
+    ("koordination@example.org", "Katrin Koordination", MembershipStatus.MEMBER, True, ["wohlfahrtsverband-lkl"]),
+    ("amira@example.org", "Amira Haddad", MembershipStatus.MEMBER, False, ["willkommensinitiative-grimma"]),
+    ("jonas@example.org", "Jonas Keller", MembershipStatus.MEMBER, False, ["netzwerk-asyl-borna"]),
+    ("lena@example.org", "Lena Schubert", MembershipStatus.MEMBER, False, ["kirchgemeinde-markkleeberg", "garten-markranstaedt"]),
+    ("gast@example.org", "Gerd Gast", MembershipStatus.REQUESTED, False, []),
+]
+
+
+def seed(*, stdout: Any = None) -> None:
+    orgs = {}
+    for name, slug, kind, website in ORGANISATIONS:
+        orgs[slug], _ = Organisation.objects.get_or_create(
+            slug=slug, defaults={"name": name, "kind": kind, "website": website}
+        )
+    for email, name, status, coordinator, org_slugs in PEOPLE:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email=email, password=PASSWORD, display_name=name, membership_status=status,
+                is_coordinator=coordinator,
+                member_since=timezone.now() if status == MembershipStatus.MEMBER else None,
+            )
+            user.organisations.set([orgs[s] for s in org_slugs])
+        EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        if status == MembershipStatus.REQUESTED and not user.admission_requests.exists():
+            AdmissionRequest.objects.create(
+                user=user, organisation_text="Nachbarschaftshilfe Naunhof",
+                reason="Ich begleite Familien zu Behörden und möchte an Stellungnahmen mitarbeiten.",
+                decision=AdmissionDecision.PENDING,
+            )

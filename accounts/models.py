@@ -1,0 +1,170 @@
+"""People, their organisations and their standing in the round table."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class MembershipStatus(models.TextChoices):
+    REGISTERED = "registered", _("registriert")
+    REQUESTED = "requested", _("Aufnahme beantragt")
+    MEMBER = "member", _("Mitglied")
+    DECLINED = "declined", _("Aufnahme abgelehnt")
+    SUSPENDED = "suspended", _("gesperrt")
+
+
+class Language(models.TextChoices):
+    DE = "de", _("Deutsch")
+    EN = "en", _("English")
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra: object) -> User:
+        if not email:
+            raise ValueError("An e-mail address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: object) -> User:
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("membership_status", MembershipStatus.MEMBER)
+        extra.setdefault("is_coordinator", True)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person with a login. E-mail is the login; the display name is what others see."""
+
+    email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    display_name = models.CharField(_("Anzeigename"), max_length=80)
+    language = models.CharField(
+        _("Sprache"), max_length=5, choices=Language.choices, default=Language.DE
+    )
+    membership_status = models.CharField(
+        _("Status"),
+        max_length=12,
+        choices=MembershipStatus.choices,
+        default=MembershipStatus.REGISTERED,
+        db_index=True,
+    )
+    is_coordinator = models.BooleanField(_("Koordination"), default=False)
+    member_since = models.DateTimeField(_("Mitglied seit"), null=True, blank=True)
+    organisations = models.ManyToManyField(
+        "accounts.Organisation", blank=True, related_name="people", verbose_name=_("Organisationen")
+    )
+    # Private: visible to coordinators only, never on a public page.
+    phone = models.CharField(_("Telefon (nur für die Koordination)"), max_length=40, blank=True)
+    is_staff = models.BooleanField(_("Admin-Zugang"), default=False)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    date_joined = models.DateTimeField(_("registriert am"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("Person")
+        verbose_name_plural = _("Personen")
+        ordering = ["display_name", "email"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.email.split("@", 1)[0]
+
+    @property
+    def is_member(self) -> bool:
+        return self.is_active and self.membership_status == MembershipStatus.MEMBER
+
+    def get_short_name(self) -> str:
+        return str(self)
+
+    def get_full_name(self) -> str:
+        return str(self)
+
+
+class OrganisationKind(models.TextChoices):
+    VEREIN = "verein", _("Verein")
+    INITIATIVE = "initiative", _("Initiative")
+    TRAEGER = "traeger", _("Freier Träger")
+    KIRCHGEMEINDE = "kirchgemeinde", _("Kirchgemeinde")
+    WOHLFAHRTSVERBAND = "wohlfahrtsverband", _("Wohlfahrtsverband")
+    PRIVATPERSON = "privatperson", _("Privatperson")
+    SONSTIGE = "sonstige", _("Sonstige")
+
+
+class Organisation(models.Model):
+    name = models.CharField(_("Name"), max_length=200, unique=True)
+    slug = models.SlugField(_("Kurzname"), max_length=200, unique=True)
+    kind = models.CharField(_("Art"), max_length=20, choices=OrganisationKind.choices)
+    website = models.URLField(_("Website"), blank=True)
+
+    class Meta:
+        verbose_name = _("Organisation")
+        verbose_name_plural = _("Organisationen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AdmissionDecision(models.TextChoices):
+    PENDING = "pending", _("offen")
+    ADMITTED = "admitted", _("aufgenommen")
+    DECLINED = "declined", _("abgelehnt")
+
+
+class AdmissionRequest(models.Model):
+    """A registered person's request to be admitted, and the coordinators' answer."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="admission_requests")
+    organisation_text = models.CharField(_("Organisation"), max_length=200, blank=True)
+    reason = models.TextField(_("Warum möchten Sie mitmachen?"), max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    decision = models.CharField(
+        max_length=10, choices=AdmissionDecision.choices, default=AdmissionDecision.PENDING
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision_message = models.TextField(_("Nachricht an die Person"), blank=True, max_length=2000)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(decision="pending"),
+                name="one_pending_admission_request_per_user",
+            )
+        ]
+
+
+class Invitation(models.Model):
+    """A coordinator's invitation by e-mail; the signed link pre-approves admission."""
+
+    email = models.EmailField(_("E-Mail-Adresse"))
+    invited_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    message = models.TextField(_("Nachricht"), blank=True, max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]

@@ -1,0 +1,32 @@
+"""Health probes for /healthz: each returns {"ok": bool, ...} and never raises."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+
+
+def check_database() -> dict[str, Any]:
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+        return {"ok": True, "vendor": connection.vendor}
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
+        return {"ok": False, "vendor": connection.vendor, "error": type(exc).__name__}
+
+
+def check_broker() -> dict[str, Any]:
+    url = settings.CELERY_BROKER_URL
+    if url.startswith("filesystem://"):
+        return {"ok": True, "transport": "filesystem"}
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
+        client.ping()
+        return {"ok": True, "transport": "redis"}
+    except Exception as exc:  # noqa: BLE001
+        return {"ok": False, "transport": "redis", "error": type(exc).__name__}

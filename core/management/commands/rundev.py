@@ -1,0 +1,43 @@
+"""Local run without servers: the web server plus a Celery worker with beat.
+
+The worker uses kombu's file-system broker under var/celery/ (see settings), so
+deadlines, reminders and mail work locally without Redis. Mail lands in var/mail/.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve http://127.0.0.1:8000 with a background Celery worker and beat."
+
+    def add_arguments(self, parser) -> None:  # noqa: ANN001
+        parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
+        parser.add_argument("--no-worker", action="store_true")
+
+    def handle(self, *args: object, addrport: str, no_worker: bool, **options: object) -> None:
+        for sub in ("celery/queue", "celery/processed", "mail"):
+            (settings.VAR_DIR / sub).mkdir(parents=True, exist_ok=True)
+        worker = None
+        if not no_worker:
+            log = (settings.VAR_DIR / "celery.log").open("ab")
+            worker = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "rtm_workflow", "worker", "--beat",
+                 "--pool=solo", "--loglevel=INFO"],
+                env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
+            )
+            self.stdout.write(f"Celery worker and beat started (log: {settings.VAR_DIR / 'celery.log'}).")
+        self.stdout.write(f"Mail is written to {settings.EMAIL_FILE_PATH if hasattr(settings, 'EMAIL_FILE_PATH') else 'SMTP'}.")
+        try:
+            call_command("runserver", addrport, use_reloader=False)
+        finally:
+            if worker is not None:
+                worker.terminate()
+                worker.wait(timeout=10)

@@ -1,0 +1,41 @@
+"""Domain events that notifications are made from.
+
+Services call emit() inside their transaction when something happened; the
+notifications app decides who is concerned and writes the outbox rows in that
+same transaction. Callers never pick recipients or send mail themselves.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import models
+
+
+class EventKind(models.TextChoices):
+    CONSULTATION_OPENED = "consultation_opened"
+    COMMENT_CREATED = "comment_created"  # target: the comment (replies too)
+    MENTIONED = "mentioned"  # target: the comment; extra: {"user_ids": [...]}
+    SUGGESTION_APPLIED = "suggestion_applied"  # target: the suggestion comment
+    SUGGESTION_DECLINED = "suggestion_declined"  # target: the suggestion comment
+    COAUTHOR_INVITED = "coauthor_invited"  # extra: {"user_id": ...}
+    VOTING_OPENED = "voting_opened"
+    VOTING_REMINDER = "voting_reminder"  # target: the ballot
+    VOTING_RESULT = "voting_result"
+    PUBLISHED = "published"
+    ADMISSION_REQUESTED = "admission_requested"  # target: the AdmissionRequest
+    ADMISSION_DECIDED = "admission_decided"  # target: the AdmissionRequest
+
+
+def emit(
+    kind: EventKind,
+    *,
+    statement: Any | None = None,
+    actor: Any | None = None,
+    target: Any | None = None,
+    extra: dict[str, Any] | None = None,
+) -> None:
+    """Record that `kind` happened. Must be called inside the causing transaction."""
+    from notifications.services import notifications_for_event
+
+    notifications_for_event(kind=kind, statement=statement, actor=actor, target=target, extra=extra or {})

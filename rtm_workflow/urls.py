@@ -1,0 +1,23 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("", include("accounts.urls")),
+    path("", include("core.urls")),
+    path("", include("workflow.urls")),
+    path("", include("discussion.urls")),
+    path("", include("voting.urls")),
+    path("", include("notifications.urls")),
+    path("", include("public.urls")),
+    # statements last: its /statements/<slug>/ patterns are the most general.
+    path("", include("statements.urls")),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -1,0 +1,141 @@
+"""The one Markdown pipeline for all user text (statements, comments, suggestions).
+
+markdown-it-py's `js-default` preset keeps raw HTML off and refuses script-ish
+link schemes; nh3 then sanitises the output against an allow-list of exactly
+what the renderer emits. Top-level blocks get ids derived from their source
+text ("b-" + hash), so an anchor stays valid while that block is unchanged and
+stops matching once it changes; headings get readable slug ids. Ids carry a
+prefix so user text cannot clobber DOM names the page relies on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+ALLOWED_TAGS = {
+    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "s", "del", "code",
+    "pre", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
+}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "ol": {"start"},
+    "th": {"style"},
+    "td": {"style"},
+    "*": {"id"},
+}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+BLOCK_ID_PREFIX = "b-"
+HEADING_ID_PREFIX = "h-"
+_ID_RE = re.compile(r"^(b|h)-[a-z0-9-]{1,80}$")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A top-level block of the source: what a comment can anchor to."""
+
+    id: str
+    source: str
+    start_line: int
+    end_line: int
+    kind: str
+
+
+@lru_cache(maxsize=1)
+def _parser() -> MarkdownIt:
+    return MarkdownIt("js-default", {"linkify": True, "typographer": False}).enable(
+        ["table", "strikethrough", "linkify"]
+    )
+
+
+def _slugify(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-zA-Z0-9]+", "-", text).strip("-").lower()
+    return text[:60] or "abschnitt"
+
+
+def _block_hash(source: str) -> str:
+    normalised = " ".join(source.split())
+    return hashlib.sha256(normalised.encode()).hexdigest()[:10]
+
+
+def _assign_ids(tokens: list[Token], lines: list[str]) -> list[Block]:
+    blocks: list[Block] = []
+    seen: dict[str, int] = {}
+    for i, tok in enumerate(tokens):
+        if tok.level != 0 or tok.nesting != 1 or tok.map is None:
+            continue
+        start, end = tok.map
+        source = "\n".join(lines[start:end]).strip("\n")
+        if tok.type == "heading_open" and i + 1 < len(tokens):
+            base = HEADING_ID_PREFIX + _slugify(tokens[i + 1].content)
+        else:
+            base = BLOCK_ID_PREFIX + _block_hash(source)
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        block_id = base if count == 0 else f"{base}-{count + 1}"
+        tok.attrSet("id", block_id)
+        blocks.append(Block(block_id, source, start, end, tok.type.removesuffix("_open")))
+    return blocks
+
+
+def sanitise(html: str) -> str:
+    """Clean HTML against our allow-list; idempotent on our own output."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        attribute_filter=_attribute_filter,
+        strip_comments=True,
+    )
+
+
+def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
+    if attr == "id":
+        return value if _ID_RE.match(value) else None
+    if attr == "style":
+        # markdown-it's table alignment only.
+        return value if value in ("text-align:left", "text-align:center", "text-align:right") else None
+    if attr == "start":
+        return value if value.isdigit() and len(value) < 7 else None
+    return value
+
+
+def render(source: str) -> str:
+    """Markdown → safe HTML with block and heading ids."""
+    md = _parser()
+    tokens = md.parse(source or "")
+    _assign_ids(tokens, (source or "").splitlines())
+    return sanitise(md.renderer.render(tokens, md.options, {}))
+
+
+def render_inline_plain(source: str) -> str:
+    """Markdown for short texts (comments): same pipeline, no block ids needed."""
+    md = _parser()
+    return sanitise(md.render(source or ""))
+
+
+def blocks(source: str) -> list[Block]:
+    """The top-level blocks of a Markdown text with their ids and source lines."""
+    tokens = _parser().parse(source or "")
+    return _assign_ids(tokens, (source or "").splitlines())
+
+
+def replace_block(source: str, block_id: str, replacement: str) -> str | None:
+    """Return `source` with the block `block_id` replaced, or None if it is gone."""
+    lines = (source or "").splitlines()
+    for block in blocks(source):
+        if block.id == block_id:
+            new_lines = lines[: block.start_line] + replacement.strip("\n").splitlines() + lines[block.end_line :]
+            text = "\n".join(new_lines)
+            return text + "\n" if source.endswith("\n") else text
+    return None

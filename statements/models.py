@@ -1,0 +1,151 @@
+"""The paper (Statement), its immutable revisions, topics and co-authors.
+
+The workflow's transitions are declared in statements/transitions.py and mixed in
+here, so the state machine lives in one file the diagram command can read.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_fsm import FSMField, FSMModelMixin
+
+from statements.states import State
+from statements.transitions import StatementTransitions
+
+
+class Topic(models.Model):
+    name = models.CharField(_("Name"), max_length=80, unique=True)
+    name_en = models.CharField(_("Name (englisch)"), max_length=80, blank=True)
+    slug = models.SlugField(_("Kurzname"), max_length=80, unique=True)
+
+    class Meta:
+        verbose_name = _("Thema")
+        verbose_name_plural = _("Themen")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Statement(StatementTransitions, FSMModelMixin, models.Model):
+    """A statement or position paper. Text fields mirror the current revision."""
+
+    slug = models.SlugField(_("Kurzname"), max_length=120, unique=True)
+    title = models.CharField(_("Titel"), max_length=200)
+    occasion = models.CharField(
+        _("Anlass"), max_length=300, blank=True, help_text=_("Das aktuelle Ereignis, auf das die Stellungnahme antwortet.")
+    )
+    summary = models.TextField(_("Zusammenfassung"), max_length=1000, blank=True)
+    body = models.TextField(_("Text (Markdown)"), blank=True)
+    language = models.CharField(
+        _("Sprache"), max_length=5, choices=settings.LANGUAGES, default="de"
+    )
+    topics = models.ManyToManyField(Topic, blank=True, related_name="statements", verbose_name=_("Themen"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="statements_started"
+    )
+    coauthors = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="Coauthorship",
+        through_fields=("statement", "user"),
+        related_name="coauthored_statements",
+        blank=True,
+    )
+    current_revision = models.ForeignKey(
+        "Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = FSMField(_("Status"), default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    # Deadlines (set by the workflow services from the group defaults or per paper).
+    consultation_ends_at = models.DateTimeField(_("Ende der Konsultation"), null=True, blank=True)
+    voting_ends_at = models.DateTimeField(_("Ende der Abstimmung"), null=True, blank=True)
+    publish_at = models.DateTimeField(_("Geplante Veröffentlichung"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("Erstmals eingereicht"), null=True, blank=True)
+    published_at = models.DateTimeField(_("Veröffentlicht am"), null=True, blank=True, db_index=True)
+
+    # Urgent track (Eilverfahren).
+    is_urgent = models.BooleanField(_("Eilverfahren"), default=False)
+    urgent_reason = models.CharField(_("Begründung des Eilverfahrens"), max_length=500, blank=True)
+
+    # Set by withdraw / retract; shown on the page.
+    withdrawal_reason = models.TextField(_("Grund der Rücknahme"), blank=True)
+    retraction_reason = models.TextField(_("Grund des Widerrufs"), blank=True)
+    retracted_at = models.DateTimeField(null=True, blank=True)
+
+    # Bumped by a service whenever the cached public page must change.
+    public_version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("Stellungnahme")
+        verbose_name_plural = _("Stellungnahmen")
+        ordering = ["-updated_at"]
+        indexes = [models.Index(fields=["state", "-published_at"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("statements:detail", kwargs={"slug": self.slug})
+
+    @property
+    def is_public(self) -> bool:
+        return self.state in (State.PUBLISHED, State.RETRACTED)
+
+
+class Coauthorship(models.Model):
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="coauthorships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coauthorships")
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "user"], name="one_coauthorship_per_user")
+        ]
+
+
+class RevisionQuerySet(models.QuerySet["Revision"]):
+    def update(self, **kwargs: object) -> int:  # pragma: no cover - guard
+        raise TypeError("Revisions are immutable.")
+
+
+class Revision(models.Model):
+    """One saved state of the text. Never updated: every change is a new row."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    occasion = models.CharField(max_length=300, blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="revisions"
+    )
+    message = models.CharField(_("Änderungsnotiz"), max_length=300, blank=True)
+    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = RevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["statement", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["statement", "number"], name="unique_revision_number")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id}#{self.number}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None and not kwargs.get("force_insert"):
+            raise TypeError("Revisions are immutable; create a new one instead.")
+        super().save(*args, **kwargs)

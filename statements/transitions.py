@@ -1,0 +1,99 @@
+"""The paper's state machine, declared once (PRODUCT.md's state table).
+
+Each method is a django-fsm transition. Conditions and permissions are the
+named predicates from statements.permissions. The methods only change fields
+on the instance; they are called solely by workflow.services.statement_transition,
+which locks the row, checks, calls, saves and writes the audit row in one
+transaction. Nothing here sends mail or queues tasks.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.utils import timezone
+from django_fsm import RETURN_VALUE, transition
+
+from statements import permissions as perms
+from statements.states import State
+
+
+def has_required_text(statement) -> bool:  # noqa: ANN001
+    return bool(
+        statement.title.strip() and statement.summary.strip() and statement.body.strip()
+    )
+
+
+class StatementTransitions:
+    """Mixed into statements.models.Statement."""
+
+    @transition(
+        field="state", source=State.DRAFT, target=State.CONSULTATION,
+        conditions=[has_required_text], permission=perms.can_submit,
+    )
+    def submit(self, *, consultation_ends_at: datetime) -> None:
+        self.consultation_ends_at = consultation_ends_at
+        if self.submitted_at is None:
+            self.submitted_at = timezone.now()
+
+    @transition(
+        field="state", source=State.CONSULTATION, target=State.DRAFT,
+        permission=perms.can_back_to_draft,
+    )
+    def back_to_draft(self) -> None:
+        self.consultation_ends_at = None
+
+    @transition(
+        field="state", source=State.CONSULTATION, target=State.VOTING,
+        permission=perms.can_open_vote,
+    )
+    def open_vote(self, *, voting_ends_at: datetime) -> None:
+        self.voting_ends_at = voting_ends_at
+
+    @transition(
+        field="state", source=State.VOTING,
+        target=RETURN_VALUE(State.ACCEPTED, State.REJECTED),
+        permission=perms.can_close_vote,
+    )
+    def close_vote(self, *, adopted: bool) -> str:
+        return State.ACCEPTED if adopted else State.REJECTED
+
+    @transition(
+        field="state", source=State.ACCEPTED, target=State.PUBLISHED,
+        permission=perms.can_publish,
+    )
+    def publish(self) -> None:
+        self.published_at = timezone.now()
+        self.publish_at = None
+        self.public_version += 1
+
+    @transition(
+        field="state", source=State.REJECTED, target=State.DRAFT,
+        permission=perms.can_revise,
+    )
+    def revise(self) -> None:
+        self.consultation_ends_at = None
+        self.voting_ends_at = None
+
+    @transition(
+        field="state", source=[State.DRAFT, State.CONSULTATION, State.REJECTED],
+        target=State.WITHDRAWN, permission=perms.can_withdraw,
+    )
+    def withdraw(self, *, reason: str) -> None:
+        self.withdrawal_reason = reason
+
+    @transition(
+        field="state", source=State.PUBLISHED, target=State.RETRACTED,
+        permission=perms.can_retract,
+    )
+    def retract(self, *, reason: str) -> None:
+        self.retraction_reason = reason
+        self.retracted_at = timezone.now()
+        self.public_version += 1
+
+
+# Transitions whose note is mandatory (the reason is stored on the paper too).
+NOTE_REQUIRED = frozenset({"back_to_draft", "withdraw", "retract"})
+TRANSITION_NAMES = (
+    "submit", "back_to_draft", "open_vote", "close_vote", "publish", "revise", "withdraw", "retract",
+)
