@@ -1,9 +1,22 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rtm_workflow.settings")
 
 app = Celery("rtm_workflow")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# Every periodic job is idempotent and safe to run twice at once (each claims its
+# rows with a lock), so a duplicated beat or a retry does no harm.
+app.conf.beat_schedule = {
+    "workflow-due-work": {"task": "workflow.tasks.run_due_work", "schedule": 60.0},
+    "voting-reminders": {"task": "voting.tasks.send_vote_reminders", "schedule": 300.0},
+    "notifications-sweep": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
+    "notifications-digest": {
+        "task": "notifications.tasks.send_daily_digests",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}

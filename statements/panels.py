@@ -19,6 +19,7 @@ PANEL_PROVIDERS = (
     "workflow.panels.panel_context",
     "voting.panels.panel_context",
     "discussion.panels.panel_context",
+    "public.panels.panel_context",
 )
 
 

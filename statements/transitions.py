@@ -24,12 +24,22 @@ def has_required_text(statement) -> bool:  # noqa: ANN001
     )
 
 
+def _as_fsm(predicate):  # noqa: ANN001, ANN202
+    """django-fsm calls permission(instance, user); our predicates take (user, statement)."""
+
+    def check(instance, user) -> bool:  # noqa: ANN001
+        return predicate(user, instance)
+
+    check.__name__ = predicate.__name__
+    return check
+
+
 class StatementTransitions:
     """Mixed into statements.models.Statement."""
 
     @transition(
         field="state", source=State.DRAFT, target=State.CONSULTATION,
-        conditions=[has_required_text], permission=perms.can_submit,
+        conditions=[has_required_text], permission=_as_fsm(perms.can_submit),
     )
     def submit(self, *, consultation_ends_at: datetime) -> None:
         self.consultation_ends_at = consultation_ends_at
@@ -38,14 +48,14 @@ class StatementTransitions:
 
     @transition(
         field="state", source=State.CONSULTATION, target=State.DRAFT,
-        permission=perms.can_back_to_draft,
+        permission=_as_fsm(perms.can_back_to_draft),
     )
     def back_to_draft(self) -> None:
         self.consultation_ends_at = None
 
     @transition(
         field="state", source=State.CONSULTATION, target=State.VOTING,
-        permission=perms.can_open_vote,
+        permission=_as_fsm(perms.can_open_vote),
     )
     def open_vote(self, *, voting_ends_at: datetime) -> None:
         self.voting_ends_at = voting_ends_at
@@ -53,14 +63,14 @@ class StatementTransitions:
     @transition(
         field="state", source=State.VOTING,
         target=RETURN_VALUE(State.ACCEPTED, State.REJECTED),
-        permission=perms.can_close_vote,
+        permission=_as_fsm(perms.can_close_vote),
     )
     def close_vote(self, *, adopted: bool) -> str:
         return State.ACCEPTED if adopted else State.REJECTED
 
     @transition(
         field="state", source=State.ACCEPTED, target=State.PUBLISHED,
-        permission=perms.can_publish,
+        permission=_as_fsm(perms.can_publish),
     )
     def publish(self) -> None:
         self.published_at = timezone.now()
@@ -69,7 +79,7 @@ class StatementTransitions:
 
     @transition(
         field="state", source=State.REJECTED, target=State.DRAFT,
-        permission=perms.can_revise,
+        permission=_as_fsm(perms.can_revise),
     )
     def revise(self) -> None:
         self.consultation_ends_at = None
@@ -77,14 +87,14 @@ class StatementTransitions:
 
     @transition(
         field="state", source=[State.DRAFT, State.CONSULTATION, State.REJECTED],
-        target=State.WITHDRAWN, permission=perms.can_withdraw,
+        target=State.WITHDRAWN, permission=_as_fsm(perms.can_withdraw),
     )
     def withdraw(self, *, reason: str) -> None:
         self.withdrawal_reason = reason
 
     @transition(
         field="state", source=State.PUBLISHED, target=State.RETRACTED,
-        permission=perms.can_retract,
+        permission=_as_fsm(perms.can_retract),
     )
     def retract(self, *, reason: str) -> None:
         self.retraction_reason = reason

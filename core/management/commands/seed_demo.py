@@ -10,7 +10,10 @@ from django.utils.module_loading import import_string
 SEEDERS = (
     "accounts.demo.seed",
     "statements.demo.seed",
+    "workflow.demo.seed",
+    "voting.demo.seed",
     "discussion.demo.seed",
+    "notifications.demo.seed",
     "public.demo.seed",
 )
 
