@@ -21,17 +21,44 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 ALLOWED_TAGS = {
-    "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "s", "del", "code",
-    "pre", "blockquote", "ul", "ol", "li", "a", "table", "thead", "tbody", "tr", "th", "td",
+    "p",
+    "br",
+    "hr",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "strong",
+    "em",
+    "s",
+    "del",
+    "code",
+    "pre",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
     "ol": {"start"},
-    "th": {"style"},
-    "td": {"style"},
+    "th": {"class"},
+    "td": {"class"},
     "*": {"id"},
 }
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
+# Links may point to the web, to a mail address or to an anchor in the same text.
+_HREF_RE = re.compile(r"^(https?://|mailto:|#[bh]-)", re.IGNORECASE)
+_ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
 BLOCK_ID_PREFIX = "b-"
 HEADING_ID_PREFIX = "h-"
 _ID_RE = re.compile(r"^(b|h)-[a-z0-9-]{1,80}$")
@@ -48,11 +75,46 @@ class Block:
     kind: str
 
 
+def _validate_link(url: str) -> bool:
+    """Only http(s), mailto and in-text anchors become links; the rest stays text."""
+    return bool(_HREF_RE.match(url.strip()))
+
+
+def _render_image(self: object, tokens: list[Token], idx: int, options: object, env: object) -> str:
+    """Images become plain links: no third-party requests from readers' browsers."""
+    from markdown_it.common.utils import escapeHtml
+
+    token = tokens[idx]
+    src = str(token.attrGet("src") or "")
+    label = escapeHtml("".join(child.content for child in token.children or []) or src)
+    return f'<a href="{escapeHtml(src)}">{label}</a>'
+
+
+def _render_cell(tag: str):  # noqa: ANN202
+    """Table alignment as a class (a CSP forbids style attributes)."""
+
+    def render_cell(self, tokens: list[Token], idx: int, options: object, env: object) -> str:  # noqa: ANN001
+        token = tokens[idx]
+        style = token.attrGet("style")
+        if style:
+            token.attrs.pop("style", None)
+            token.attrSet("class", "align-" + str(style).rsplit(":", 1)[-1])
+        return self.renderToken(tokens, idx, options, env)
+
+    render_cell.__name__ = f"render_{tag}_open"
+    return render_cell
+
+
 @lru_cache(maxsize=1)
 def _parser() -> MarkdownIt:
-    return MarkdownIt("js-default", {"linkify": True, "typographer": False}).enable(
+    md = MarkdownIt("js-default", {"linkify": True, "typographer": False}).enable(
         ["table", "strikethrough", "linkify"]
     )
+    md.validateLink = _validate_link
+    md.add_render_rule("image", _render_image)
+    md.add_render_rule("th_open", _render_cell("th"))
+    md.add_render_rule("td_open", _render_cell("td"))
+    return md
 
 
 def _slugify(text: str) -> str:
@@ -102,9 +164,10 @@ def sanitise(html: str) -> str:
 def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     if attr == "id":
         return value if _ID_RE.match(value) else None
-    if attr == "style":
-        # markdown-it's table alignment only.
-        return value if value in ("text-align:left", "text-align:center", "text-align:right") else None
+    if attr == "href":
+        return value if _HREF_RE.match(value) else None
+    if attr == "class":
+        return value if value in _ALIGN_CLASSES else None
     if attr == "start":
         return value if value.isdigit() and len(value) < 7 else None
     return value
@@ -135,7 +198,11 @@ def replace_block(source: str, block_id: str, replacement: str) -> str | None:
     lines = (source or "").splitlines()
     for block in blocks(source):
         if block.id == block_id:
-            new_lines = lines[: block.start_line] + replacement.strip("\n").splitlines() + lines[block.end_line :]
+            new_lines = (
+                lines[: block.start_line]
+                + replacement.strip("\n").splitlines()
+                + lines[block.end_line :]
+            )
             text = "\n".join(new_lines)
             return text + "\n" if source.endswith("\n") else text
     return None
