@@ -19,9 +19,15 @@ from statements.states import State
 
 
 def has_required_text(statement) -> bool:  # noqa: ANN001
-    return bool(
-        statement.title.strip() and statement.summary.strip() and statement.body.strip()
-    )
+    return bool(statement.title.strip() and statement.summary.strip() and statement.body.strip())
+
+
+def ballot_can_close(statement) -> bool:  # noqa: ANN001
+    """The voting app decides: deadline passed, or every eligible voter has voted."""
+    # Imported late: voting imports statements.models, which imports this module.
+    from voting.selectors import ballot_can_close as voting_ballot_can_close
+
+    return bool(voting_ballot_can_close(statement))
 
 
 def _as_fsm(predicate):  # noqa: ANN001, ANN202
@@ -38,8 +44,11 @@ class StatementTransitions:
     """Mixed into statements.models.Statement."""
 
     @transition(
-        field="state", source=State.DRAFT, target=State.CONSULTATION,
-        conditions=[has_required_text], permission=_as_fsm(perms.can_submit),
+        field="state",
+        source=State.DRAFT,
+        target=State.CONSULTATION,
+        conditions=[has_required_text],
+        permission=_as_fsm(perms.can_submit),
     )
     def submit(self, *, consultation_ends_at: datetime) -> None:
         self.consultation_ends_at = consultation_ends_at
@@ -47,29 +56,38 @@ class StatementTransitions:
             self.submitted_at = timezone.now()
 
     @transition(
-        field="state", source=State.CONSULTATION, target=State.DRAFT,
+        field="state",
+        source=State.CONSULTATION,
+        target=State.DRAFT,
         permission=_as_fsm(perms.can_back_to_draft),
     )
     def back_to_draft(self) -> None:
         self.consultation_ends_at = None
+        self.voting_ends_at = None
 
     @transition(
-        field="state", source=State.CONSULTATION, target=State.VOTING,
+        field="state",
+        source=State.CONSULTATION,
+        target=State.VOTING,
         permission=_as_fsm(perms.can_open_vote),
     )
     def open_vote(self, *, voting_ends_at: datetime) -> None:
         self.voting_ends_at = voting_ends_at
 
     @transition(
-        field="state", source=State.VOTING,
+        field="state",
+        source=State.VOTING,
         target=RETURN_VALUE(State.ACCEPTED, State.REJECTED),
+        conditions=[ballot_can_close],
         permission=_as_fsm(perms.can_close_vote),
     )
     def close_vote(self, *, adopted: bool) -> str:
         return State.ACCEPTED if adopted else State.REJECTED
 
     @transition(
-        field="state", source=State.ACCEPTED, target=State.PUBLISHED,
+        field="state",
+        source=State.ACCEPTED,
+        target=State.PUBLISHED,
         permission=_as_fsm(perms.can_publish),
     )
     def publish(self) -> None:
@@ -78,22 +96,31 @@ class StatementTransitions:
         self.public_version += 1
 
     @transition(
-        field="state", source=State.REJECTED, target=State.DRAFT,
+        field="state",
+        source=State.REJECTED,
+        target=State.DRAFT,
         permission=_as_fsm(perms.can_revise),
     )
     def revise(self) -> None:
+        # A new round: fresh deadlines later; the old ballot stays on record.
         self.consultation_ends_at = None
         self.voting_ends_at = None
+        self.publish_at = None
 
     @transition(
-        field="state", source=[State.DRAFT, State.CONSULTATION, State.REJECTED],
-        target=State.WITHDRAWN, permission=_as_fsm(perms.can_withdraw),
+        field="state",
+        source=[State.DRAFT, State.CONSULTATION, State.REJECTED],
+        target=State.WITHDRAWN,
+        permission=_as_fsm(perms.can_withdraw),
     )
     def withdraw(self, *, reason: str) -> None:
         self.withdrawal_reason = reason
+        self.publish_at = None
 
     @transition(
-        field="state", source=State.PUBLISHED, target=State.RETRACTED,
+        field="state",
+        source=State.PUBLISHED,
+        target=State.RETRACTED,
         permission=_as_fsm(perms.can_retract),
     )
     def retract(self, *, reason: str) -> None:
@@ -104,6 +131,16 @@ class StatementTransitions:
 
 # Transitions whose note is mandatory (the reason is stored on the paper too).
 NOTE_REQUIRED = frozenset({"back_to_draft", "withdraw", "retract"})
+# Transitions the system (Celery beat, actor None) may perform: closing a vote at its
+# deadline and publishing at the scheduled time. Everything else needs a person.
+SYSTEM_TRANSITIONS = frozenset({"close_vote", "publish"})
 TRANSITION_NAMES = (
-    "submit", "back_to_draft", "open_vote", "close_vote", "publish", "revise", "withdraw", "retract",
+    "submit",
+    "back_to_draft",
+    "open_vote",
+    "close_vote",
+    "publish",
+    "revise",
+    "withdraw",
+    "retract",
 )

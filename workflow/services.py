@@ -2,48 +2,81 @@
 
 It locks the statement row, re-checks state, permission and conditions on the
 locked row, applies the django-fsm transition, saves, writes the audit row and
-records the side effects (ballot, notifications) in the same transaction. A
-second, concurrent attempt waits for the lock, then finds the state changed
-and fails with TransitionAlreadyDone instead of applying twice.
+records the side effects (ballot, notifications, public cache) in the same
+transaction. A second, concurrent attempt waits for the lock, then finds the
+state changed and fails with TransitionAlreadyDone instead of applying twice.
+
+run_due_work() is what Celery beat runs every minute: it closes votes whose
+deadline passed and publishes papers whose embargo ended, as the system
+(actor None). It is idempotent and safe to run twice at once.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django_fsm import can_proceed, has_transition_perm
+from django.utils.translation import gettext_lazy as _
+from django_fsm import can_proceed
 
+from accounts.permissions import is_coordinator
 from notifications.events import EventKind, emit
+from statements import permissions as perms
 from statements.models import Statement
-from statements.transitions import NOTE_REQUIRED, TRANSITION_NAMES
+from statements.states import State
+from statements.transitions import NOTE_REQUIRED, SYSTEM_TRANSITIONS, TRANSITION_NAMES
 from workflow.models import AuditEntry
+
+logger = logging.getLogger(__name__)
+
+# How far ahead a deadline may be set; anything later is a typo.
+MAX_DEADLINE_DAYS = 366
 
 
 class TransitionError(Exception):
     """Base for refused transitions; `status` is the HTTP status a view should use."""
 
     status = 409
+    message = _("Dieser Schritt ist gerade nicht möglich.")
+
+    def __init__(self, name: str = "", message: Any = None) -> None:
+        super().__init__(name)
+        self.name = name
+        if message is not None:
+            self.message = message
 
 
 class TransitionAlreadyDone(TransitionError):
     status = 409
+    message = _(
+        "Bereits erledigt: Dieser Schritt wurde inzwischen ausgeführt oder der Status "
+        "der Stellungnahme hat sich geändert."
+    )
 
 
 class TransitionNotPermitted(TransitionError):
     status = 403
+    message = _("Sie dürfen diesen Schritt bei dieser Stellungnahme nicht ausführen.")
 
 
 class TransitionInvalid(TransitionError):
     status = 409
+    message = _("Dieser Schritt ist im aktuellen Status der Stellungnahme nicht möglich.")
 
 
 class NoteRequired(TransitionError):
     status = 400
+    message = _("Bitte geben Sie eine Begründung an.")
+
+
+class DeadlineInvalid(TransitionError):
+    status = 400
+    message = _("Die Frist muss in der Zukunft liegen.")
 
 
 @dataclass(frozen=True)
@@ -57,13 +90,92 @@ class TransitionOptions:
 
 
 def default_consultation_end(statement: Statement) -> datetime:
-    days = settings.RTM_URGENT_CONSULTATION_DAYS if statement.is_urgent else settings.RTM_CONSULTATION_DAYS
+    days = (
+        settings.RTM_URGENT_CONSULTATION_DAYS
+        if statement.is_urgent
+        else settings.RTM_CONSULTATION_DAYS
+    )
     return timezone.now() + timedelta(days=days)
 
 
 def default_voting_end(statement: Statement) -> datetime:
     days = settings.RTM_URGENT_VOTING_DAYS if statement.is_urgent else settings.RTM_VOTING_DAYS
     return timezone.now() + timedelta(days=days)
+
+
+def validate_deadline(value: datetime | None) -> None:
+    """A deadline must lie in the future (and not absurdly far)."""
+    if value is None:
+        return
+    now = timezone.now()
+    if timezone.is_naive(value):
+        raise DeadlineInvalid(message=_("Die Frist braucht eine Uhrzeit mit Zeitzone."))
+    if value <= now:
+        raise DeadlineInvalid()
+    if value > now + timedelta(days=MAX_DEADLINE_DAYS):
+        raise DeadlineInvalid(message=_("Die Frist darf höchstens ein Jahr in der Zukunft liegen."))
+
+
+# --- checks shared by the service and the panel --------------------------------
+
+
+def user_has_transition_perm(statement: Statement, name: str, user: Any) -> bool:
+    """The transition's permission= hook alone (django-fsm's has_transition_perm also
+    evaluates conditions, which would turn an unmet condition into a 403)."""
+    method = getattr(statement, name)
+    return bool(method._django_fsm.has_transition_perm(statement, statement.state, user))
+
+
+def system_may(statement: Statement, name: str) -> bool:
+    """The system acts only when a deadline it owns has passed."""
+    now = timezone.now()
+    if name == "close_vote":
+        return statement.voting_ends_at is not None and statement.voting_ends_at <= now
+    if name == "publish":
+        return statement.publish_at is not None and statement.publish_at <= now
+    return False
+
+
+def condition_message(name: str) -> Any:
+    if name == "submit":
+        return _(
+            "Titel, Zusammenfassung und Text müssen ausgefüllt sein, bevor die Konsultation "
+            "beginnt."
+        )
+    if name == "close_vote":
+        return _(
+            "Die Abstimmung kann vor Ablauf der Frist nur geschlossen werden, wenn alle "
+            "Stimmberechtigten abgestimmt haben."
+        )
+    return TransitionInvalid.message
+
+
+def _was_just_done(statement: Statement, name: str) -> bool:
+    last = AuditEntry.objects.filter(statement=statement).order_by("-pk").first()
+    return last is not None and last.transition == name and last.to_state == statement.state
+
+
+def check_transition(statement: Statement, name: str, actor: Any | None) -> None:
+    """Raise the TransitionError that applies to `actor` doing `name` now, if any.
+
+    Order matters for the user: wrong state (409) before wrong person (403)
+    before an unmet condition (409 with the reason).
+    """
+    method = getattr(statement, name)
+    if not can_proceed(method, check_conditions=False):
+        if _was_just_done(statement, name):
+            raise TransitionAlreadyDone(name)
+        raise TransitionInvalid(name)
+    if actor is None:
+        if name not in SYSTEM_TRANSITIONS or not system_may(statement, name):
+            raise TransitionNotPermitted(name)
+    elif not user_has_transition_perm(statement, name, actor):
+        raise TransitionNotPermitted(name)
+    if not can_proceed(method):
+        raise TransitionInvalid(name, message=condition_message(name))
+
+
+# --- the one way to change state -------------------------------------------------
 
 
 def statement_transition(
@@ -86,23 +198,22 @@ def statement_transition(
     note = (note or "").strip()
     if name in NOTE_REQUIRED and not note:
         raise NoteRequired(name)
+    if name == "submit":
+        validate_deadline(options.consultation_ends_at)
+    if name == "open_vote":
+        validate_deadline(options.voting_ends_at)
 
     with transaction.atomic():
         statement = Statement.objects.select_for_update().get(pk=statement_id)
         if expected_state is not None and statement.state != expected_state:
             raise TransitionAlreadyDone(name)
-        method = getattr(statement, name)
-        if not can_proceed(method, check_conditions=False):
-            raise TransitionInvalid(name)
-        if actor is not None and not has_transition_perm(method, actor):
-            raise TransitionNotPermitted(name)
-        if not can_proceed(method):
-            raise TransitionInvalid(name)
+        check_transition(statement, name, actor)
 
         from_state = statement.state
-        kwargs = _transition_kwargs(statement, name, note, options)
-        method(**kwargs)
-        statement.updated_at = timezone.now()
+        method = getattr(statement, name)
+        method(**_transition_kwargs(statement, name, note, options))
+        now = timezone.now()
+        statement.updated_at = now
         statement.save()
         AuditEntry.objects.create(
             statement=statement,
@@ -112,6 +223,7 @@ def statement_transition(
             actor=actor,
             is_system=actor is None,
             note=note,
+            created_at=now,
         )
         _after_transition(statement, name, actor, options)
     return statement
@@ -121,13 +233,16 @@ def _transition_kwargs(
     statement: Statement, name: str, note: str, options: TransitionOptions
 ) -> dict[str, Any]:
     if name == "submit":
-        return {"consultation_ends_at": options.consultation_ends_at or default_consultation_end(statement)}
+        return {
+            "consultation_ends_at": options.consultation_ends_at
+            or default_consultation_end(statement)
+        }
     if name == "open_vote":
         return {"voting_ends_at": options.voting_ends_at or default_voting_end(statement)}
     if name == "close_vote":
         from voting.services import ballot_close
 
-        return {"adopted": ballot_close(statement=statement)}
+        return {"adopted": bool(ballot_close(statement=statement))}
     if name in ("withdraw", "retract"):
         return {"reason": note}
     return {}
@@ -140,7 +255,11 @@ def _after_transition(
     if name == "open_vote":
         from voting.services import ballot_open
 
-        ballot_open(statement=statement, opened_by=actor, options=options.ballot or {})
+        ballot_open(statement=statement, opened_by=actor, options=dict(options.ballot or {}))
+    if name in ("publish", "retract"):
+        from public.cache import invalidate_public_pages
+
+        invalidate_public_pages()
     event = {
         "submit": EventKind.CONSULTATION_OPENED,
         "open_vote": EventKind.VOTING_OPENED,
@@ -151,17 +270,128 @@ def _after_transition(
         emit(event, statement=statement, actor=actor)
 
 
-def statement_schedule_publication(*, statement_id: int, actor: Any, publish_at: datetime) -> Statement:
-    """Set an embargo: beat publishes the accepted paper at `publish_at`."""
-    from statements.permissions import can_publish
-    from statements.states import State
+# --- embargo and urgent track ------------------------------------------------------
 
+
+def statement_schedule_publication(
+    *, statement_id: int, actor: Any, publish_at: datetime | None
+) -> Statement:
+    """Set (or with None, lift) an embargo: beat publishes the accepted paper at `publish_at`."""
+    validate_deadline(publish_at)
     with transaction.atomic():
         statement = Statement.objects.select_for_update().get(pk=statement_id)
         if statement.state != State.ACCEPTED:
+            if statement.state == State.PUBLISHED:
+                raise TransitionAlreadyDone("publish")
             raise TransitionInvalid("publish")
-        if not can_publish(actor, statement):
+        if not perms.can_publish(actor, statement):
             raise TransitionNotPermitted("publish")
         statement.publish_at = publish_at
-        statement.save(update_fields=["publish_at"])
+        statement.updated_at = timezone.now()
+        statement.save(update_fields=["publish_at", "updated_at"])
     return statement
+
+
+def _set_urgent(*, statement_id: int, actor: Any, urgent: bool, reason: str) -> Statement:
+    name = "mark_urgent" if urgent else "unmark_urgent"
+    reason = (reason or "").strip()
+    if urgent and not reason:
+        raise NoteRequired(name)
+    with transaction.atomic():
+        statement = Statement.objects.select_for_update().get(pk=statement_id)
+        if not perms.can_mark_urgent(actor, statement):
+            if is_coordinator(actor):
+                raise TransitionInvalid(name)
+            raise TransitionNotPermitted(name)
+        if statement.is_urgent == urgent:
+            raise TransitionAlreadyDone(name)
+        now = timezone.now()
+        statement.is_urgent = urgent
+        statement.urgent_reason = reason if urgent else ""
+        statement.updated_at = now
+        statement.save(update_fields=["is_urgent", "urgent_reason", "updated_at"])
+        # Recorded in the trail (state unchanged) so members see who decided it and why.
+        AuditEntry.objects.create(
+            statement=statement,
+            transition=name,
+            from_state=statement.state,
+            to_state=statement.state,
+            actor=actor,
+            note=reason,
+            created_at=now,
+        )
+    return statement
+
+
+def statement_mark_urgent(*, statement_id: int, actor: Any, reason: str) -> Statement:
+    """Put the paper on the urgent track (Eilverfahren): shorter default deadlines from now on."""
+    return _set_urgent(statement_id=statement_id, actor=actor, urgent=True, reason=reason)
+
+
+def statement_unmark_urgent(*, statement_id: int, actor: Any, reason: str = "") -> Statement:
+    return _set_urgent(statement_id=statement_id, actor=actor, urgent=False, reason=reason)
+
+
+# --- periodic work ------------------------------------------------------------------
+
+
+@dataclass
+class DueWorkResult:
+    closed: list[int] = field(default_factory=list)
+    published: list[int] = field(default_factory=list)
+
+
+# At most this many papers per kind and run; the next run picks up the rest.
+DUE_BATCH = 100
+
+
+def run_due_work() -> DueWorkResult:
+    """Close votes past their deadline and publish papers past their embargo, as the system."""
+    now = timezone.now()
+    result = DueWorkResult()
+    due = (
+        (
+            "close_vote",
+            Statement.objects.filter(state=State.VOTING, voting_ends_at__lte=now),
+            "voting_ends_at",
+            result.closed,
+        ),
+        (
+            "publish",
+            Statement.objects.filter(state=State.ACCEPTED, publish_at__lte=now),
+            "publish_at",
+            result.published,
+        ),
+    )
+    for name, queryset, deadline, done in due:
+        ids = list(queryset.order_by(deadline, "pk").values_list("pk", flat=True)[:DUE_BATCH])
+        for statement_id in ids:
+            if _run_one(name, queryset, statement_id):
+                done.append(statement_id)
+    return result
+
+
+def _run_one(name: str, queryset: Any, statement_id: int) -> bool:
+    expected = State.VOTING if name == "close_vote" else State.ACCEPTED
+    try:
+        with transaction.atomic():
+            # Claim the row; a concurrent run holding it is doing this paper already.
+            claimed = list(
+                queryset.select_for_update(skip_locked=True)
+                .filter(pk=statement_id)
+                .values_list("pk", flat=True)[:1]
+            )
+            if not claimed:
+                return False
+            statement_transition(
+                statement_id=statement_id, name=name, actor=None, expected_state=expected
+            )
+            return True
+    except TransitionError as exc:
+        # Already done by a concurrent run, or a condition no longer holds: nothing to do.
+        logger.info("due %s on statement %s skipped: %r", name, statement_id, exc)
+        return False
+    except Exception:
+        # One broken paper must not block the others; the next run retries it.
+        logger.exception("due %s on statement %s failed", name, statement_id)
+        return False
