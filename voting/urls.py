@@ -1,2 +1,8 @@
+from django.urls import path
+
+from voting import views
+
 app_name = "voting"
-urlpatterns: list = []
+urlpatterns = [
+    path("statements/<slug:slug>/vote/", views.vote, name="vote"),
+]
