@@ -25,7 +25,11 @@ NEEDS: dict[str, Callable[[Any, Statement], bool]] = {
 
 
 def statement_for(user: Any, slug: str, need: str = "view", *, queryset: Any = None) -> Statement:
-    qs = queryset if queryset is not None else Statement.objects.select_related("current_revision", "created_by")
+    qs = (
+        queryset
+        if queryset is not None
+        else Statement.objects.select_related("current_revision", "created_by")
+    )
     try:
         statement = qs.get(slug=slug)
     except Statement.DoesNotExist:

@@ -23,7 +23,11 @@ def author_ids(statement: Statement) -> frozenset[int]:
     """The creator and co-authors, cached on the instance (one query at most)."""
     cached = getattr(statement, "_author_ids", None)
     if cached is None:
-        ids = set(statement.coauthorships.values_list("user_id", flat=True))
+        prefetched = getattr(statement, "_prefetched_objects_cache", {}).get("coauthorships")
+        if prefetched is not None:
+            ids = {coauthorship.user_id for coauthorship in prefetched}
+        else:
+            ids = set(statement.coauthorships.values_list("user_id", flat=True))
         if statement.created_by_id:
             ids.add(statement.created_by_id)
         cached = frozenset(ids)
@@ -68,6 +72,7 @@ def can_view_history(user: Any, statement: Statement) -> bool:
 
 
 # --- transitions ------------------------------------------------------------
+
 
 def can_submit(user: Any, statement: Statement) -> bool:
     return is_author(user, statement)

@@ -8,6 +8,7 @@ the lock, and the second one sees the first one's revision and gets a conflict.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from statements import markdown
-from statements.models import Revision, Statement
+from statements.models import Coauthorship, Revision, Statement, Topic
 from statements.states import EDITABLE_STATES
 
 
@@ -39,9 +40,24 @@ class TextFields:
     summary: str
     body: str
 
+    @classmethod
+    def of(cls, revision: Revision) -> TextFields:
+        return cls(
+            title=revision.title,
+            occasion=revision.occasion,
+            summary=revision.summary,
+            body=revision.body,
+        )
+
+
+# Path segments under /statements/ that a paper's slug must never shadow.
+RESERVED_SLUGS = frozenset({"new", "preview", "neu"})
+
 
 def _unique_slug(title: str) -> str:
     base = slugify(title)[:100] or "stellungnahme"
+    if base in RESERVED_SLUGS:
+        base = f"{base}-stellungnahme"
     slug, n = base, 1
     while Statement.objects.filter(slug=slug).exists():
         n += 1
@@ -49,7 +65,14 @@ def _unique_slug(title: str) -> str:
     return slug
 
 
-def statement_create(*, author: Any, text: TextFields, message: str = "", language: str = "de") -> Statement:
+def statement_create(
+    *,
+    author: Any,
+    text: TextFields,
+    message: str = "",
+    language: str = "de",
+    topics: Iterable[Topic] = (),
+) -> Statement:
     for _attempt in range(5):
         try:
             with transaction.atomic():
@@ -63,6 +86,7 @@ def statement_create(*, author: Any, text: TextFields, message: str = "", langua
                     created_by=author,
                 )
                 _write_revision(statement, author=author, text=text, message=message, based_on=None)
+                statement.topics.set(list(topics))
                 return statement
         except IntegrityError:
             continue  # a concurrent create took the slug; pick the next one
@@ -85,8 +109,13 @@ def revision_save(
         if statement.current_revision_id != base_revision_id:
             current = Revision.objects.filter(pk=statement.current_revision_id).first()
             raise EditConflict(current)
-        return _write_revision(statement, author=author, text=text, message=message,
-                               based_on=statement.current_revision_id)
+        return _write_revision(
+            statement,
+            author=author,
+            text=text,
+            message=message,
+            based_on=statement.current_revision_id,
+        )
 
 
 def _write_revision(
@@ -109,5 +138,102 @@ def _write_revision(
     statement.title, statement.occasion = text.title, text.occasion
     statement.summary, statement.body = text.summary, text.body
     statement.updated_at = timezone.now()
-    statement.save(update_fields=["current_revision", "title", "occasion", "summary", "body", "updated_at"])
+    statement.save(
+        update_fields=["current_revision", "title", "occasion", "summary", "body", "updated_at"]
+    )
     return revision
+
+
+def statement_edit(
+    *,
+    statement_id: int,
+    author: Any,
+    text: TextFields,
+    message: str,
+    base_revision_id: int | None,
+    topics: Iterable[Topic],
+    language: str,
+) -> Revision | None:
+    """The editor's save: a new revision (unless the text is unchanged) plus topics/language.
+
+    Returns the new revision, or None when only topics or language changed.
+    Raises EditConflict / TextFrozen exactly like revision_save.
+    """
+    with transaction.atomic():
+        statement = Statement.objects.select_for_update().get(pk=statement_id)
+        current = statement.current_revision
+        unchanged = (
+            current is not None
+            and current.pk == base_revision_id
+            and statement.state in EDITABLE_STATES
+            and TextFields.of(current) == text
+        )
+        revision = None
+        if not unchanged:
+            revision = revision_save(
+                statement_id=statement_id,
+                author=author,
+                text=text,
+                message=message,
+                base_revision_id=base_revision_id,
+            )
+        statement_details_update(statement_id=statement_id, topics=topics, language=language)
+        return revision
+
+
+def statement_details_update(*, statement_id: int, topics: Iterable[Topic], language: str) -> None:
+    """Topics and language are not part of the text history; they change in place."""
+    with transaction.atomic():
+        statement = Statement.objects.select_for_update().get(pk=statement_id)
+        if statement.state not in EDITABLE_STATES:
+            raise TextFrozen
+        if statement.language != language:
+            statement.language = language
+            statement.save(update_fields=["language"])
+        statement.topics.set(list(topics))
+
+
+def revision_restore(
+    *, statement_id: int, author: Any, revision_number: int, base_revision_id: int | None
+) -> Revision:
+    """Bring back an old revision's text as a new revision on top of the current one."""
+    old = Revision.objects.get(statement_id=statement_id, number=revision_number)
+    return revision_save(
+        statement_id=statement_id,
+        author=author,
+        text=TextFields.of(old),
+        # Stored like any change note, in the group's working language.
+        message=f"Fassung {revision_number} wiederhergestellt",
+        base_revision_id=base_revision_id,
+    )
+
+
+def coauthor_add(*, statement: Statement, user: Any, added_by: Any) -> Coauthorship:
+    """Invite a member as co-author; the notifications app tells them."""
+    from accounts.permissions import is_member
+    from notifications.events import EventKind, emit
+
+    if not is_member(user):
+        raise ValueError("only members can be co-authors")
+    if user.pk == statement.created_by_id:
+        raise ValueError("the creator is already an author")
+    with transaction.atomic():
+        coauthorship, created = Coauthorship.objects.get_or_create(
+            statement=statement, user=user, defaults={"added_by": added_by}
+        )
+        if created:
+            emit(
+                EventKind.COAUTHOR_INVITED,
+                statement=statement,
+                actor=added_by,
+                extra={"user_id": user.pk},
+            )
+    statement.__dict__.pop("_author_ids", None)
+    return coauthorship
+
+
+def coauthor_remove(*, statement: Statement, user_id: int) -> bool:
+    """Remove a co-author; their revisions stay credited to them."""
+    deleted, _ = Coauthorship.objects.filter(statement=statement, user_id=user_id).delete()
+    statement.__dict__.pop("_author_ids", None)
+    return bool(deleted)

@@ -6,5 +6,27 @@ app_name = "statements"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("statements/new/", views.statement_new, name="new"),
+    path("statements/new/preview/", views.preview_new, name="new_preview"),
     path("statements/<slug:slug>/", views.statement_detail, name="detail"),
+    path("statements/<slug:slug>/edit/", views.statement_edit_view, name="edit"),
+    path("statements/<slug:slug>/preview/", views.preview, name="preview"),
+    path("statements/<slug:slug>/history/", views.history, name="history"),
+    path("statements/<slug:slug>/compare/", views.compare, name="compare"),
+    path(
+        "statements/<slug:slug>/revisions/<int:number>/",
+        views.revision_detail,
+        name="revision",
+    ),
+    path(
+        "statements/<slug:slug>/revisions/<int:number>/restore/",
+        views.restore,
+        name="restore",
+    ),
+    path("statements/<slug:slug>/diff/<int:a>/<int:b>/", views.diff, name="diff"),
+    path("statements/<slug:slug>/coauthors/", views.coauthors, name="coauthors"),
+    path(
+        "statements/<slug:slug>/coauthors/<int:user_id>/remove/",
+        views.coauthor_remove_view,
+        name="coauthor_remove",
+    ),
 ]

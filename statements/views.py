@@ -1,34 +1,401 @@
+"""HTTP for the paper: dashboard, editor, conflict page, history, diff, co-authors.
+
+Every view: method guard, fetch-and-check through statement_for (404 for those who
+must not know the paper, 403 for those who may see but not act), a service call,
+then redirect or render. Anonymous visitors of internal pages are sent to login
+for any slug alike, so the redirect tells nothing about which papers exist.
+"""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET, require_http_methods
+from datetime import timedelta
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Max, Prefetch, Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import member_required
+from statements import markdown
 from statements import permissions as perms
 from statements.access import statement_for
+from statements.diff import word_diff
+from statements.forms import CoauthorAddForm, StatementForm
+from statements.models import Coauthorship, Revision, Statement
 from statements.panels import panels_context
+from statements.services import (
+    EditConflict,
+    TextFrozen,
+    coauthor_add,
+    coauthor_remove,
+    revision_restore,
+    statement_create,
+    statement_edit,
+)
+from statements.states import State
+
+RECENT_EDIT_WINDOW = timedelta(hours=24)
+PREVIEW_LIMIT = 100_000
+
+
+def _statements() -> QuerySet[Statement]:
+    """A paper with what every page shows: current revision, creator, co-authors, topics."""
+    return Statement.objects.select_related("current_revision", "created_by").prefetch_related(
+        Prefetch(
+            "coauthorships",
+            queryset=Coauthorship.objects.select_related("user").order_by("added_at"),
+        ),
+        "topics",
+    )
+
+
+def _authors(statement: Statement) -> list[Any]:
+    people = [statement.created_by] if statement.created_by else []
+    return people + [c.user for c in statement.coauthorships.all()]
+
+
+def _recent_editors(statement: Statement, user: Any) -> list[dict[str, Any]]:
+    """Who else saved this paper in the last 24 hours (one query)."""
+    since = timezone.now() - RECENT_EDIT_WINDOW
+    return list(
+        Revision.objects.filter(statement=statement, created_at__gte=since, author__isnull=False)
+        .exclude(author_id=user.pk)
+        .values("author_id", "author__display_name")
+        .annotate(last_edit=Max("created_at"))
+        .order_by("-last_edit")
+    )
+
+
+def _preview_html(request: HttpRequest) -> str:
+    return markdown.render(request.POST.get("body", "")[:PREVIEW_LIMIT])
+
+
+# --- dashboard ------------------------------------------------------------------------
 
 
 @require_GET
 @member_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    return render(request, "statements/dashboard.html")
+    from voting.selectors import ballots_waiting_for
+
+    user = request.user
+    listing = Statement.objects.only(
+        "slug", "title", "state", "updated_at", "consultation_ends_at", "published_at"
+    )
+    context = {
+        "my_drafts": listing.filter(
+            Q(created_by=user) | Q(coauthorships__user=user), state=State.DRAFT
+        )
+        .distinct()
+        .order_by("-updated_at"),
+        "in_consultation": listing.filter(state=State.CONSULTATION).order_by(
+            "consultation_ends_at", "-updated_at"
+        ),
+        "ballots": ballots_waiting_for(user),
+        "recently_published": listing.filter(state=State.PUBLISHED).order_by("-published_at")[:5],
+    }
+    return render(request, "statements/dashboard.html", context)
+
+
+# --- editor ---------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
 @member_required
 def statement_new(request: HttpRequest) -> HttpResponse:
-    return render(request, "statements/edit.html")
+    if request.method == "GET":
+        return _editor(request, None, StatementForm())
+    form = StatementForm(request.POST)
+    if "preview" in request.POST:
+        return _editor(request, None, form, preview=_preview_html(request))
+    if not form.is_valid():
+        return _editor(request, None, form, status=400)
+    statement = statement_create(
+        author=request.user,
+        text=form.text(),
+        message=form.cleaned_data["message"] or "Erste Fassung",
+        language=form.cleaned_data["language"],
+        topics=form.cleaned_data["topics"],
+    )
+    messages.success(request, _("Der Entwurf wurde angelegt."))
+    return redirect(statement)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def statement_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
+    statement = statement_for(request.user, slug, "edit", queryset=_statements())
+    if request.method == "GET":
+        return _editor(request, statement, StatementForm.for_statement(statement))
+    form = StatementForm(request.POST)
+    if "preview" in request.POST:
+        return _editor(request, statement, form, preview=_preview_html(request))
+    if not form.is_valid():
+        return _editor(request, statement, form, status=400)
+    try:
+        revision = statement_edit(
+            statement_id=statement.pk,
+            author=request.user,
+            text=form.text(),
+            message=form.cleaned_data["message"],
+            base_revision_id=form.cleaned_data["base_revision"],
+            topics=form.cleaned_data["topics"],
+            language=form.cleaned_data["language"],
+        )
+    except EditConflict as conflict:
+        return _conflict(request, statement, form, conflict.current)
+    except TextFrozen:
+        messages.error(request, _("Der Text ist eingefroren, weil die Abstimmung läuft."))
+        return redirect(statement)
+    if revision is None:
+        messages.info(request, _("Der Text ist unverändert; Themen und Sprache sind gespeichert."))
+    else:
+        messages.success(
+            request, _("Fassung %(number)s ist gespeichert.") % {"number": revision.number}
+        )
+    return redirect(statement)
+
+
+def _editor(
+    request: HttpRequest,
+    statement: Statement | None,
+    form: StatementForm,
+    *,
+    preview: str | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    context = {
+        "statement": statement,
+        "form": form,
+        "preview_html": preview,
+        "show_errors": preview is None,
+        "recent_editors": _recent_editors(statement, request.user) if statement else [],
+        "preview_url": reverse("statements:preview", kwargs={"slug": statement.slug})
+        if statement
+        else reverse("statements:new_preview"),
+    }
+    return render(request, "statements/edit.html", context, status=status)
+
+
+def _conflict(
+    request: HttpRequest, statement: Statement, form: StatementForm, current: Revision | None
+) -> HttpResponse:
+    """409: the user's text, the newer revision and their diff; the form saves on top."""
+    if current is None:  # pragma: no cover - a paper always has a revision
+        raise Http404
+    current = Revision.objects.select_related("author").get(pk=current.pk)
+    data = request.POST.copy()
+    data["base_revision"] = str(current.pk)
+    merge_form = StatementForm(data)
+    mine = form.text()
+    context = {
+        "statement": statement,
+        "form": merge_form,
+        "show_errors": False,
+        "current": current,
+        "mine": mine,
+        "diffs": [
+            (label, word_diff(old, new))
+            for label, old, new in (
+                (_("Titel"), current.title, mine.title),
+                (_("Anlass"), current.occasion, mine.occasion),
+                (_("Zusammenfassung"), current.summary, mine.summary),
+                (_("Text"), current.body, mine.body),
+            )
+        ],
+    }
+    return render(request, "statements/conflict.html", context, status=409)
+
+
+@require_POST
+@member_required
+def preview_new(request: HttpRequest) -> HttpResponse:
+    return render(request, "statements/_preview.html", {"preview_html": _preview_html(request)})
+
+
+@require_POST
+@login_required
+def preview(request: HttpRequest, slug: str) -> HttpResponse:
+    statement_for(request.user, slug, "edit")
+    return render(request, "statements/_preview.html", {"preview_html": _preview_html(request)})
+
+
+# --- reading ----------------------------------------------------------------------------
 
 
 @require_GET
 def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    statement = statement_for(request.user, slug, "view")
+    statement = statement_for(request.user, slug, "view", queryset=_statements())
     if not perms.can_view_internal(request.user, statement):
         from public.views import published_statement
 
         return published_statement(request, statement)
-    context = {"statement": statement, "can_edit": perms.can_edit(request.user, statement)}
+    revision = statement.current_revision
+    context = {
+        "statement": statement,
+        "revision": revision,
+        "body_html": revision.body_html if revision else "",
+        "authors": _authors(statement),
+        "topics": list(statement.topics.all()),
+        "can_edit": perms.can_edit(request.user, statement),
+        "can_manage_coauthors": perms.can_manage_coauthors(request.user, statement),
+    }
     context.update(panels_context(request, statement))
     return render(request, "statements/detail.html", context)
+
+
+@require_GET
+@login_required
+def history(request: HttpRequest, slug: str) -> HttpResponse:
+    statement = statement_for(request.user, slug, "history")
+    revisions = list(
+        statement.revisions.select_related("author")
+        .only(
+            "number", "created_at", "message", "author__display_name", "statement_id", "author_id"
+        )
+        .order_by("-number")
+    )
+    context = {
+        "statement": statement,
+        "revisions": revisions,
+        "can_edit": perms.can_edit(request.user, statement),
+    }
+    return render(request, "statements/history.html", context)
+
+
+@require_GET
+@login_required
+def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    statement = statement_for(request.user, slug, "history")
+    revision = _revision(statement, number)
+    return render(
+        request,
+        "statements/revision.html",
+        {
+            "statement": statement,
+            "revision": revision,
+            "can_edit": perms.can_edit(request.user, statement),
+        },
+    )
+
+
+@require_GET
+@login_required
+def compare(request: HttpRequest, slug: str) -> HttpResponse:
+    """The history page's compare form (GET a, b) → the canonical diff URL."""
+    statement = statement_for(request.user, slug, "history")
+    try:
+        a, b = int(request.GET["a"]), int(request.GET["b"])
+    except (KeyError, ValueError):
+        messages.error(request, _("Bitte zwei Fassungen zum Vergleich wählen."))
+        return redirect("statements:history", slug=statement.slug)
+    a, b = min(a, b), max(a, b)
+    return redirect("statements:diff", slug=statement.slug, a=a, b=b)
+
+
+@require_GET
+@login_required
+def diff(request: HttpRequest, slug: str, a: int, b: int) -> HttpResponse:
+    statement = statement_for(request.user, slug, "history")
+    old, new = _revision(statement, a), _revision(statement, b)
+    context = {
+        "statement": statement,
+        "old": old,
+        "new": new,
+        "diffs": [
+            (label, word_diff(getattr(old, field), getattr(new, field)))
+            for label, field in (
+                (_("Titel"), "title"),
+                (_("Anlass"), "occasion"),
+                (_("Zusammenfassung"), "summary"),
+                (_("Text"), "body"),
+            )
+        ],
+    }
+    return render(request, "statements/diff.html", context)
+
+
+def _revision(statement: Statement, number: int) -> Revision:
+    try:
+        return statement.revisions.select_related("author").get(number=number)
+    except Revision.DoesNotExist:
+        raise Http404 from None
+
+
+@require_POST
+@login_required
+def restore(request: HttpRequest, slug: str, number: int) -> HttpResponse:
+    statement = statement_for(request.user, slug, "edit")
+    _revision(statement, number)
+    try:
+        base = int(request.POST.get("base_revision", ""))
+    except ValueError:
+        base = None
+    try:
+        revision = revision_restore(
+            statement_id=statement.pk,
+            author=request.user,
+            revision_number=number,
+            base_revision_id=base,
+        )
+    except EditConflict:
+        messages.error(
+            request,
+            _(
+                "Inzwischen wurde eine neuere Fassung gespeichert. Bitte prüfe die "
+                "Versionsgeschichte und stelle dann erneut wieder her."
+            ),
+        )
+        return redirect("statements:history", slug=statement.slug)
+    except TextFrozen:
+        messages.error(request, _("Der Text ist eingefroren, weil die Abstimmung läuft."))
+        return redirect(statement)
+    messages.success(
+        request,
+        _("Fassung %(old)s ist als neue Fassung %(new)s wiederhergestellt.")
+        % {"old": number, "new": revision.number},
+    )
+    return redirect("statements:history", slug=statement.slug)
+
+
+# --- co-authors -------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def coauthors(request: HttpRequest, slug: str) -> HttpResponse:
+    statement = statement_for(request.user, slug, "coauthors", queryset=_statements())
+    form = CoauthorAddForm(request.POST or None, statement=statement)
+    if request.method == "POST" and form.is_valid():
+        coauthor_add(statement=statement, user=form.cleaned_data["user"], added_by=request.user)
+        messages.success(
+            request,
+            _("%(name)s ist jetzt Mitautor*in.") % {"name": form.cleaned_data["user"]},
+        )
+        return redirect("statements:coauthors", slug=statement.slug)
+    context = {
+        "statement": statement,
+        "form": form,
+        "coauthorships": list(statement.coauthorships.all()),
+    }
+    return render(
+        request,
+        "statements/coauthors.html",
+        context,
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_POST
+@login_required
+def coauthor_remove_view(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    statement = statement_for(request.user, slug, "coauthors")
+    if coauthor_remove(statement=statement, user_id=user_id):
+        messages.success(request, _("Die Mitautorschaft ist beendet."))
+    return redirect("statements:coauthors", slug=statement.slug)
