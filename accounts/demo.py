@@ -1,4 +1,4 @@
-"""Demo organisations and logins for `manage.py seed_demo`."""
+"""Demo organisations and logins for `manage.py seed_demo` (idempotent)."""
 
 from __future__ import annotations
 
@@ -16,23 +16,47 @@ from accounts.models import (
     User,
 )
 
-PASSWORD = "rtm-demo-2026"
+PASSWORD = "rtm-demo-2026"  # noqa: S105 - the documented demo password
 
+K = OrganisationKind
+# (name, slug, kind, website) - invented, but the kinds and places of the Leipzig district.
 ORGANISATIONS = [
-    ("Willkommensinitiative Grimma", "willkommensinitiative-grimma", OrganisationKind.INITIATIVE, ""),
-    ("Netzwerk Asyl Borna e. V.", "netzwerk-asyl-borna", OrganisationKind.VEREIN, ""),
-    ("Ev.-Luth. Kirchgemeinde Markkleeberg", "kirchgemeinde-markkleeberg", OrganisationKind.KIRCHGEMEINDE, ""),
-    ("Migrationsberatung Wurzen (Freier Träger)", "migrationsberatung-wurzen", OrganisationKind.TRAEGER, ""),
-    ("Wohlfahrtsverband Landkreis Leipzig", "wohlfahrtsverband-lkl", OrganisationKind.WOHLFAHRTSVERBAND, ""),
-    ("Interkultureller Garten Markranstädt", "garten-markranstaedt", OrganisationKind.INITIATIVE, ""),
+    ("Willkommensinitiative Grimma", "willkommensinitiative-grimma", K.INITIATIVE, ""),
+    ("Netzwerk Asyl Borna e. V.", "netzwerk-asyl-borna", K.VEREIN, ""),
+    ("Ev.-Luth. Kirchgemeinde Markkleeberg", "kirchgemeinde-markkleeberg", K.KIRCHGEMEINDE, ""),
+    ("Migrationsberatung Wurzen gGmbH", "migrationsberatung-wurzen", K.TRAEGER, ""),
+    ("Wohlfahrtsverband Landkreis Leipzig", "wohlfahrtsverband-lkl", K.WOHLFAHRTSVERBAND, ""),
+    ("Interkultureller Garten Markranstädt", "garten-markranstaedt", K.INITIATIVE, ""),
+    ("Deutschkurs-Café Naunhof e. V.", "deutschkurs-cafe-naunhof", K.VEREIN, ""),
+    ("Kath. Pfarrei St. Marien Bad Lausick", "pfarrei-bad-lausick", K.KIRCHGEMEINDE, ""),
+    ("Jugendmigrationsdienst Geithain", "jmd-geithain", K.TRAEGER, ""),
+    ("Privatpersonen im RTM", "privatpersonen", K.PRIVATPERSON, ""),
 ]
 
+# email, display name, status, coordinator, organisation slugs
 PEOPLE = [
-    # email, display name, status, coordinator, organisation slugs
-    ("koordination@example.org", "Katrin Koordination", MembershipStatus.MEMBER, True, ["wohlfahrtsverband-lkl"]),
-    ("amira@example.org", "Amira Haddad", MembershipStatus.MEMBER, False, ["willkommensinitiative-grimma"]),
+    (
+        "koordination@example.org",
+        "Katrin Koordination",
+        MembershipStatus.MEMBER,
+        True,
+        ["wohlfahrtsverband-lkl"],
+    ),
+    (
+        "amira@example.org",
+        "Amira Haddad",
+        MembershipStatus.MEMBER,
+        False,
+        ["willkommensinitiative-grimma"],
+    ),
     ("jonas@example.org", "Jonas Keller", MembershipStatus.MEMBER, False, ["netzwerk-asyl-borna"]),
-    ("lena@example.org", "Lena Schubert", MembershipStatus.MEMBER, False, ["kirchgemeinde-markkleeberg", "garten-markranstaedt"]),
+    (
+        "lena@example.org",
+        "Lena Schubert",
+        MembershipStatus.MEMBER,
+        False,
+        ["kirchgemeinde-markkleeberg", "garten-markranstaedt"],
+    ),
     ("gast@example.org", "Gerd Gast", MembershipStatus.REQUESTED, False, []),
 ]
 
@@ -47,15 +71,25 @@ def seed(*, stdout: Any = None) -> None:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(
-                email=email, password=PASSWORD, display_name=name, membership_status=status,
+                email=email,
+                password=PASSWORD,
+                display_name=name,
+                membership_status=status,
                 is_coordinator=coordinator,
                 member_since=timezone.now() if status == MembershipStatus.MEMBER else None,
             )
             user.organisations.set([orgs[s] for s in org_slugs])
-        EmailAddress.objects.get_or_create(user=user, email=email, defaults={"verified": True, "primary": True})
+        EmailAddress.objects.get_or_create(
+            user=user, email=email, defaults={"verified": True, "primary": True}
+        )
         if status == MembershipStatus.REQUESTED and not user.admission_requests.exists():
             AdmissionRequest.objects.create(
-                user=user, organisation_text="Nachbarschaftshilfe Naunhof",
-                reason="Ich begleite Familien zu Behörden und möchte an Stellungnahmen mitarbeiten.",
+                user=user,
+                organisation_text="Nachbarschaftshilfe Naunhof",
+                reason=(
+                    "Ich begleite Familien zu Behörden und möchte an Stellungnahmen mitarbeiten."
+                ),
                 decision=AdmissionDecision.PENDING,
             )
+    if stdout is not None:
+        stdout.write(f"accounts: {len(orgs)} organisations, {len(PEOPLE)} logins")

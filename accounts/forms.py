@@ -3,16 +3,138 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Language
+from accounts.models import (
+    AdmissionRequest,
+    Language,
+    Organisation,
+    OrganisationKind,
+    User,
+)
+from accounts.services import signup_complete
+
+INVITATION_SESSION_KEY = "rtm_invitation_token"
 
 
 class SignupExtraForm(forms.Form):
     """Extra fields on allauth's sign-up form."""
 
-    display_name = forms.CharField(label=_("Anzeigename"), max_length=80)
+    display_name = forms.CharField(
+        label=_("Anzeigename"),
+        max_length=80,
+        help_text=_("So sehen andere Mitglieder Sie, z. B. Vor- und Nachname."),
+    )
     language = forms.ChoiceField(label=_("Sprache"), choices=Language.choices, initial=Language.DE)
 
     def signup(self, request, user) -> None:  # noqa: ANN001 - allauth's hook signature
-        user.display_name = self.cleaned_data["display_name"]
-        user.language = self.cleaned_data["language"]
-        user.save(update_fields=["display_name", "language"])
+        signup_complete(
+            user=user,
+            display_name=self.cleaned_data["display_name"],
+            language=self.cleaned_data["language"],
+            invitation_token=request.session.pop(INVITATION_SESSION_KEY, None),
+        )
+
+
+class AdmissionRequestForm(forms.ModelForm):
+    class Meta:
+        model = AdmissionRequest
+        fields = ["organisation_text", "reason"]
+        labels = {
+            "organisation_text": _("Für welche Organisation sind Sie aktiv?"),
+            "reason": _("Warum möchten Sie mitmachen?"),
+        }
+        help_texts = {
+            "organisation_text": _("Leer lassen, wenn Sie als Privatperson mitmachen."),
+        }
+
+    def clean_reason(self) -> str:
+        reason = self.cleaned_data["reason"].strip()
+        if len(reason) < 10:
+            raise forms.ValidationError(
+                _("Bitte schreiben Sie ein paar Worte (mindestens 10 Zeichen).")
+            )
+        return reason
+
+
+class AdmissionDecisionForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("Entscheidung"),
+        choices=[("admit", _("Aufnehmen")), ("decline", _("Ablehnen"))],
+        widget=forms.RadioSelect,
+    )
+    message = forms.CharField(
+        label=_("Nachricht an die Person"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("decision") == "decline" and not (data.get("message") or "").strip():
+            self.add_error("message", _("Bitte begründen Sie eine Ablehnung kurz."))
+        return data
+
+
+class ProfileForm(forms.ModelForm):
+    organisations = forms.ModelMultipleChoiceField(
+        label=_("Organisationen"),
+        queryset=Organisation.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Fehlt Ihre Organisation? Die Koordination kann sie anlegen."),
+    )
+
+    class Meta:
+        model = User
+        fields = ["display_name", "language", "organisations"]
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        if not name:
+            raise forms.ValidationError(_("Bitte geben Sie einen Anzeigenamen an."))
+        return name
+
+
+class OrganisationForm(forms.ModelForm):
+    kind = forms.ChoiceField(label=_("Art"), choices=OrganisationKind.choices)
+
+    class Meta:
+        model = Organisation
+        fields = ["name", "kind", "website"]
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        others = Organisation.objects.filter(name__iexact=name)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("Eine Organisation mit diesem Namen gibt es schon."))
+        return name
+
+
+class InvitationForm(forms.Form):
+    email = forms.EmailField(label=_("E-Mail-Adresse"))
+    message = forms.CharField(
+        label=_("Persönliche Nachricht (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AccountDeleteForm(forms.Form):
+    password = forms.CharField(
+        label=_("Ihr Passwort zur Bestätigung"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(self, *args: object, user: User, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self) -> str:
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Das Passwort stimmt nicht."))
+        return password

@@ -1,4 +1,8 @@
-"""Use a signed-in person's preferred language unless they switched this session."""
+"""Choose the interface language: the switch (cookie) first, then the profile, then German.
+
+Runs after AuthenticationMiddleware. The browser's Accept-Language is deliberately not
+used: the round table works in German, and English is one click away in the header.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,22 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import translation
 
 
+def _supported(code: str | None) -> str | None:
+    if code and code in dict(settings.LANGUAGES):
+        return code
+    return None
+
+
 class UserLanguageMiddleware:
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        language = _supported(request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME))
         user = getattr(request, "user", None)
-        chosen_by_cookie = settings.LANGUAGE_COOKIE_NAME in request.COOKIES
-        if user is not None and user.is_authenticated and not chosen_by_cookie:
-            translation.activate(user.language)
-            request.LANGUAGE_CODE = user.language
+        if language is None and user is not None and user.is_authenticated:
+            language = _supported(user.language)
+        language = language or settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = language
         return self.get_response(request)

@@ -153,6 +153,9 @@ class AdmissionRequest(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_decision_display()})"
+
 
 class Invitation(models.Model):
     """A coordinator's invitation by e-mail; the signed link pre-approves admission."""
@@ -168,3 +171,6 @@ class Invitation(models.Model):
 
     class Meta:
         ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.email

@@ -29,12 +29,26 @@ class Command(BaseCommand):
         if not no_worker:
             log = (settings.VAR_DIR / "celery.log").open("ab")
             worker = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "rtm_workflow", "worker", "--beat",
-                 "--pool=solo", "--loglevel=INFO"],
-                env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "rtm_workflow",
+                    "worker",
+                    "--beat",
+                    "--pool=solo",
+                    "--loglevel=INFO",
+                ],
+                env=os.environ.copy(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
-            self.stdout.write(f"Celery worker and beat started (log: {settings.VAR_DIR / 'celery.log'}).")
-        self.stdout.write(f"Mail is written to {settings.EMAIL_FILE_PATH if hasattr(settings, 'EMAIL_FILE_PATH') else 'SMTP'}.")
+            self.stdout.write(
+                f"Celery worker and beat started (log: {settings.VAR_DIR / 'celery.log'})."
+            )
+        mail_to = getattr(settings, "EMAIL_FILE_PATH", "SMTP")
+        self.stdout.write(f"Mail is written to {mail_to}.")
         try:
             call_command("runserver", addrport, use_reloader=False)
         finally:

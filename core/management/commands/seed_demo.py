@@ -17,7 +17,7 @@ SEEDERS = (
     "public.demo.seed",
 )
 
-DEMO_PASSWORD = "rtm-demo-2026"
+DEMO_PASSWORD = "rtm-demo-2026"  # noqa: S105 - documented demo password
 DEMO_LOGINS = (
     ("koordination@example.org", "Koordination"),
     ("amira@example.org", "Mitglied"),
@@ -38,6 +38,8 @@ class Command(BaseCommand):
                 continue
             with transaction.atomic():
                 seeder(stdout=self.stdout)
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Logins (password %s):" % DEMO_PASSWORD))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Logins (password {DEMO_PASSWORD}):")
+        )
         for email, role in DEMO_LOGINS:
             self.stdout.write(f"  {email:28} {role}")

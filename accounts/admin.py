@@ -1,0 +1,80 @@
+"""Django admin for staff. Its login goes through allauth, so it is rate-limited too."""
+
+from __future__ import annotations
+
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import AdmissionRequest, Invitation, Organisation, User
+
+# allauth's documented way: the admin login page sends anonymous visitors to allauth's
+# login (rate limits, MFA) and refuses signed-in non-staff.
+admin.site.login = secure_admin_login(admin.site.login)
+
+
+class UserCreationAdminForm(AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email", "display_name")
+
+
+class UserChangeAdminForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    add_form = UserCreationAdminForm
+    form = UserChangeAdminForm
+    ordering = ["display_name", "email"]
+    list_display = ["email", "display_name", "membership_status", "is_coordinator", "is_staff"]
+    list_filter = ["membership_status", "is_coordinator", "is_staff", "is_active"]
+    search_fields = ["email", "display_name"]
+    filter_horizontal = ["organisations", "groups", "user_permissions"]
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        (_("Profil"), {"fields": ("display_name", "language", "organisations", "phone")}),
+        (_("Mitgliedschaft"), {"fields": ("membership_status", "is_coordinator", "member_since")}),
+        (
+            _("Rechte"),
+            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        (_("Daten"), {"fields": ("last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "display_name", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "website"]
+    list_filter = ["kind"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(AdmissionRequest)
+class AdmissionRequestAdmin(admin.ModelAdmin):
+    list_display = ["user", "organisation_text", "created_at", "decision", "decided_by"]
+    list_filter = ["decision"]
+    list_select_related = ["user", "decided_by"]
+    raw_id_fields = ["user", "decided_by"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["email", "invited_by", "created_at", "accepted_at"]
+    list_select_related = ["invited_by"]
+    raw_id_fields = ["invited_by", "accepted_by"]

@@ -1,0 +1,85 @@
+"""Personal data export (GDPR Art. 15/20): everything we keep about one person, as JSON.
+
+accounts contributes its own part; every other app may offer `<app>/export.py` with
+`user_data(user) -> dict` (JSON-serialisable, only that person's data).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.models import EmailAddress
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from accounts.models import Invitation, User
+
+# The apps asked for their part, in this order; a missing module is skipped.
+APP_EXPORTERS = (
+    "statements.export.user_data",
+    "workflow.export.user_data",
+    "discussion.export.user_data",
+    "voting.export.user_data",
+    "notifications.export.user_data",
+    "public.export.user_data",
+)
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value else None
+
+
+def user_data(user: User) -> dict[str, Any]:
+    """The accounts part: profile, e-mail addresses, organisations, admission history."""
+    return {
+        "profile": {
+            "email": user.email,
+            "display_name": user.display_name,
+            "language": user.language,
+            "membership_status": user.membership_status,
+            "is_coordinator": user.is_coordinator,
+            "member_since": _iso(user.member_since),
+            "date_joined": _iso(user.date_joined),
+            "last_login": _iso(user.last_login),
+            "phone": user.phone,
+        },
+        "email_addresses": [
+            {"email": a.email, "verified": a.verified, "primary": a.primary}
+            for a in EmailAddress.objects.filter(user=user).order_by("email")
+        ],
+        "organisations": [
+            {"name": o.name, "kind": o.kind, "website": o.website}
+            for o in user.organisations.order_by("name")
+        ],
+        "admission_requests": [
+            {
+                "organisation": r.organisation_text,
+                "reason": r.reason,
+                "created_at": _iso(r.created_at),
+                "decision": r.decision,
+                "decided_at": _iso(r.decided_at),
+                "decision_message": r.decision_message,
+            }
+            for r in user.admission_requests.order_by("created_at")
+        ],
+        # Invitations this person sent: when and whether accepted, not whom (their data).
+        "invitations_sent": [
+            {"created_at": _iso(i.created_at), "accepted": i.accepted_at is not None}
+            for i in Invitation.objects.filter(invited_by=user).order_by("created_at")
+        ],
+    }
+
+
+def collect_user_data(user: User) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "format": "rtm-positionen-export/1",
+        "exported_at": timezone.now().isoformat(),
+        "accounts": user_data(user),
+    }
+    for dotted in APP_EXPORTERS:
+        try:
+            exporter = import_string(dotted)
+        except ImportError:
+            continue
+        data[dotted.split(".", 1)[0]] = exporter(user)
+    return data
