@@ -1,2 +1,13 @@
+from django.urls import path
+
+from workflow import views
+
 app_name = "workflow"
-urlpatterns: list = []
+urlpatterns = [
+    path(
+        "statements/<slug:slug>/transition/<str:name>/",
+        views.transition_confirm,
+        name="transition",
+    ),
+    path("statements/<slug:slug>/urgent/", views.urgent, name="urgent"),
+]

@@ -1,0 +1,162 @@
+"""Confirmation forms for the transitions and the urgent track."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from statements.models import Statement
+from statements.transitions import NOTE_REQUIRED
+from workflow import services
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs=attrs, format=DATETIME_LOCAL)
+
+
+def deadline_field(label: Any, help_text: Any, *, required: bool = False) -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        widget=DateTimeLocalInput(),
+        input_formats=[DATETIME_LOCAL, "%Y-%m-%d %H:%M", "%Y-%m-%dT%H:%M:%S"],
+    )
+
+
+def _future(value: datetime | None) -> datetime | None:
+    try:
+        services.validate_deadline(value)
+    except services.DeadlineInvalid as exc:
+        raise forms.ValidationError(exc.message) from None
+    return value
+
+
+class PublishWhen:
+    NOW = "now"
+    SCHEDULED = "scheduled"
+
+
+class TransitionForm(forms.Form):
+    """Fields depend on the transition: note, deadlines, publication time."""
+
+    expected_state = forms.CharField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Notiz"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+
+    def __init__(self, *args: Any, statement: Statement, name: str, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("expected_state", statement.state)
+        super().__init__(*args, **kwargs)
+        self.statement = statement
+        self.name = name
+        note = self.fields["note"]
+        if name in NOTE_REQUIRED:
+            note.required = True
+            note.label = _("Begründung")
+            note.help_text = _("Pflichtfeld. Die Begründung steht im Protokoll der Stellungnahme.")
+        else:
+            note.label = _("Notiz (freiwillig)")
+            note.help_text = _("Erscheint im Protokoll der Stellungnahme.")
+        local = timezone.localtime
+        if name == "submit":
+            self.fields["consultation_ends_at"] = deadline_field(
+                _("Ende der Konsultation"),
+                _("Standard: %(days)s Tage ab jetzt.") % {"days": self._days("CONSULTATION")},
+            )
+            self.initial.setdefault(
+                "consultation_ends_at",
+                local(services.default_consultation_end(statement)).strftime(DATETIME_LOCAL),
+            )
+        elif name == "open_vote":
+            self.fields["voting_ends_at"] = deadline_field(
+                _("Ende der Abstimmung"),
+                _("Standard: %(days)s Tage ab jetzt.") % {"days": self._days("VOTING")},
+            )
+            self.initial.setdefault(
+                "voting_ends_at",
+                local(services.default_voting_end(statement)).strftime(DATETIME_LOCAL),
+            )
+        elif name == "publish":
+            self.fields["when"] = forms.ChoiceField(
+                label=_("Zeitpunkt"),
+                choices=[
+                    (PublishWhen.NOW, _("jetzt veröffentlichen")),
+                    (PublishWhen.SCHEDULED, _("zu einem festen Zeitpunkt (Sperrfrist)")),
+                ],
+                initial=PublishWhen.SCHEDULED if statement.publish_at else PublishWhen.NOW,
+                widget=forms.RadioSelect,
+            )
+            self.fields["publish_at"] = deadline_field(
+                _("Veröffentlichen am"),
+                _(
+                    "Nur bei Sperrfrist: Die Veröffentlichung erfolgt automatisch zu diesem Zeitpunkt."
+                ),
+            )
+            if statement.publish_at:
+                self.initial.setdefault(
+                    "publish_at", local(statement.publish_at).strftime(DATETIME_LOCAL)
+                )
+
+    def _days(self, kind: str) -> int:
+        from django.conf import settings
+
+        prefix = "RTM_URGENT_" if self.statement.is_urgent else "RTM_"
+        return getattr(settings, f"{prefix}{kind}_DAYS")
+
+    def clean_consultation_ends_at(self) -> datetime | None:
+        return _future(self.cleaned_data.get("consultation_ends_at"))
+
+    def clean_voting_ends_at(self) -> datetime | None:
+        return _future(self.cleaned_data.get("voting_ends_at"))
+
+    def clean_publish_at(self) -> datetime | None:
+        if self.data.get(self.add_prefix("when")) != PublishWhen.SCHEDULED:
+            return None
+        value = self.cleaned_data.get("publish_at")
+        if value is None:
+            raise forms.ValidationError(_("Bitte geben Sie den Zeitpunkt der Veröffentlichung an."))
+        return _future(value)
+
+    @property
+    def scheduled(self) -> bool:
+        return self.name == "publish" and self.cleaned_data.get("when") == PublishWhen.SCHEDULED
+
+    def options(self, ballot: dict[str, Any] | None = None) -> services.TransitionOptions:
+        data = self.cleaned_data
+        return services.TransitionOptions(
+            consultation_ends_at=data.get("consultation_ends_at"),
+            voting_ends_at=data.get("voting_ends_at"),
+            publish_at=data.get("publish_at"),
+            ballot=ballot,
+        )
+
+
+class UrgentForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Begründung des Eilverfahrens"),
+        max_length=500,
+        help_text=_("Zum Beispiel: Die Anhörung im Kreistag ist schon nächste Woche."),
+    )
+
+
+def ballot_options_form_class() -> type[forms.Form] | None:
+    """The voting app's options form (decision rule, quorum, secrecy), if it exists yet."""
+    try:
+        from voting.forms import BallotOptionsForm
+    except ImportError:
+        return None
+    return BallotOptionsForm

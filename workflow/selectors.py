@@ -1,0 +1,71 @@
+"""Read-side helpers for the panel and the pages: what may this person do now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django_fsm import can_proceed
+
+from statements.models import Statement
+from statements.states import State
+from statements.transitions import TRANSITION_NAMES
+from workflow.models import AuditEntry
+from workflow.services import user_has_transition_perm
+
+
+def available_transitions(statement: Statement, user: Any) -> list[str]:
+    """Exactly the transitions `user` may take now (state, permission, conditions)."""
+    names = []
+    for name in TRANSITION_NAMES:
+        method = getattr(statement, name)
+        if not can_proceed(method, check_conditions=False):
+            continue
+        if user_has_transition_perm(statement, name, user) and can_proceed(method):
+            names.append(name)
+    return names
+
+
+def audit_trail(statement: Statement) -> QuerySet[AuditEntry]:
+    return (
+        AuditEntry.objects.filter(statement=statement)
+        .select_related("actor")
+        .order_by("created_at", "pk")
+    )
+
+
+def current_deadline(statement: Statement) -> tuple[str, datetime] | None:
+    """The deadline that matters in the current state, as (label, when)."""
+    if statement.state == State.CONSULTATION and statement.consultation_ends_at:
+        return _("Konsultation endet"), statement.consultation_ends_at
+    if statement.state == State.VOTING and statement.voting_ends_at:
+        return _("Abstimmung endet"), statement.voting_ends_at
+    if statement.state == State.ACCEPTED and statement.publish_at:
+        return _("Veröffentlichung geplant"), statement.publish_at
+    return None
+
+
+def relative_time(when: datetime, now: datetime | None = None) -> str:
+    """'in 3 Tagen' / 'vor 2 Stunden', in the active language."""
+    now = now or timezone.now()
+    seconds = int((when - now).total_seconds())
+    future = seconds >= 0
+    seconds = abs(seconds)
+    if seconds < 60:
+        return _("jetzt")
+    days, hours, minutes = seconds // 86400, seconds // 3600, seconds // 60
+    if days:
+        if future:
+            return ngettext("in %(n)d Tag", "in %(n)d Tagen", days) % {"n": days}
+        return ngettext("vor %(n)d Tag", "vor %(n)d Tagen", days) % {"n": days}
+    if hours:
+        if future:
+            return ngettext("in %(n)d Stunde", "in %(n)d Stunden", hours) % {"n": hours}
+        return ngettext("vor %(n)d Stunde", "vor %(n)d Stunden", hours) % {"n": hours}
+    if future:
+        return ngettext("in %(n)d Minute", "in %(n)d Minuten", minutes) % {"n": minutes}
+    return ngettext("vor %(n)d Minute", "vor %(n)d Minuten", minutes) % {"n": minutes}

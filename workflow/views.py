@@ -1,0 +1,134 @@
+"""Confirmation pages for the transitions and the urgent track.
+
+GET shows what will happen and the form; it never changes anything. POST
+performs the step through workflow.services. Refusals are pages with a clear
+message: 409 (not in this state / already done), 403 (not for this person),
+400 (form errors, input kept), 404 (paper not visible to this person).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts.decorators import member_required
+from accounts.permissions import is_coordinator
+from statements.access import statement_for
+from statements.models import Statement
+from statements.permissions import can_mark_urgent
+from statements.transitions import TRANSITION_NAMES
+from workflow import services
+from workflow.forms import TransitionForm, UrgentForm, ballot_options_form_class
+from workflow.labels import TRANSITION_DONE, TRANSITION_EXPLANATIONS, TRANSITION_LABELS
+
+
+def refusal(
+    request: HttpRequest,
+    statement: Statement,
+    error: services.TransitionError,
+    *,
+    title: Any = None,
+) -> HttpResponse:
+    context = {"statement": statement, "error": error, "title": title}
+    return render(request, "workflow/refused.html", context, status=error.status)
+
+
+@require_http_methods(["GET", "POST"])
+@member_required
+def transition_confirm(request: HttpRequest, slug: str, name: str) -> HttpResponse:
+    if name not in TRANSITION_NAMES:
+        raise Http404
+    statement = statement_for(request.user, slug, "internal")
+    title = TRANSITION_LABELS[name]
+    if request.method == "POST":
+        expected = request.POST.get("expected_state", "")
+        if expected and expected != statement.state:
+            return refusal(request, statement, services.TransitionAlreadyDone(name), title=title)
+    try:
+        services.check_transition(statement, name, request.user)
+    except services.TransitionError as exc:
+        return refusal(request, statement, exc, title=title)
+
+    ballot_class = ballot_options_form_class() if name == "open_vote" else None
+    data = request.POST if request.method == "POST" else None
+    form = TransitionForm(data, statement=statement, name=name)
+    ballot_form = ballot_class(data, prefix="ballot") if ballot_class else None
+    if request.method == "POST":
+        forms_valid = form.is_valid() & (ballot_form is None or ballot_form.is_valid())
+        if forms_valid:
+            try:
+                _perform(request, statement, name, form, ballot_form)
+            except services.TransitionError as exc:
+                if exc.status == 400:
+                    form.add_error(
+                        "note" if isinstance(exc, services.NoteRequired) else None, exc.message
+                    )
+                else:
+                    return refusal(request, statement, exc, title=title)
+            else:
+                return redirect(statement.get_absolute_url())
+    context = {
+        "statement": statement,
+        "name": name,
+        "title": title,
+        "explanation": TRANSITION_EXPLANATIONS[name],
+        "form": form,
+        "ballot_form": ballot_form,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "workflow/confirm.html", context, status=status)
+
+
+def _perform(
+    request: HttpRequest, statement: Statement, name: str, form: TransitionForm, ballot_form: Any
+) -> None:
+    if form.scheduled:
+        services.statement_schedule_publication(
+            statement_id=statement.pk,
+            actor=request.user,
+            publish_at=form.cleaned_data["publish_at"],
+        )
+        messages.success(request, TRANSITION_DONE["schedule"])
+        return
+    services.statement_transition(
+        statement_id=statement.pk,
+        name=name,
+        actor=request.user,
+        note=form.cleaned_data.get("note", ""),
+        expected_state=form.cleaned_data["expected_state"],
+        options=form.options(ballot=dict(ballot_form.cleaned_data) if ballot_form else None),
+    )
+    messages.success(request, TRANSITION_DONE[name])
+
+
+@require_POST
+@member_required
+def urgent(request: HttpRequest, slug: str) -> HttpResponse:
+    """Mark (with a reason) or unmark the paper as urgent (Eilverfahren)."""
+    statement = statement_for(request.user, slug, "internal")
+    mark = request.POST.get("action") != "unmark"
+    name = "mark_urgent" if mark else "unmark_urgent"
+    title = TRANSITION_LABELS[name]
+    if not can_mark_urgent(request.user, statement):
+        error_class = services.TransitionInvalid if is_coordinator(request.user) else None
+        error = (error_class or services.TransitionNotPermitted)(name)
+        return refusal(request, statement, error, title=title)
+    form = UrgentForm(request.POST)
+    if mark and not form.is_valid():
+        context = {"statement": statement, "form": form, "title": title}
+        return render(request, "workflow/urgent.html", context, status=400)
+    try:
+        if mark:
+            services.statement_mark_urgent(
+                statement_id=statement.pk, actor=request.user, reason=form.cleaned_data["reason"]
+            )
+        else:
+            services.statement_unmark_urgent(statement_id=statement.pk, actor=request.user)
+    except services.TransitionError as exc:
+        return refusal(request, statement, exc, title=title)
+    messages.success(request, TRANSITION_DONE[name])
+    return redirect(statement.get_absolute_url())
