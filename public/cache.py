@@ -1,8 +1,149 @@
-"""Caching of public pages. invalidate_public_pages() is called on publish, retract and co-signing."""
+"""Caching of public pages. invalidate_public_pages() is called on publish, retract and co-signing.
+
+One number in the cache, the *public generation*, names the current state of
+everything the public sees. Cached pages are stored under keys that contain it,
+and ETag/Last-Modified are derived from it, so bumping it makes every cached page
+and every validator a browser holds stale at once without deleting anything (old
+entries simply expire). Reading it costs one cache round trip and no SQL.
+
+HTML pages are cached only for anonymous visitors without pending messages; the
+CSRF token inside the page (the language switcher is a POST form) is cut out of
+the stored copy and a fresh one for the current visitor is put back on every hit.
+Feeds, the API and the sitemap are the same for everyone and cached for everyone.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import re
+import time
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.cache import get_conditional_response, patch_cache_control
+from django.utils.http import http_date
+from django.utils.translation import get_language
+
+GENERATION_KEY = "public:generation"
+PAGE_TIMEOUT = 24 * 60 * 60
+CSRF_PLACEHOLDER = "__PUBLIC_CACHE_CSRF_TOKEN__"
+_CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+
+
+def generation() -> int:
+    """The current public generation (nanoseconds since the epoch of the last change)."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        # A cleared or new cache: start from now, so validators never repeat old ones.
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        value = cache.get(GENERATION_KEY) or time.time_ns()
+    return int(value)
+
+
+def _bump() -> None:
+    old = cache.get(GENERATION_KEY) or 0
+    cache.set(GENERATION_KEY, max(time.time_ns(), int(old) + 1), timeout=None)
+
 
 def invalidate_public_pages() -> None:
-    """Make every cached public page stale (safe to call inside a transaction)."""
-    return None
+    """Make every cached public page stale (safe to call inside a transaction).
+
+    Bumped now and again after commit: between the two a concurrent request may
+    have cached a page from the not yet committed state under the first bump.
+    """
+    _bump()
+    transaction.on_commit(_bump)
+
+
+def _key(kind: str, request: HttpRequest, gen: int) -> str:
+    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+    return f"public:{kind}:{gen}:{get_language() or ''}:{digest}"
+
+
+def _validators(kind: str, request: HttpRequest, gen: int) -> tuple[str, float]:
+    tag = hashlib.sha256(_key(kind, request, gen).encode()).hexdigest()[:24]
+    # Weak: HTML pages differ per visitor in the CSRF token only.
+    return f'W/"{tag}"', gen / 1_000_000_000
+
+
+def _finish(response: HttpResponse, etag: str, last_modified: float) -> HttpResponse:
+    response.headers["ETag"] = etag
+    response.headers["Last-Modified"] = http_date(last_modified)
+    # Browsers may keep a copy but must ask again; the answer is usually a 304.
+    patch_cache_control(response, no_cache=True)
+    return response
+
+
+def anonymous_cacheable(request: HttpRequest) -> bool:
+    """May this request get (and fill) the shared anonymous copy of a page?"""
+    if request.method not in ("GET", "HEAD"):
+        return False
+    user = getattr(request, "user", None)
+    if user is None or user.is_authenticated:
+        return False
+    # Pending flash messages are shown once, in an uncached page.
+    return len(get_messages(request)) == 0
+
+
+def cached_page(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """Serve an HTML page from the anonymous page cache, rendering it on a miss.
+
+    Authenticated people get a fresh rendering (they may see more, e.g. the panel).
+    """
+    if not anonymous_cacheable(request):
+        response = render()
+        patch_cache_control(response, private=True, no_cache=True)
+        return response
+    gen = generation()
+    etag, last_modified = _validators("page", request, gen)
+    not_modified = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
+    if not_modified is not None:
+        return _finish(not_modified, etag, last_modified)
+    key = _key("page", request, gen)
+    stored: dict[str, Any] | None = cache.get(key)
+    if stored is not None:
+        content = stored["content"].replace(CSRF_PLACEHOLDER, get_token(request))
+        response = HttpResponse(content, content_type=stored["content_type"])
+        return _finish(response, etag, last_modified)
+    response = render()
+    if response.status_code == 200 and not response.streaming:
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        charset = response.charset or "utf-8"
+        content = _CSRF_INPUT.sub(
+            rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode(charset)
+        )
+        cache.set(key, {"content": content, "content_type": response["Content-Type"]}, PAGE_TIMEOUT)
+        _finish(response, etag, last_modified)
+    return response
+
+
+def cached_response(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
+    """Cache a response that is the same for everyone (feed, API, sitemap), keeping headers."""
+    if request.method not in ("GET", "HEAD"):
+        return render()
+    gen = generation()
+    etag, last_modified = _validators("doc", request, gen)
+    not_modified = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
+    if not_modified is not None:
+        return _finish(not_modified, etag, last_modified)
+    key = _key("doc", request, gen)
+    stored: dict[str, Any] | None = cache.get(key)
+    if stored is not None:
+        response = HttpResponse(stored["content"], status=200)
+        for name, value in stored["headers"]:
+            response.headers[name] = value
+        return _finish(response, etag, last_modified)
+    response = render()
+    if response.status_code == 200 and not response.streaming:
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        headers = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]
+        cache.set(key, {"content": response.content, "headers": headers}, PAGE_TIMEOUT)
+        _finish(response, etag, last_modified)
+    return response

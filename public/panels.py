@@ -1,4 +1,10 @@
-"""Context for this app's panel on the statement page (see statements/panels.py)."""
+"""Context for this app's panel on the MEMBERS' statement page (see statements/panels.py).
+
+Shows who co-signs a published statement and lets a member sign or revoke for
+their organisations; coordinators may add any organisation that asked by e-mail.
+A constant number of queries: co-signatures, the member's organisations, and for
+coordinators the list of all organisations.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +12,38 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from accounts.models import Organisation
+from public.models import CoSignature
+from public.permissions import can_cosign, can_manage_cosigners, cosigning_open
 from statements.models import Statement
+from statements.states import PUBLIC_STATES
 
 
 def panel_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:
-    return {}
+    if statement.state not in PUBLIC_STATES:
+        return {"public_panel": None}
+    user = request.user
+    cosignatures = list(
+        CoSignature.objects.filter(statement=statement)
+        .select_related("organisation", "signed_by")
+        .order_by("organisation__name")
+    )
+    signed_ids = {c.organisation_id for c in cosignatures}
+    own = []
+    if can_cosign(user, statement):
+        own = [
+            {"organisation": org, "signed": org.pk in signed_ids}
+            for org in user.organisations.order_by("name")
+        ]
+    addable: list[Organisation] = []
+    if can_manage_cosigners(user, statement):
+        addable = list(Organisation.objects.exclude(pk__in=signed_ids).order_by("name"))
+    return {
+        "public_panel": {
+            "open": cosigning_open(statement),
+            "cosignatures": cosignatures,
+            "own": own,
+            "addable": addable,
+            "can_manage": can_manage_cosigners(user, statement),
+        }
+    }

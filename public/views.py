@@ -1,27 +1,189 @@
+"""The public side: home, list with search, reading page, co-signing actions.
+
+Public pages go through public.cache.cached_page: anonymous visitors share one
+cached copy per language and URL (zero SQL queries on a hit), everyone else gets
+a fresh rendering.
+"""
+
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.sitemaps.views import sitemap
+from django.core.paginator import Paginator
+from django.db.models import prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import resolve
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST, require_safe
 
+from accounts.decorators import member_required
+from accounts.models import Organisation
+from public import selectors
+from public.cache import cached_page, cached_response
+from public.feeds import StatementsFeed
+from public.permissions import can_cosign_for
+from public.services import CosignNotAllowed, cosignature_add, cosignature_revoke
+from public.sitemaps import SITEMAPS
+from statements.access import statement_for
 from statements.models import Statement
+from statements.states import State
+
+PAGE_SIZE = 10
+HOME_LATEST = 5
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/home.html")
+    def render_home() -> HttpResponse:
+        latest = list(
+            selectors.public_statements().prefetch_related("topics")[
+                  # 2 queries: statements, their topics
+                :HOME_LATEST
+            ]
+        )
+        return render(request, "public/home.html", {"latest": latest})
+
+    return cached_page(request, render_home)
+
+
+class ListFilterForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Suche"), required=False, max_length=200)
+    topic = forms.SlugField(label=gettext_lazy("Thema"), required=False, max_length=80)
+    year = forms.IntegerField(
+        label=gettext_lazy("Jahr"), required=False, min_value=2000, max_value=2100
+    )
 
 
 @require_GET
 def statement_list(request: HttpRequest) -> HttpResponse:
-    return render(request, "public/statement_list.html")
+    return cached_page(request, lambda: _render_list(request))
 
 
-@require_GET
-def feed(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("", content_type="application/atom+xml")
+def _render_list(request: HttpRequest) -> HttpResponse:
+    form = ListFilterForm(request.GET or None)
+    form.is_valid()
+    # Apply whatever parts of the filter are valid; the form shows the rest as errors.
+    data = getattr(form, "cleaned_data", {})
+    query = data.get("q") or ""
+    qs = selectors.public_statements()
+    if data.get("topic"):
+        qs = qs.filter(topics__slug=data["topic"])
+    if data.get("year"):
+        qs = qs.filter(published_at__year=data["year"])
+    if query:
+        qs = selectors.search(qs, query)
+    page = Paginator(qs.prefetch_related("topics"), PAGE_SIZE).get_page(request.GET.get("page"))
+    statements = list(page.object_list)
+    if query:
+        for statement in statements:
+            statement.snippet = selectors.snippet_html(statement, query)
+    params = request.GET.copy()
+    params.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "statements": statements,
+        "query": query,
+        "topics": list(selectors.public_topics()),
+        "years": selectors.public_years(),
+        "selected_topic": data.get("topic") or "",
+        "selected_year": data.get("year"),
+        "querystring": params.urlencode(),
+    }
+    return render(request, "public/statement_list.html", context)
+
+
+@require_safe
+def feed(request: HttpRequest, topic: str | None = None) -> HttpResponse:
+    """Atom feed of public statements, all or one topic's."""
+    return cached_response(request, lambda: StatementsFeed()(request, topic=topic))
+
+
+@require_safe
+def sitemap_xml(request: HttpRequest) -> HttpResponse:
+    return cached_response(request, lambda: sitemap(request, sitemaps=SITEMAPS))
+
+
+def statement_page(request: HttpRequest, slug: str) -> HttpResponse:
+    """/statements/<slug>/: the cache in front of the statements app's detail view.
+
+    On a hit anonymous visitors get the cached public page without touching the
+    database. On a miss (and for everyone signed in) the request goes to whatever
+    the statements app routes for this path, which calls published_statement()
+    below for readers who may not see the internal view.
+    """
+    match = resolve(request.path_info, urlconf="statements.urls")
+
+    def delegate() -> HttpResponse:
+        return match.func(request, *match.args, **match.kwargs)
+
+    if match.url_name != "detail" or request.method not in ("GET", "HEAD"):
+        return delegate()
+    return cached_page(request, delegate)
 
 
 def published_statement(request: HttpRequest, statement: Statement) -> HttpResponse:
     """The public reading page of a published or retracted statement."""
-    return render(request, "public/statement_detail.html", {"statement": statement})
+    if not statement.is_public or statement.published_at is None:
+        raise Http404
+    # Queries after the fetch: topics, co-signing organisations, older, newer.
+    prefetch_related_objects([statement], "topics", selectors.cosignatures_prefetch())
+    older, newer = selectors.neighbours(statement)
+    revision = statement.current_revision
+    context = {
+        "statement": statement,
+        "body_html": revision.body_html if revision is not None else "",
+        "cosignatures": statement.public_cosignatures,
+        "older": older,
+        "newer": newer,
+        "canonical_url": settings.SITE_URL + statement.get_absolute_url(),
+    }
+    return render(request, "public/statement_detail.html", context)
+
+
+# --- co-signing (members' statement page panel) --------------------------------
+
+
+class CosignForm(forms.Form):
+    organisation = forms.IntegerField(min_value=1)
+    action = forms.ChoiceField(choices=[("sign", "sign"), ("revoke", "revoke")])
+
+
+@require_POST
+@member_required
+def cosign(request: HttpRequest, slug: str) -> HttpResponse:
+    """A member signs or revokes for one of their organisations; coordinators for any."""
+    statement = statement_for(request.user, slug, "internal")
+    form = CosignForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("Ungültige Angaben zur Mitzeichnung."))
+    organisation = get_object_or_404(Organisation, pk=form.cleaned_data["organisation"])
+    if not can_cosign_for(request.user, statement, organisation):
+        return _refuse(request, statement)
+    try:
+        if form.cleaned_data["action"] == "sign":
+            cosignature_add(statement=statement, organisation=organisation, actor=request.user)
+            messages.success(
+                request, _("%(org)s zeichnet diese Stellungnahme mit.") % {"org": organisation.name}
+            )
+        else:
+            cosignature_revoke(statement=statement, organisation=organisation, actor=request.user)
+            messages.success(
+                request,
+                _("Die Mitzeichnung von %(org)s wurde zurückgezogen.") % {"org": organisation.name},
+            )
+    except CosignNotAllowed:
+        return _refuse(request, statement)
+    return redirect(statement.get_absolute_url() + "#mitzeichnung")
+
+
+def _refuse(request: HttpRequest, statement: Statement) -> HttpResponse:
+    if statement.state != State.PUBLISHED:
+        return HttpResponse(
+            _("Mitzeichnen ist nur bei veröffentlichten Stellungnahmen möglich."), status=409
+        )
+    return HttpResponse(_("Sie dürfen nicht für diese Organisation zeichnen."), status=403)
