@@ -103,7 +103,8 @@ class TransitionForm(forms.Form):
             self.fields["publish_at"] = deadline_field(
                 _("Veröffentlichen am"),
                 _(
-                    "Nur bei Sperrfrist: Die Veröffentlichung erfolgt automatisch zu diesem Zeitpunkt."
+                    "Nur bei Sperrfrist: Die Veröffentlichung erfolgt automatisch zu diesem "
+                    "Zeitpunkt."
                 ),
             )
             if statement.publish_at:
