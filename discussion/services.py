@@ -1,0 +1,356 @@
+"""Every write in the discussion: comments, replies, edits, suggestions, moderation.
+
+Views check the predicates in discussion/permissions.py first; these functions
+check what can change under their feet (the paragraph still exists, the
+suggestion is still open, the text is still editable) on locked rows, and
+record notification events with emit() inside the same transaction.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from discussion.mentions import find_mentions, members, names_from_field
+from discussion.models import Comment, CommentVersion, Mention, Report, SuggestionStatus
+from notifications.events import EventKind, emit
+from statements import markdown
+from statements import permissions as sperms
+from statements.models import Revision, Statement
+from statements.services import EditConflict, TextFields, TextFrozen, revision_save
+from statements.states import EDITABLE_STATES
+
+FORMER_MEMBER = "ehemaliges Mitglied"
+
+
+class DiscussionError(Exception):
+    """A refused write; `status` is the HTTP status a view should answer with."""
+
+    status = 400
+
+    def __init__(self, message: Any) -> None:
+        super().__init__(str(message))
+        self.message = message
+
+
+class BlockGone(DiscussionError):
+    status = 409
+
+
+class SuggestionOutdated(DiscussionError):
+    status = 409
+
+
+class SuggestionNotOpen(DiscussionError):
+    status = 409
+
+
+class DiscussionClosed(DiscussionError):
+    status = 409
+
+
+def _current_statement(statement_id: int, *, lock: bool = False) -> Statement:
+    qs = Statement.objects.select_related("current_revision")
+    if lock:
+        qs = qs.select_for_update(of=("self",))
+    return qs.get(pk=statement_id)
+
+
+def _mention_candidates(statement: Statement) -> list[tuple[int, str]]:
+    """Members who may read the discussion: nobody is pointed to a draft they cannot open."""
+    people = members().only(
+        "id", "display_name", "is_coordinator", "membership_status", "is_active"
+    )
+    return [(u.pk, u.display_name) for u in people if sperms.can_view_internal(u, statement)]
+
+
+def _record_mentions(comment: Comment, *, mention_names: str, actor: Any) -> None:
+    candidates = _mention_candidates(comment.statement)
+    wanted = find_mentions(comment.body, candidates) | names_from_field(mention_names, candidates)
+    wanted.discard(comment.author_id)
+    known = set(comment.mentions.values_list("user_id", flat=True))
+    new = sorted(wanted - known)
+    Mention.objects.bulk_create([Mention(comment=comment, user_id=pk) for pk in new])
+    if new:
+        emit(
+            EventKind.MENTIONED,
+            statement=comment.statement,
+            actor=actor,
+            target=comment,
+            extra={"user_ids": new},
+        )
+
+
+def comment_create(
+    *,
+    statement: Statement,
+    author: Any,
+    body: str,
+    block_id: str = "",
+    suggestion_text: str = "",
+    mention_names: str = "",
+) -> Comment:
+    """A new top-level comment, optionally anchored to a block and carrying a suggestion."""
+    body, suggestion_text = body.strip(), suggestion_text.strip("\n")
+    if suggestion_text.strip() and not block_id:
+        raise DiscussionError(_("Ein Änderungsvorschlag bezieht sich immer auf einen Absatz."))
+    if not body and not suggestion_text.strip():
+        raise DiscussionError(_("Bitte schreiben Sie einen Kommentar."))
+    with transaction.atomic():
+        statement = _current_statement(statement.pk)
+        revision = statement.current_revision
+        block_source = ""
+        if block_id:
+            block = next(
+                (b for b in markdown.blocks(revision.body if revision else "") if b.id == block_id),
+                None,
+            )
+            if block is None:
+                raise BlockGone(
+                    _(
+                        "Dieser Absatz wurde inzwischen geändert. Bitte laden Sie die Seite neu "
+                        "und wählen Sie den Absatz erneut."
+                    )
+                )
+            block_source = block.source
+        if suggestion_text.strip() and statement.state not in EDITABLE_STATES:
+            raise DiscussionClosed(_("Der Text kann nicht mehr geändert werden."))
+        comment = Comment.objects.create(
+            statement=statement,
+            revision=revision,
+            author=author,
+            body=body,
+            body_html=markdown.render_inline_plain(body),
+            block_id=block_id,
+            block_source=block_source,
+            suggestion_text=suggestion_text if suggestion_text.strip() else "",
+            suggestion_status=SuggestionStatus.OPEN if suggestion_text.strip() else "",
+        )
+        emit(EventKind.COMMENT_CREATED, statement=statement, actor=author, target=comment)
+        _record_mentions(comment, mention_names=mention_names, actor=author)
+        return comment
+
+
+def comment_reply(*, parent: Comment, author: Any, body: str, mention_names: str = "") -> Comment:
+    body = body.strip()
+    if not body:
+        raise DiscussionError(_("Bitte schreiben Sie eine Antwort."))
+    with transaction.atomic():
+        parent = Comment.objects.select_for_update().get(pk=parent.pk)
+        if parent.parent_id is not None or parent.is_deleted or parent.is_hidden:
+            raise DiscussionClosed(_("Auf diesen Kommentar kann nicht geantwortet werden."))
+        statement = _current_statement(parent.statement_id)
+        reply = Comment.objects.create(
+            statement=statement,
+            revision=statement.current_revision,
+            parent=parent,
+            author=author,
+            body=body,
+            body_html=markdown.render_inline_plain(body),
+        )
+        emit(EventKind.COMMENT_CREATED, statement=statement, actor=author, target=reply)
+        _record_mentions(reply, mention_names=mention_names, actor=author)
+        return reply
+
+
+def comment_edit(
+    *,
+    comment: Comment,
+    editor: Any,
+    body: str,
+    suggestion_text: str | None = None,
+    mention_names: str = "",
+) -> Comment:
+    """Change the text, keeping the previous one as a CommentVersion."""
+    body = body.strip()
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().select_related("statement").get(pk=comment.pk)
+        if comment.is_deleted:
+            raise DiscussionClosed(_("Dieser Kommentar wurde gelöscht."))
+        new_suggestion = comment.suggestion_text
+        if comment.is_suggestion and suggestion_text is not None:
+            if comment.suggestion_status != SuggestionStatus.OPEN:
+                raise SuggestionNotOpen(_("Über diesen Vorschlag wurde schon entschieden."))
+            new_suggestion = suggestion_text.strip("\n")
+            if not new_suggestion.strip():
+                raise DiscussionError(_("Der vorgeschlagene Text darf nicht leer sein."))
+        if not body and not comment.is_suggestion:
+            raise DiscussionError(_("Bitte schreiben Sie einen Kommentar."))
+        if body == comment.body and new_suggestion == comment.suggestion_text:
+            return comment
+        CommentVersion.objects.create(
+            comment=comment,
+            body=comment.body,
+            suggestion_text=comment.suggestion_text,
+            written_at=comment.edited_at or comment.created_at,
+        )
+        comment.body, comment.body_html = body, markdown.render_inline_plain(body)
+        comment.suggestion_text = new_suggestion
+        comment.edited_at = timezone.now()
+        comment.save(update_fields=["body", "body_html", "suggestion_text", "edited_at"])
+        _record_mentions(comment, mention_names=mention_names, actor=editor)
+        return comment
+
+
+def comment_delete(*, comment: Comment, actor: Any) -> None:
+    """Remove the text (and its history); the row stays as a placeholder for replies."""
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        if comment.is_deleted:
+            return
+        comment.versions.all().delete()
+        comment.mentions.all().delete()
+        comment.body = comment.body_html = comment.suggestion_text = ""
+        comment.deleted_at = timezone.now()
+        comment.save(update_fields=["body", "body_html", "suggestion_text", "deleted_at"])
+
+
+def comment_resolve(*, comment: Comment, actor: Any, resolved: bool = True) -> Comment:
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        comment.is_resolved = resolved
+        comment.resolved_by = actor if resolved else None
+        comment.resolved_at = timezone.now() if resolved else None
+        comment.save(update_fields=["is_resolved", "resolved_by", "resolved_at"])
+        return comment
+
+
+def suggestion_apply(*, comment: Comment, actor: Any) -> Revision:
+    """Replace the suggestion's block in the current text, credited to the suggester.
+
+    Refused (SuggestionOutdated) when the block no longer exists in the current
+    revision: replace_block() only ever swaps an unchanged block, so the text is
+    never garbled. The save goes through revision_save() on the current revision.
+    """
+    with transaction.atomic():
+        statement = _current_statement(comment.statement_id, lock=True)
+        comment = Comment.objects.select_for_update().select_related("author").get(pk=comment.pk)
+        if (
+            comment.suggestion_status != SuggestionStatus.OPEN
+            or comment.is_deleted
+            or comment.is_hidden
+        ):
+            raise SuggestionNotOpen(_("Über diesen Vorschlag wurde schon entschieden."))
+        if statement.state not in EDITABLE_STATES:
+            raise DiscussionClosed(_("Der Text kann nicht mehr geändert werden."))
+        current = statement.current_revision
+        new_body = markdown.replace_block(
+            current.body if current else "", comment.block_id, comment.suggestion_text
+        )
+        if new_body is None:
+            raise SuggestionOutdated(
+                _(
+                    "Der Absatz wurde geändert, seit der Vorschlag gemacht wurde. Der Vorschlag "
+                    "kann nicht mehr automatisch übernommen werden; bitte übertragen Sie ihn "
+                    "von Hand im Editor oder lehnen Sie ihn ab."
+                )
+            )
+        name = comment.author.display_name if comment.author else FORMER_MEMBER
+        try:
+            revision = revision_save(
+                statement_id=statement.pk,
+                author=comment.author or actor,
+                text=TextFields(
+                    title=statement.title,
+                    occasion=statement.occasion,
+                    summary=statement.summary,
+                    body=new_body,
+                ),
+                message=f"Vorschlag von {name} übernommen"[:300],
+                base_revision_id=statement.current_revision_id,
+            )
+        except (EditConflict, TextFrozen) as exc:  # cannot happen under our lock; be safe
+            raise DiscussionClosed(_("Der Text wurde inzwischen geändert.")) from exc
+        now = timezone.now()
+        comment.suggestion_status = SuggestionStatus.APPLIED
+        comment.suggestion_decided_by, comment.suggestion_decided_at = actor, now
+        comment.applied_revision = revision
+        comment.is_resolved, comment.resolved_by, comment.resolved_at = True, actor, now
+        comment.save(
+            update_fields=[
+                "suggestion_status",
+                "suggestion_decided_by",
+                "suggestion_decided_at",
+                "applied_revision",
+                "is_resolved",
+                "resolved_by",
+                "resolved_at",
+            ]
+        )
+        emit(EventKind.SUGGESTION_APPLIED, statement=statement, actor=actor, target=comment)
+        return revision
+
+
+def suggestion_decline(*, comment: Comment, actor: Any, reason: str) -> Comment:
+    reason = reason.strip()
+    if not reason:
+        raise DiscussionError(_("Bitte geben Sie einen Grund an."))
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().select_related("statement").get(pk=comment.pk)
+        if comment.suggestion_status != SuggestionStatus.OPEN or comment.is_deleted:
+            raise SuggestionNotOpen(_("Über diesen Vorschlag wurde schon entschieden."))
+        now = timezone.now()
+        comment.suggestion_status = SuggestionStatus.DECLINED
+        comment.decline_reason = reason
+        comment.suggestion_decided_by, comment.suggestion_decided_at = actor, now
+        comment.is_resolved, comment.resolved_by, comment.resolved_at = True, actor, now
+        comment.save(
+            update_fields=[
+                "suggestion_status",
+                "decline_reason",
+                "suggestion_decided_by",
+                "suggestion_decided_at",
+                "is_resolved",
+                "resolved_by",
+                "resolved_at",
+            ]
+        )
+        emit(
+            EventKind.SUGGESTION_DECLINED, statement=comment.statement, actor=actor, target=comment
+        )
+        return comment
+
+
+def comment_report(*, comment: Comment, reporter: Any, reason: str) -> Report:
+    """One open report per person and comment; reporting again keeps the first."""
+    reason = reason.strip()
+    if not reason:
+        raise DiscussionError(_("Bitte geben Sie einen Grund an."))
+    with transaction.atomic():
+        existing = Report.objects.filter(comment=comment, reporter=reporter, handled=False).first()
+        if existing is not None:
+            return existing
+        return Report.objects.create(comment=comment, reporter=reporter, reason=reason)
+
+
+def comment_hide(*, comment: Comment, actor: Any, reason: str) -> Comment:
+    reason = reason.strip()
+    if not reason:
+        raise DiscussionError(_("Bitte geben Sie einen Grund an."))
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        now = timezone.now()
+        comment.is_hidden, comment.hidden_reason = True, reason
+        comment.hidden_by, comment.hidden_at = actor, now
+        comment.save(update_fields=["is_hidden", "hidden_reason", "hidden_by", "hidden_at"])
+        comment.reports.filter(handled=False).update(handled=True, handled_by=actor, handled_at=now)
+        return comment
+
+
+def comment_unhide(*, comment: Comment, actor: Any) -> Comment:
+    with transaction.atomic():
+        comment = Comment.objects.select_for_update().get(pk=comment.pk)
+        comment.is_hidden, comment.hidden_reason = False, ""
+        comment.hidden_by, comment.hidden_at = None, None
+        comment.save(update_fields=["is_hidden", "hidden_reason", "hidden_by", "hidden_at"])
+        return comment
+
+
+def report_dismiss(*, report: Report, actor: Any) -> None:
+    """The coordination looked at a report and leaves the comment visible."""
+    Report.objects.filter(pk=report.pk, handled=False).update(
+        handled=True, handled_by=actor, handled_at=timezone.now()
+    )

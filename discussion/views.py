@@ -1,0 +1,396 @@
+"""Discussion views: guard, fetch-and-check, call a service, redirect or render.
+
+Every state change is POST-only. Without JavaScript a form posts and is
+redirected back to the statement page at the right anchor; with htmx
+(HX-Request) the view answers with the re-rendered discussion panel instead.
+Refusals are 404 (may not know it exists), 403 (may see, may not act) or a
+form page with the error and the input kept (400/409).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.decorators import coordinator_required, member_required
+from accounts.permissions import is_member
+from discussion import permissions as dperms
+from discussion import services
+from discussion.forms import EditForm, ReasonForm, ReplyForm
+from discussion.mentions import members
+from discussion.models import Comment, Report
+from discussion.panels import build_panel, comment_form_for
+from discussion.selectors import open_reports
+from statements.access import statement_for
+from statements.models import Statement
+
+
+def _comment_for(user: Any, pk: int, need: Callable[[Any, Comment], bool]) -> Comment:
+    """404 unless the user may see this comment's text; 403 unless `need` allows the action."""
+    comment = get_object_or_404(
+        Comment.objects.select_related(
+            "statement", "statement__current_revision", "statement__created_by", "author"
+        ),
+        pk=pk,
+    )
+    if (
+        not dperms.can_view_comments(user, comment.statement)
+        or comment.is_deleted
+        or not dperms.can_see_content(user, comment)
+    ):
+        raise Http404
+    if not need(user, comment):
+        raise PermissionDenied
+    return comment
+
+
+def _is_htmx(request: HttpRequest) -> bool:
+    return bool(getattr(request, "htmx", False))
+
+
+def _done(
+    request: HttpRequest, statement: Statement, anchor: str, message: str = ""
+) -> HttpResponse:
+    if _is_htmx(request):
+        return render(request, "discussion/_panel.html", build_panel(request, statement))
+    if message:
+        messages.success(request, message)
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect(f"{statement.get_absolute_url()}#{anchor}")
+
+
+def _form_page(
+    request: HttpRequest,
+    statement: Statement,
+    *,
+    title: str,
+    form: Any,
+    action: str,
+    submit: str,
+    error: Any = "",
+    status: int = 200,
+    comment: Comment | None = None,
+) -> HttpResponse:
+    if _is_htmx(request) and request.method == "POST":
+        # htmx swaps only 2xx answers: show the refusal inside the panel instead.
+        messages_text = error or _("Bitte prüfen Sie Ihre Eingaben.")
+        return render(
+            request, "discussion/_panel.html", build_panel(request, statement, error=messages_text)
+        )
+    context = {
+        "statement": statement,
+        "title": title,
+        "form": form,
+        "action": action,
+        "submit": submit,
+        "error": error,
+        "comment": comment,
+    }
+    return render(request, "discussion/form_page.html", context, status=status)
+
+
+def _reason_action(
+    request: HttpRequest,
+    pk: int,
+    *,
+    need: Callable[[Any, Comment], bool],
+    service: Callable[..., Any],
+    title: str,
+    submit: str,
+    url_name: str,
+    done_message: str,
+    reason_kw: str,
+) -> HttpResponse:
+    comment = _comment_for(request.user, pk, need)
+    form = ReasonForm(request.POST)
+    action = reverse(url_name, args=[comment.pk])
+    if not form.is_valid():
+        return _form_page(
+            request,
+            comment.statement,
+            title=title,
+            form=form,
+            action=action,
+            submit=submit,
+            status=400,
+            comment=comment,
+        )
+    try:
+        service(comment=comment, actor=request.user, **{reason_kw: form.cleaned_data["reason"]})
+    except services.DiscussionError as exc:
+        return _form_page(
+            request,
+            comment.statement,
+            title=title,
+            form=form,
+            action=action,
+            submit=submit,
+            error=exc.message,
+            status=exc.status,
+            comment=comment,
+        )
+    return _done(request, comment.statement, f"comment-{comment.pk}", done_message)
+
+
+# --- comments ------------------------------------------------------------------
+
+
+@require_POST
+def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
+    statement = statement_for(request.user, slug, "internal")
+    if not dperms.can_comment(request.user, statement):
+        raise PermissionDenied
+    form = comment_form_for(statement, request, data=request.POST)
+    action = reverse("discussion:comment_create", args=[statement.slug])
+    page = {"title": _("Kommentar schreiben"), "action": action, "submit": _("Kommentieren")}
+    if not form.is_valid():
+        return _form_page(request, statement, form=form, status=400, **page)
+    data = form.cleaned_data
+    try:
+        comment = services.comment_create(
+            statement=statement,
+            author=request.user,
+            body=data["body"],
+            block_id=data.get("block_id") or "",
+            suggestion_text=data.get("suggestion_text") or "",
+            mention_names=data.get("mention_names") or "",
+        )
+    except services.DiscussionError as exc:
+        return _form_page(
+            request, statement, form=form, error=exc.message, status=exc.status, **page
+        )
+    return _done(request, statement, f"comment-{comment.pk}", _("Ihr Kommentar wurde gespeichert."))
+
+
+@require_POST
+def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
+    parent = _comment_for(request.user, pk, dperms.can_reply)
+    form = ReplyForm(request.POST)
+    page = {
+        "title": _("Antworten"),
+        "action": reverse("discussion:comment_reply", args=[parent.pk]),
+        "submit": _("Antworten"),
+        "comment": parent,
+    }
+    if not form.is_valid():
+        return _form_page(request, parent.statement, form=form, status=400, **page)
+    try:
+        reply = services.comment_reply(
+            parent=parent,
+            author=request.user,
+            body=form.cleaned_data["body"],
+            mention_names=form.cleaned_data["mention_names"],
+        )
+    except services.DiscussionError as exc:
+        return _form_page(
+            request, parent.statement, form=form, error=exc.message, status=exc.status, **page
+        )
+    return _done(
+        request, parent.statement, f"comment-{reply.pk}", _("Ihre Antwort wurde gespeichert.")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment_for(request.user, pk, dperms.can_edit_comment)
+    page = {
+        "title": _("Kommentar bearbeiten"),
+        "action": reverse("discussion:comment_edit", args=[comment.pk]),
+        "submit": _("Speichern"),
+        "comment": comment,
+    }
+    if request.method == "GET":
+        form = EditForm(
+            initial={"body": comment.body, "suggestion_text": comment.suggestion_text},
+            is_suggestion=comment.is_suggestion,
+        )
+        return _form_page(request, comment.statement, form=form, **page)
+    form = EditForm(request.POST, is_suggestion=comment.is_suggestion)
+    if not form.is_valid():
+        return _form_page(request, comment.statement, form=form, status=400, **page)
+    try:
+        services.comment_edit(
+            comment=comment,
+            editor=request.user,
+            body=form.cleaned_data["body"],
+            suggestion_text=form.cleaned_data.get("suggestion_text"),
+            mention_names=form.cleaned_data["mention_names"],
+        )
+    except services.DiscussionError as exc:
+        return _form_page(
+            request, comment.statement, form=form, error=exc.message, status=exc.status, **page
+        )
+    return _done(request, comment.statement, f"comment-{comment.pk}", _("Änderung gespeichert."))
+
+
+@require_GET
+def comment_history(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment_for(request.user, pk, lambda user, c: True)
+    versions = comment.versions.all()
+    return render(
+        request,
+        "discussion/history.html",
+        {"comment": comment, "statement": comment.statement, "versions": versions},
+    )
+
+
+@require_POST
+def comment_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment_for(request.user, pk, dperms.can_delete_comment)
+    services.comment_delete(comment=comment, actor=request.user)
+    anchor = f"comment-{comment.parent_id}" if comment.parent_id else "discussion"
+    return _done(request, comment.statement, anchor, _("Kommentar gelöscht."))
+
+
+@require_POST
+def comment_resolve(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment_for(request.user, pk, dperms.can_resolve)
+    services.comment_resolve(comment=comment, actor=request.user, resolved=True)
+    return _done(request, comment.statement, f"comment-{comment.pk}", _("Als erledigt markiert."))
+
+
+@require_POST
+def comment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment_for(request.user, pk, dperms.can_resolve)
+    services.comment_resolve(comment=comment, actor=request.user, resolved=False)
+    return _done(request, comment.statement, f"comment-{comment.pk}", _("Wieder geöffnet."))
+
+
+# --- suggestions -----------------------------------------------------------------
+
+
+@require_POST
+def suggestion_apply(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment_for(request.user, pk, dperms.can_apply)
+    try:
+        services.suggestion_apply(comment=comment, actor=request.user)
+    except services.DiscussionError as exc:
+        if _is_htmx(request):
+            return render(
+                request,
+                "discussion/_panel.html",
+                build_panel(request, comment.statement, error=exc.message),
+            )
+        return render(
+            request,
+            "discussion/refused.html",
+            {"statement": comment.statement, "comment": comment, "error": exc.message},
+            status=exc.status,
+        )
+    return _done(
+        request, comment.statement, f"comment-{comment.pk}", _("Der Vorschlag wurde übernommen.")
+    )
+
+
+@require_POST
+def suggestion_decline(request: HttpRequest, pk: int) -> HttpResponse:
+    return _reason_action(
+        request,
+        pk,
+        need=dperms.can_decline,
+        service=services.suggestion_decline,
+        title=_("Vorschlag ablehnen"),
+        submit=_("Ablehnen"),
+        url_name="discussion:suggestion_decline",
+        done_message=_("Der Vorschlag wurde abgelehnt."),
+        reason_kw="reason",
+    )
+
+
+# --- moderation ------------------------------------------------------------------
+
+
+def _report(*, comment: Comment, actor: Any, reason: str) -> Any:
+    return services.comment_report(comment=comment, reporter=actor, reason=reason)
+
+
+@require_POST
+def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
+    return _reason_action(
+        request,
+        pk,
+        need=dperms.can_report,
+        service=_report,
+        title=_("Kommentar melden"),
+        submit=_("Melden"),
+        url_name="discussion:comment_report",
+        done_message=_("Danke. Die Koordination sieht sich den Kommentar an."),
+        reason_kw="reason",
+    )
+
+
+@require_POST
+def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
+    return _reason_action(
+        request,
+        pk,
+        need=dperms.can_hide,
+        service=services.comment_hide,
+        title=_("Kommentar ausblenden"),
+        submit=_("Ausblenden"),
+        url_name="discussion:comment_hide",
+        done_message=_("Der Kommentar ist ausgeblendet."),
+        reason_kw="reason",
+    )
+
+
+@require_POST
+def comment_unhide(request: HttpRequest, pk: int) -> HttpResponse:
+    comment = _comment_for(request.user, pk, dperms.can_hide)
+    services.comment_unhide(comment=comment, actor=request.user)
+    return _done(
+        request, comment.statement, f"comment-{comment.pk}", _("Der Kommentar ist wieder sichtbar.")
+    )
+
+
+@require_GET
+@coordinator_required
+def report_queue(request: HttpRequest) -> HttpResponse:
+    reports = list(open_reports())
+    return render(request, "discussion/report_queue.html", {"reports": reports})
+
+
+@require_POST
+@coordinator_required
+def report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
+    report = get_object_or_404(Report, pk=pk)
+    services.report_dismiss(report=report, actor=request.user)
+    messages.success(request, _("Meldung erledigt; der Kommentar bleibt sichtbar."))
+    return redirect("discussion:report_queue")
+
+
+# --- mentions --------------------------------------------------------------------
+
+
+@require_GET
+@member_required
+def member_autocomplete(request: HttpRequest) -> HttpResponse:
+    """Up to eight member names for a <datalist>; the field works without it, too."""
+    raw = request.GET.get("q") or request.GET.get("mention_names") or ""
+    head, _sep, query = raw.rpartition(",")
+    query = query.strip().lstrip("@").strip()
+    prefix = f"{head.strip()}, " if head.strip() else ""
+    names: list[str] = []
+    if query and is_member(request.user):
+        names = list(
+            members()
+            .filter(display_name__icontains=query[:80])
+            .order_by("display_name")
+            .values_list("display_name", flat=True)[:8]
+        )
+    return render(
+        request,
+        "discussion/_autocomplete.html",
+        {"options": [prefix + name for name in names]},
+    )

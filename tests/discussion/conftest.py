@@ -1,0 +1,48 @@
+"""Fixtures for the discussion tests: papers in each state and comments on them."""
+
+from __future__ import annotations
+
+import pytest
+
+from discussion import services
+from statements import markdown
+from tests.factories import make_statement
+
+BODY = "Erster Absatz.\n\nZweiter Absatz mit *Betonung*.\n\nDritter Absatz."
+
+
+@pytest.fixture
+def paper(author, coauthor):
+    """paper(state) → a statement by author + coauthor in that state."""
+
+    def make(state: str = "consultation", body: str = BODY):  # noqa: ANN202
+        return make_statement(author=author, coauthors=[coauthor], state=state, body=body)
+
+    return make
+
+
+def block_ids(statement) -> list[str]:  # noqa: ANN001
+    statement.refresh_from_db()
+    return [b.id for b in markdown.blocks(statement.current_revision.body)]
+
+
+def comment_on(statement, user, body="Ein Kommentar.", **kwargs):  # noqa: ANN001, ANN201
+    return services.comment_create(statement=statement, author=user, body=body, **kwargs)
+
+
+@pytest.fixture(autouse=True)
+def events(monkeypatch):
+    """Record emitted events instead of running the notifications app.
+
+    The discussion's contract is to call emit() with the right kind, target and
+    extra; who gets notified is the notifications app's job (tested there).
+    """
+    recorded: list[dict] = []
+
+    def record(*, kind, statement, actor, target, extra):  # noqa: ANN001, ANN202
+        recorded.append(
+            {"kind": kind, "statement": statement, "actor": actor, "target": target, "extra": extra}
+        )
+
+    monkeypatch.setattr("notifications.services.notifications_for_event", record)
+    return recorded
