@@ -17,6 +17,9 @@ urlpatterns = [
     path("", include("statements.urls")),
 ]
 
+# Oversized bodies answer 413 with a readable page (rtm_workflow/security.py).
+handler400 = "rtm_workflow.security.bad_request"
+
 if settings.DEBUG:
     from django.conf.urls.static import static
 
