@@ -136,6 +136,9 @@ def vote_cast(
         )
         if choice not in allowed:
             raise InvalidChoice
+        current = Vote.objects.filter(ballot=ballot, voter_id=voter.pk).first()
+        if current is not None and (current.choice, current.reason) == (choice, reason):
+            return current  # the same vote again changes nothing
         vote, _created = Vote.objects.update_or_create(
             ballot=ballot,
             voter_id=voter.pk,
