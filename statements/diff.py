@@ -30,8 +30,11 @@ class Diff:
         return bool(self.inserted_words or self.deleted_words)
 
 
+_WORD_RE = re.compile(r"\w+", re.UNICODE)
+
+
 def _words(tokens: list[str]) -> int:
-    return sum(1 for token in tokens if not token.isspace())
+    return len(_WORD_RE.findall("".join(tokens)))
 
 
 class _Builder:
