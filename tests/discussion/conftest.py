@@ -46,3 +46,30 @@ def events(monkeypatch):
 
     monkeypatch.setattr("notifications.services.notifications_for_event", record)
     return recorded
+
+
+def move_to(statement, target: str):  # noqa: ANN001, ANN201
+    """Walk a paper from its current state on to `target` along the factories' paths."""
+    from tests.factories import AUTHOR_TRANSITIONS, PATHS, _cast_votes_for
+    from workflow.services import statement_transition
+
+    statement.refresh_from_db()
+    done = PATHS[statement.state]
+    steps = PATHS[target]
+    assert steps[: len(done)] == done, (statement.state, target)
+    from accounts.models import User
+
+    coordinator = User.objects.filter(is_coordinator=True, membership_status="member").first()
+    for step in steps[len(done) :]:
+        name, _, outcome = step.partition(":")
+        if name == "close_vote":
+            _cast_votes_for(statement, adopt=outcome == "yes")
+        actor = statement.created_by if name in AUTHOR_TRANSITIONS else coordinator
+        statement_transition(
+            statement_id=statement.pk,
+            name=name,
+            actor=actor,
+            note="Begründung" if name in ("withdraw", "retract", "back_to_draft") else "",
+        )
+    statement.refresh_from_db()
+    return statement
