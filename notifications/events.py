@@ -38,4 +38,6 @@ def emit(
     """Record that `kind` happened. Must be called inside the causing transaction."""
     from notifications.services import notifications_for_event
 
-    notifications_for_event(kind=kind, statement=statement, actor=actor, target=target, extra=extra or {})
+    notifications_for_event(
+        kind=kind, statement=statement, actor=actor, target=target, extra=extra or {}
+    )

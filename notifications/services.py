@@ -1,12 +1,433 @@
-"""Outbox writing and delivery. (Filled in by the notifications work.)"""
+"""Every write of the notifications app: the outbox, its delivery, preferences,
+follows, the in-app list and public subscribers.
+
+The outbox in short: notifications_for_event() writes one row per recipient and
+channel in the caller's transaction and queues outbox_deliver() on commit.
+outbox_deliver() claims due rows (SKIP LOCKED, status "sending" with a lease),
+sends them over one SMTP connection and marks each "sent" just before the
+server can accept it (see notifications/smtp.py). outbox_sweep() (beat, every
+minute) returns rows whose lease expired to "pending" and re-queues delivery,
+so a lost broker message or a killed worker delays mail but never loses it.
+"""
 
 from __future__ import annotations
 
+import logging
+import uuid
+from collections import defaultdict
+from datetime import datetime, timedelta
 from typing import Any
+
+from django.conf import settings
+from django.core.mail import get_connection
+from django.db import transaction
+from django.db.models import F, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from accounts.models import User
+from notifications.models import (
+    DEFAULT_MODES,
+    LOCKED_KINDS,
+    Channel,
+    Follow,
+    Kind,
+    Mode,
+    Notification,
+    Preference,
+    PublicSubscriber,
+    Status,
+)
+from notifications.recipients import recipient_rule
+
+logger = logging.getLogger(__name__)
+
+LEASE_SECONDS = 300
+MAX_ATTEMPTS = 5
+BATCH_SIZE = 100
+SWEEP_GRACE = timedelta(minutes=1)
+
+
+# --- Writing the outbox ----------------------------------------------------
+
+
+def _event_key(kind: str, statement: Any, target: Any) -> str:
+    """Stable for events about one object (a comment is created once), unique otherwise."""
+    if target is not None and kind != Kind.COAUTHOR_INVITED:
+        return f"{kind}:{target._meta.label_lower}:{target.pk}"
+    where = f"s{statement.pk}" if statement is not None else "-"
+    return f"{kind}:{where}:{uuid.uuid4().hex}"
 
 
 def notifications_for_event(
-    *, kind: str, statement: Any | None, actor: Any | None, target: Any | None, extra: dict[str, Any]
+    *,
+    kind: str,
+    statement: Any | None,
+    actor: Any | None,
+    target: Any | None,
+    extra: dict[str, Any],
 ) -> None:
-    """Write the outbox rows for one event. Placeholder until the outbox exists."""
-    return None
+    """Write the outbox rows for one event in the caller's transaction.
+
+    Queries: the recipient rule's own lookups (a fixed few per kind), one for the
+    recipients with their preference, one for public subscribers (publication
+    only) and one INSERT: the same count for 20 or 2,000 recipients.
+    """
+    kind = str(kind)
+    rule, context = recipient_rule(kind, statement=statement, target=target, extra=extra)
+    if actor is not None:
+        context["actor_id"] = actor.pk
+    event_key = _event_key(kind, statement, target)
+    now = timezone.now()
+    statement_id = statement.pk if statement is not None else None
+    users = User.objects.filter(rule).distinct()
+    if actor is not None and kind != Kind.ADMISSION_DECIDED:
+        users = users.exclude(pk=actor.pk)
+    chosen = Preference.objects.filter(user=OuterRef("pk"), kind=kind).values("mode")[:1]
+    recipients = list(users.annotate(chosen_mode=Subquery(chosen)).values_list("pk", "chosen_mode"))
+
+    rows: list[Notification] = []
+    common = {
+        "kind": kind,
+        "event_key": event_key,
+        "statement_id": statement_id,
+        "context": context,
+        "created_at": now,
+        "next_attempt_at": now,
+    }
+    for user_id, chosen_mode in recipients:
+        mode = mode_for(kind, chosen_mode)
+        rows.append(
+            Notification(
+                recipient_id=user_id,
+                channel=Channel.INAPP,
+                status=Status.SENT,
+                sent_at=now,
+                **common,
+            )
+        )
+        if mode == Mode.IMMEDIATELY:
+            rows.append(Notification(recipient_id=user_id, channel=Channel.EMAIL, **common))
+        elif mode == Mode.DIGEST:
+            rows.append(
+                Notification(
+                    recipient_id=user_id, channel=Channel.EMAIL, status=Status.DIGEST, **common
+                )
+            )
+    if kind == Kind.PUBLISHED:
+        active = PublicSubscriber.objects.filter(
+            confirmed_at__isnull=False, unsubscribed_at__isnull=True
+        ).values_list("pk", flat=True)
+        rows += [Notification(subscriber_id=pk, channel=Channel.EMAIL, **common) for pk in active]
+    if not rows:
+        return
+    # ignore_conflicts: an event reported twice (same key) adds nobody twice.
+    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+    if any(r.channel == Channel.EMAIL and r.status == Status.PENDING for r in rows):
+        queue_delivery(event_key)
+
+
+def mode_for(kind: str, chosen: str | None) -> str:
+    if kind in LOCKED_KINDS:
+        return Mode.IMMEDIATELY
+    return chosen or DEFAULT_MODES.get(kind, Mode.IMMEDIATELY)
+
+
+def queue_delivery(event_key: str | None = None) -> None:
+    """After commit, ask a worker to deliver. A dead broker is logged, not raised:
+    the rows are safe in the database and the sweep will find them."""
+
+    def publish() -> None:
+        from notifications.tasks import deliver_pending
+
+        try:
+            deliver_pending.delay(event_key=event_key)
+        except Exception:  # noqa: BLE001 - the request must succeed without a broker
+            logger.warning("could not queue notification delivery; the sweep will", exc_info=True)
+
+    transaction.on_commit(publish)
+
+
+# --- Delivering ------------------------------------------------------------
+
+
+def _claim(event_key: str | None, batch_size: int) -> list[Notification]:
+    now = timezone.now()
+    with transaction.atomic():
+        due = Notification.objects.select_for_update(skip_locked=True).filter(
+            channel=Channel.EMAIL, status=Status.PENDING, next_attempt_at__lte=now
+        )
+        if event_key:
+            due = due.filter(event_key=event_key)
+        ids = list(due.order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not ids:
+            return []
+        lease = now + timedelta(seconds=LEASE_SECONDS)
+        Notification.objects.filter(pk__in=ids, status=Status.PENDING).update(
+            status=Status.SENDING, lease_until=lease, attempts=F("attempts") + 1
+        )
+    return list(
+        Notification.objects.filter(pk__in=ids, status=Status.SENDING, lease_until=lease)
+        .select_related("recipient", "subscriber", "statement")
+        .order_by("pk")
+    )
+
+
+def _mark_sent(row: Notification) -> bool:
+    """Commit "sent" for a row we still hold the lease on (autocommit: durable at once)."""
+    return bool(
+        Notification.objects.filter(
+            pk=row.pk, status=Status.SENDING, lease_until=row.lease_until
+        ).update(status=Status.SENT, sent_at=timezone.now(), lease_until=None, last_error="")
+    )
+
+
+def _mark_retry(row: Notification, error: str, *, from_status: str = Status.SENDING) -> None:
+    attempts = row.attempts  # read after the claim counted this attempt
+    if attempts >= MAX_ATTEMPTS:
+        changes: dict[str, Any] = {"status": Status.FAILED}
+    else:
+        backoff = timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
+        changes = {"status": Status.PENDING, "next_attempt_at": timezone.now() + backoff}
+    Notification.objects.filter(pk=row.pk, status=from_status).update(
+        lease_until=None, last_error=error[:2000], sent_at=None, **changes
+    )
+
+
+def _mark_skipped(row: Notification, reason: str) -> None:
+    Notification.objects.filter(pk=row.pk, status=Status.SENDING).update(
+        status=Status.SKIPPED, lease_until=None, last_error=reason
+    )
+
+
+def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Deliver due e-mail rows (of one event, or all) over one SMTP connection.
+
+    Safe to run twice at once and to re-run after a crash: rows are claimed with
+    SKIP LOCKED and a lease, and a row already marked sent is never claimed again.
+    Must not run inside a transaction (each "sent" must be committed at once).
+    """
+    from notifications import emails
+    from notifications.smtp import LeaseLost, RefusedAfterCommit, UnconfirmedAfterCommit
+
+    sent = 0
+    connection = get_connection()
+    try:
+        while True:
+            rows = _claim(event_key, batch_size)
+            if not rows:
+                break
+            loaded = emails.Loaded(rows)
+            broken = False
+            for row in rows:
+                if broken:
+                    _mark_retry(row, "SMTP connection failed earlier in this batch")
+                    continue
+                try:
+                    message = emails.build(row, loaded)
+                except Exception as exc:  # noqa: BLE001 - one bad row must not stop the batch
+                    logger.exception("could not render notification %s", row.pk)
+                    _mark_retry(row, f"render: {exc}")
+                    continue
+                if message is None:
+                    _mark_skipped(row, "nothing to send (hidden, deleted or unsubscribed)")
+                    continue
+                try:
+                    from notifications.smtp import send_once
+
+                    send_once(connection, message, lambda row=row: _mark_sent(row))
+                    sent += 1
+                except LeaseLost:
+                    continue
+                except UnconfirmedAfterCommit as exc:
+                    logger.warning("notification %s: no reply after end of data: %s", row.pk, exc)
+                    sent += 1
+                except RefusedAfterCommit as exc:
+                    _mark_retry(row, f"refused: {exc}", from_status=Status.SENT)
+                except Exception as exc:  # noqa: BLE001 - SMTP/network errors before the commit
+                    _mark_retry(row, f"{type(exc).__name__}: {exc}")
+                    try:
+                        connection.close()
+                    except Exception:  # noqa: BLE001, S110 - already broken
+                        pass
+                    if isinstance(exc, OSError):
+                        broken = True
+            if broken:
+                break
+    finally:
+        try:
+            connection.close()
+        except Exception:  # noqa: BLE001
+            logger.debug("closing the mail connection failed", exc_info=True)
+    return sent
+
+
+def outbox_sweep(*, now: datetime | None = None) -> int:
+    """Return expired leases to pending and re-queue whatever is due. Idempotent."""
+    now = now or timezone.now()
+    reclaimed = Notification.objects.filter(status=Status.SENDING, lease_until__lt=now).update(
+        status=Status.PENDING, lease_until=None, next_attempt_at=timezone.now()
+    )
+    due = Notification.objects.filter(channel=Channel.EMAIL, status=Status.PENDING).filter(
+        Q(attempts=0, created_at__lte=now - SWEEP_GRACE)
+        | Q(attempts__gt=0, next_attempt_at__lte=now)
+    )
+    count = due.count()
+    if count or reclaimed:
+        queue_delivery(None)
+    return count
+
+
+def notification_retry(*, notification_ids: list[int] | None = None) -> int:
+    """A coordinator's retry of failed rows: back to pending with a fresh attempt budget."""
+    failed = Notification.objects.filter(status=Status.FAILED)
+    if notification_ids is not None:
+        failed = failed.filter(pk__in=notification_ids)
+    count = failed.update(status=Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+    if count:
+        queue_delivery(None)
+    return count
+
+
+def digests_build(*, now: datetime | None = None) -> int:
+    """Turn every member's waiting digest items into one digest row each."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        waiting = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(status=Status.DIGEST, created_at__lte=now)
+            .order_by("created_at", "pk")
+            .values_list("pk", "recipient_id")
+        )
+        by_user: dict[int, list[int]] = defaultdict(list)
+        for pk, user_id in waiting:
+            by_user[user_id].append(pk)
+        digests = [
+            Notification(
+                kind=Kind.DIGEST,
+                event_key=f"digest:{user_id}:{ids[-1]}",
+                recipient_id=user_id,
+                channel=Channel.EMAIL,
+                context={"items": ids},
+                created_at=now,
+                next_attempt_at=now,
+            )
+            for user_id, ids in by_user.items()
+        ]
+        Notification.objects.bulk_create(digests, ignore_conflicts=True)
+        Notification.objects.filter(pk__in=[pk for pk, _ in waiting]).update(
+            status=Status.DIGESTED, sent_at=now
+        )
+        if digests:
+            queue_delivery(None)
+    return len(digests)
+
+
+# --- Preferences and unsubscribe -------------------------------------------
+
+
+def preferences_for(user: Any) -> dict[str, str]:
+    chosen = dict(Preference.objects.filter(user=user).values_list("kind", "mode"))
+    return {kind: mode_for(kind, chosen.get(kind)) for kind in DEFAULT_MODES}
+
+
+def preference_save(*, user: Any, kind: str, mode: str) -> None:
+    if kind in LOCKED_KINDS or kind not in DEFAULT_MODES or mode not in Mode.values:
+        return
+    Preference.objects.update_or_create(user=user, kind=kind, defaults={"mode": mode})
+
+
+def unsubscribe_kind(*, user_id: int, kind: str) -> list[str]:
+    """One-click unsubscribe: switch `kind` (or, for the digest, every digest kind) off."""
+    user = User.objects.filter(pk=user_id).first()
+    if user is None:
+        return []
+    if kind == Kind.DIGEST:
+        kinds = [k for k, m in preferences_for(user).items() if m == Mode.DIGEST]
+    else:
+        kinds = [kind]
+    kinds = [k for k in kinds if k not in LOCKED_KINDS and k in DEFAULT_MODES]
+    for k in kinds:
+        preference_save(user=user, kind=k, mode=Mode.OFF)
+    return kinds
+
+
+# --- Follows and the in-app list -------------------------------------------
+
+
+def follow_set(*, user: Any, statement: Any, following: bool) -> None:
+    if following:
+        Follow.objects.get_or_create(user=user, statement=statement)
+    else:
+        Follow.objects.filter(user=user, statement=statement).delete()
+
+
+def notification_mark_read(*, user: Any, notification_id: int) -> Notification | None:
+    row = (
+        Notification.objects.filter(pk=notification_id, recipient=user, channel=Channel.INAPP)
+        .select_related("statement")
+        .first()
+    )
+    if row is not None and row.read_at is None:
+        row.read_at = timezone.now()
+        row.save(update_fields=["read_at"])
+    return row
+
+
+def notifications_mark_all_read(*, user: Any) -> int:
+    return Notification.objects.filter(
+        recipient=user, channel=Channel.INAPP, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+# --- Public subscribers ----------------------------------------------------
+
+
+def subscriber_subscribe(*, email: str, language: str = "de") -> PublicSubscriber:
+    """Start (or restart) double opt-in. At most one confirmation mail per hour."""
+    email = email.strip().lower()
+    lang = language if language in dict(settings.LANGUAGES) else "de"
+    with transaction.atomic():
+        subscriber, created = PublicSubscriber.objects.select_for_update().get_or_create(
+            email=email, defaults={"language": lang}
+        )
+        if subscriber.is_active:
+            return subscriber  # already subscribed: nothing to confirm, nothing revealed
+        if subscriber.unsubscribed_at is not None:
+            subscriber.unsubscribed_at = None
+            subscriber.confirmed_at = None
+            subscriber.language = lang
+            subscriber.save(update_fields=["unsubscribed_at", "confirmed_at", "language"])
+        hour = timezone.now().strftime("%Y%m%d%H")
+        key = f"{Kind.SUBSCRIPTION_CONFIRM}:{subscriber.pk}:{hour}"
+        Notification.objects.bulk_create(
+            [
+                Notification(
+                    kind=Kind.SUBSCRIPTION_CONFIRM,
+                    event_key=key,
+                    subscriber=subscriber,
+                    channel=Channel.EMAIL,
+                )
+            ],
+            ignore_conflicts=True,
+        )
+        queue_delivery(key)
+    return subscriber
+
+
+def subscriber_confirm(*, token: str) -> PublicSubscriber | None:
+    subscriber = PublicSubscriber.objects.filter(token=token).first()
+    if subscriber is None:
+        return None
+    if subscriber.confirmed_at is None or subscriber.unsubscribed_at is not None:
+        subscriber.confirmed_at = timezone.now()
+        subscriber.unsubscribed_at = None
+        subscriber.save(update_fields=["confirmed_at", "unsubscribed_at"])
+    return subscriber
+
+
+def subscriber_unsubscribe(*, token: str) -> PublicSubscriber | None:
+    subscriber = PublicSubscriber.objects.filter(token=token).first()
+    if subscriber is not None and subscriber.unsubscribed_at is None:
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.save(update_fields=["unsubscribed_at"])
+    return subscriber

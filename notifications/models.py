@@ -1,0 +1,222 @@
+"""The notification outbox, preferences, follows and public subscribers.
+
+A Notification row is written in the same transaction as the event it reports
+(notifications.services.notifications_for_event); Celery only delivers rows
+that exist. The row is the single source of truth for "was this sent?".
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from notifications.events import EventKind
+
+
+class Kind(models.TextChoices):
+    """Every kind of notification: the domain events plus the app's own mails."""
+
+    CONSULTATION_OPENED = EventKind.CONSULTATION_OPENED.value, _("Konsultation eröffnet")
+    COMMENT_CREATED = EventKind.COMMENT_CREATED.value, _("Neuer Kommentar oder Antwort")
+    MENTIONED = EventKind.MENTIONED.value, _("Erwähnung")
+    SUGGESTION_APPLIED = EventKind.SUGGESTION_APPLIED.value, _("Änderungsvorschlag übernommen")
+    SUGGESTION_DECLINED = EventKind.SUGGESTION_DECLINED.value, _("Änderungsvorschlag abgelehnt")
+    COAUTHOR_INVITED = EventKind.COAUTHOR_INVITED.value, _("Einladung als Mitautor*in")
+    VOTING_OPENED = EventKind.VOTING_OPENED.value, _("Abstimmung eröffnet")
+    VOTING_REMINDER = EventKind.VOTING_REMINDER.value, _("Erinnerung an die Abstimmung")
+    VOTING_RESULT = EventKind.VOTING_RESULT.value, _("Abstimmungsergebnis")
+    PUBLISHED = EventKind.PUBLISHED.value, _("Veröffentlichung")
+    ADMISSION_REQUESTED = EventKind.ADMISSION_REQUESTED.value, _("Neuer Aufnahmeantrag")
+    ADMISSION_DECIDED = EventKind.ADMISSION_DECIDED.value, _("Entscheidung über die Aufnahme")
+    DIGEST = "digest", _("Tägliche Zusammenfassung")
+    SUBSCRIPTION_CONFIRM = "subscription_confirm", _("Bestätigung des Abonnements")
+
+
+class Mode(models.TextChoices):
+    IMMEDIATELY = "immediately", _("sofort per E-Mail")
+    DIGEST = "digest", _("in der täglichen Zusammenfassung")
+    OFF = "off", _("keine E-Mail")
+
+
+# Sensible defaults: what needs action comes at once, chatter goes to the digest.
+DEFAULT_MODES: dict[str, str] = {
+    Kind.CONSULTATION_OPENED: Mode.IMMEDIATELY,
+    Kind.COMMENT_CREATED: Mode.DIGEST,
+    Kind.MENTIONED: Mode.IMMEDIATELY,
+    Kind.SUGGESTION_APPLIED: Mode.DIGEST,
+    Kind.SUGGESTION_DECLINED: Mode.IMMEDIATELY,
+    Kind.COAUTHOR_INVITED: Mode.IMMEDIATELY,
+    Kind.VOTING_OPENED: Mode.IMMEDIATELY,
+    Kind.VOTING_REMINDER: Mode.IMMEDIATELY,
+    Kind.VOTING_RESULT: Mode.IMMEDIATELY,
+    Kind.PUBLISHED: Mode.DIGEST,
+    Kind.ADMISSION_REQUESTED: Mode.IMMEDIATELY,
+    Kind.ADMISSION_DECIDED: Mode.IMMEDIATELY,
+}
+
+# Admission (and account security) mail cannot be switched off or delayed.
+LOCKED_KINDS: frozenset[str] = frozenset(
+    {Kind.ADMISSION_REQUESTED, Kind.ADMISSION_DECIDED, Kind.SUBSCRIPTION_CONFIRM}
+)
+
+# Kinds a member can choose a mode for on the preferences page.
+PREFERENCE_KINDS: tuple[str, ...] = tuple(DEFAULT_MODES)
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-Mail")
+    INAPP = "inapp", _("In der Anwendung")
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", _("wartet")
+    SENDING = "sending", _("wird gesendet")
+    SENT = "sent", _("gesendet")
+    FAILED = "failed", _("fehlgeschlagen")
+    SKIPPED = "skipped", _("ausgelassen")
+    DIGEST = "digest", _("wartet auf Zusammenfassung")
+    DIGESTED = "digested", _("in Zusammenfassung gesendet")
+
+
+class PublicSubscriber(models.Model):
+    """A visitor who wants publication mails. The address is used for nothing else."""
+
+    email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES, default="de")
+    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Abonnent*in")
+        verbose_name_plural = _("Abonnent*innen")
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class Notification(models.Model):
+    """One message to one recipient on one channel for one event (the outbox row)."""
+
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    event_key = models.CharField(max_length=160)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    subscriber = models.ForeignKey(
+        PublicSubscriber, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    channel = models.CharField(max_length=8, choices=Channel.choices)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    statement = models.ForeignKey(
+        "statements.Statement", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # Ids only (comment, ballot, actor, admission request, digest items): the text is
+    # loaded at send time, so a comment hidden meanwhile is never mailed.
+    context = models.JSONField(default=dict, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("Benachrichtigung")
+        verbose_name_plural = _("Benachrichtigungen")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["event_key", "recipient", "channel"],
+                condition=Q(recipient__isnull=False),
+                name="one_notification_per_event_recipient_channel",
+            ),
+            models.UniqueConstraint(
+                fields=["event_key", "subscriber", "channel"],
+                condition=Q(subscriber__isnull=False),
+                name="one_notification_per_event_subscriber_channel",
+            ),
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=True) ^ Q(subscriber__isnull=True),
+                name="notification_has_one_recipient",
+            ),
+            models.CheckConstraint(
+                condition=Q(subscriber__isnull=True) | Q(channel="email"),
+                name="subscribers_get_email_only",
+            ),
+        ]
+        indexes = [
+            # The delivery claim and the sweep: due e-mail rows.
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=Q(status__in=["pending", "sending"]),
+                name="notification_due",
+            ),
+            # The header's unread count and the in-app list.
+            models.Index(
+                fields=["recipient", "-created_at"],
+                condition=Q(channel="inapp"),
+                name="notification_inapp",
+            ),
+            models.Index(
+                fields=["recipient"],
+                condition=Q(status="digest"),
+                name="notification_digest_waiting",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} → {self.recipient_id or self.subscriber_id} ({self.channel})"
+
+
+class Preference(models.Model):
+    """A member's choice for one kind; no row means DEFAULT_MODES."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    mode = models.CharField(max_length=12, choices=Mode.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind"], name="one_preference_per_kind")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}: {self.kind} = {self.mode}"
+
+
+class Follow(models.Model):
+    """A member follows a statement: new comments on it reach them."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    statement = models.ForeignKey(
+        "statements.Statement", on_delete=models.CASCADE, related_name="followers"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "statement"], name="one_follow_per_statement")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.statement_id}"

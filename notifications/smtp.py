@@ -1,0 +1,95 @@
+"""Hand one message to the mail server with a single point of no return.
+
+Exactly-once across a database and an SMTP server is impossible in general: the
+server may accept a message and the sender crash before it records that. We
+move the record to the last possible moment *before* the server can accept:
+MAIL FROM, RCPT TO and the whole DATA body are sent first, then `mark_sent()`
+commits "sent" in the database, then the five bytes that end the DATA command
+(CRLF . CRLF) go out. An SMTP server discards a message whose DATA never ended,
+so a crash
+
+- before the commit leaves the row "sending": the server has no message, and
+  the sweep resends it after the lease expires (no loss, no duplicate);
+- after the server's 250 reply: the row is already "sent" (no duplicate);
+- between the commit and writing the end-of-data marker (a few microseconds of
+  Python, no I/O wait): the row says "sent" but the server has nothing. That is
+  the one window where a message can be lost; we prefer it to the much wider
+  window (the server's reply round trip) in which the usual order "send, then
+  mark" duplicates messages.
+
+Backends that are not SMTP (locmem in tests, file-based locally) are called
+after `mark_sent()`; they fail before anything is delivered, so the caller can
+safely revert the row.
+"""
+
+from __future__ import annotations
+
+import smtplib
+from collections.abc import Callable
+
+from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
+from django.core.mail.message import EmailMessage, sanitize_address
+
+
+class LeaseLost(Exception):
+    """Another worker took over the row; this one must not send it."""
+
+
+class RefusedAfterCommit(Exception):
+    """The server answered the end of DATA with an error: nothing was delivered."""
+
+
+class UnconfirmedAfterCommit(Exception):
+    """The connection broke after the end of DATA: the server probably has it."""
+
+
+def send_once(connection: object, message: EmailMessage, mark_sent: Callable[[], bool]) -> None:
+    if not isinstance(connection, SmtpBackend):
+        if not mark_sent():
+            raise LeaseLost
+        try:
+            connection.send_messages([message])  # type: ignore[attr-defined]
+        except Exception as exc:  # noqa: BLE001 - nothing was delivered; caller reverts
+            raise RefusedAfterCommit(str(exc)) from exc
+        return
+
+    if connection.connection is None:
+        connection.open()
+    smtp: smtplib.SMTP = connection.connection  # type: ignore[assignment]
+    encoding = message.encoding or "utf-8"
+    from_email = sanitize_address(message.from_email, encoding)
+    recipients = [sanitize_address(addr, encoding) for addr in message.recipients()]
+    data = message.message().as_bytes(linesep="\r\n")
+
+    smtp.ehlo_or_helo_if_needed()
+    code, resp = smtp.mail(from_email)
+    if code != 250:
+        smtp.rset()
+        raise smtplib.SMTPSenderRefused(code, resp, from_email)
+    for rcpt in recipients:
+        code, resp = smtp.rcpt(rcpt)
+        if code not in (250, 251):
+            smtp.rset()
+            raise smtplib.SMTPRecipientsRefused({rcpt: (code, resp)})
+    code, resp = smtp.docmd("data")
+    if code != 354:
+        smtp.rset()
+        raise smtplib.SMTPDataError(code, resp)
+    body = smtplib._quote_periods(data)  # noqa: SLF001 - the same escaping sendmail() uses
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    smtp.send(body)
+    if not mark_sent():
+        # Drop the connection without ending DATA: the server discards the message.
+        smtp.close()
+        connection.connection = None
+        raise LeaseLost
+    # --- point of no return: the row is committed as sent ---
+    try:
+        smtp.send(b".\r\n")
+        code, resp = smtp.getreply()
+    except (smtplib.SMTPException, OSError) as exc:
+        connection.connection = None
+        raise UnconfirmedAfterCommit(str(exc)) from exc
+    if code != 250:
+        raise RefusedAfterCommit(f"{code} {resp!r}")
