@@ -97,6 +97,7 @@ class ProfileForm(forms.ModelForm):
 
 class OrganisationForm(forms.ModelForm):
     kind = forms.ChoiceField(label=_("Art"), choices=OrganisationKind.choices)
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
 
     class Meta:
         model = Organisation

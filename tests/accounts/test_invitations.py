@@ -1,0 +1,127 @@
+"""Invitations: a signed, expiring, single-use link that pre-approves admission."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail, signing
+from django.test import Client
+
+from accounts.models import Invitation, MembershipStatus, User
+from accounts.services import INVITATION_SALT, invitation_token
+from tests.accounts.conftest import confirm_from_mail, link_from_last_mail, sign_up
+
+pytestmark = pytest.mark.django_db
+
+
+def _invite(client_for, coordinator, django_capture_on_commit_callbacks, email="neu@example.org"):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(coordinator).post(
+            "/coordination/invitations/", {"email": email, "message": "Komm dazu!"}
+        )
+    assert response.status_code == 302
+    return Invitation.objects.get(email=email)
+
+
+def test_invited_person_becomes_member_after_verification(
+    client_for, coordinator, django_capture_on_commit_callbacks
+):
+    invitation = _invite(client_for, coordinator, django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 1
+    assert mail.outbox[0].to == ["neu@example.org"]
+    assert "Komm dazu!" in mail.outbox[0].body
+    link = link_from_last_mail(r"https?://[^\s]+/invitation/[^\s]+")
+
+    client = Client()
+    response = client.get(link)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/signup/?email=neu%40example.org")
+    signup_page = client.get(response["Location"]).content.decode()
+    assert 'value="neu@example.org"' in signup_page
+
+    sign_up(client, "neu@example.org", name="Nadia Neu")
+    user = User.objects.get(email="neu@example.org")
+    assert user.membership_status == MembershipStatus.REGISTERED  # not before verification
+    confirm_from_mail(client)
+    user.refresh_from_db()
+    assert user.membership_status == MembershipStatus.MEMBER
+    invitation.refresh_from_db()
+    assert invitation.accepted_at is not None
+    assert invitation.accepted_by == user
+    assert client.login(email="neu@example.org", password="Gute-Frage-2026!")
+    assert client.get("/dashboard/").status_code == 200
+
+    # Single use: the same link does not work twice.
+    assert Client().get(link).status_code == 410
+
+
+def test_signup_with_another_address_is_not_pre_approved(
+    client_for, coordinator, django_capture_on_commit_callbacks
+):
+    _invite(client_for, coordinator, django_capture_on_commit_callbacks)
+    link = link_from_last_mail(r"https?://[^\s]+/invitation/[^\s]+")
+    client = Client()
+    client.get(link)
+    sign_up(client, "jemand-anders@example.org")
+    confirm_from_mail(client)
+    assert (
+        User.objects.get(email="jemand-anders@example.org").membership_status
+        == MembershipStatus.REGISTERED
+    )
+
+
+def test_tampered_link_is_refused(client_for, coordinator, django_capture_on_commit_callbacks):
+    invitation = _invite(client_for, coordinator, django_capture_on_commit_callbacks)
+    token = invitation_token(invitation)
+    response = Client().get(f"/invitation/{token[:-2]}xx/")
+    assert response.status_code == 400
+    assert "verändert" in response.content.decode()
+    # A correctly signed token for another id/e-mail pair is refused as well.
+    forged = signing.dumps({"i": invitation.pk, "e": "boese@example.org"}, salt=INVITATION_SALT)
+    assert Client().get(f"/invitation/{forged}/").status_code == 400
+    assert Client().get("/invitation/nonsense/").status_code == 400
+
+
+def test_expired_link_is_refused(
+    client_for, coordinator, django_capture_on_commit_callbacks, settings, monkeypatch
+):
+    invitation = _invite(client_for, coordinator, django_capture_on_commit_callbacks)
+    token = invitation_token(invitation)
+    import time
+
+    later = time.time() + (settings.RTM_INVITATION_MAX_AGE_DAYS + 1) * 86400
+    monkeypatch.setattr(time, "time", lambda: later)
+    response = Client().get(f"/invitation/{token}/")
+    assert response.status_code == 410
+    assert "abgelaufen" in response.content.decode()
+
+
+def test_inviting_an_existing_member_is_a_form_error(client_for, coordinator, member):
+    response = client_for(coordinator).post("/coordination/invitations/", {"email": member.email})
+    assert response.status_code == 400
+    assert "bereits Mitglied" in response.content.decode()
+    assert f'value="{member.email}"' in response.content.decode()
+
+
+def test_invitation_mail_is_not_sent_inside_the_transaction(client_for, coordinator):
+    # Without running on_commit callbacks (the test's transaction never commits) no mail leaves.
+    client_for(coordinator).post("/coordination/invitations/", {"email": "x@example.org"})
+    assert Invitation.objects.filter(email="x@example.org").exists()
+    assert mail.outbox == []
+
+
+def test_only_coordinators_invite(client_for, member):
+    assert client_for(member).get("/coordination/invitations/").status_code == 403
+    assert (
+        client_for(member)
+        .post("/coordination/invitations/", {"email": "x@example.org"})
+        .status_code
+        == 403
+    )
+    assert not Invitation.objects.exists()
+
+
+def test_expiry_is_within_configured_days(settings):
+    assert settings.RTM_INVITATION_MAX_AGE_DAYS > 0
+    assert timedelta(days=settings.RTM_INVITATION_MAX_AGE_DAYS) < timedelta(days=365)

@@ -1,0 +1,70 @@
+"""Login rate limits, logout by POST only, the admin login behind allauth."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def _login(client: Client, email: str, password: str):
+    return client.post("/accounts/login/", {"login": email, "password": password})
+
+
+def test_sixth_bad_password_is_refused_even_when_right(member):
+    client = Client()
+    for _ in range(5):
+        response = _login(client, member.email, "falsch-falsch")
+        assert response.status_code == 200  # the form again, with an error
+    response = _login(client, member.email, "rtm-test-pass-2026")
+    assert response.status_code in (200, 429)
+    assert "_auth_user_id" not in client.session
+    assert client.get("/profile/").status_code == 302
+
+
+def test_rate_limit_is_per_address_too(member):
+    for _ in range(5):
+        _login(Client(REMOTE_ADDR="10.0.0.1"), member.email, "falsch-falsch")
+    other_ip = Client(REMOTE_ADDR="10.0.0.2")
+    _login(other_ip, member.email, "rtm-test-pass-2026")
+    assert "_auth_user_id" not in other_ip.session
+
+
+def test_unknown_address_looks_like_a_wrong_password(member):
+    a = _login(Client(), member.email, "falsch-falsch").content.decode()
+    b = _login(Client(), "niemand@example.org", "falsch-falsch").content.decode()
+    assert ("errorlist" in a) and ("errorlist" in b)
+
+
+def test_login_form_keeps_the_address(member):
+    html = _login(Client(), member.email, "falsch-falsch").content.decode()
+    assert f'value="{member.email}"' in html
+
+
+def test_logout_only_by_post(client_for, member):
+    client = client_for(member)
+    response = client.get("/accounts/logout/")
+    assert response.status_code == 200  # a confirmation page, still signed in
+    assert client.get("/profile/").status_code == 200
+    response = client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert client.get("/profile/").status_code == 302
+
+
+def test_admin_login_goes_through_allauth(client):
+    response = client.get("/admin/login/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/login/")
+
+
+def test_admin_login_refuses_signed_in_non_staff(client_for, member):
+    assert client_for(member).get("/admin/login/").status_code == 403
+
+
+def test_admin_reachable_for_staff(client_for):
+    from tests.factories import UserFactory
+
+    staff = UserFactory(is_staff=True, is_superuser=True)
+    assert client_for(staff).get("/admin/").status_code == 200
+    assert client_for(staff).get("/admin/accounts/user/").status_code == 200

@@ -1,0 +1,122 @@
+"""Profile editing, personal data export and account deletion."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from allauth.account.models import EmailAddress
+from django.contrib.sessions.models import Session
+from django.test import Client
+
+from accounts.models import AdmissionRequest, Invitation, User
+from tests.factories import OrganisationFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_edit_profile(client_for, member, organisation):
+    response = client_for(member).post(
+        "/profile/",
+        {"display_name": "Mia M.", "language": "en", "organisations": [organisation.pk]},
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.display_name == "Mia M."
+    assert member.language == "en"
+    assert list(member.organisations.all()) == [organisation]
+
+
+def test_profile_errors_keep_input(client_for, member):
+    response = client_for(member).post(
+        "/profile/", {"display_name": "   ", "language": "xx", "organisations": []}
+    )
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "errorlist" in html
+    member.refresh_from_db()
+    assert member.display_name == "Mia Mitglied"
+
+
+def test_export_contains_my_data_and_nobody_elses(client_for, member):
+    other = UserFactory(display_name="Otto Anders", email="otto@example.org")
+    org = OrganisationFactory(name="Netzwerk Colditz")
+    member.organisations.add(org)
+    other.organisations.add(OrganisationFactory(name="Geheimverein Otto"))
+    AdmissionRequest.objects.create(
+        user=member, reason="Mein Grund zum Mitmachen", decision="admitted"
+    )
+    AdmissionRequest.objects.create(user=other, reason="Ottos privater Grund")
+    response = client_for(member).get("/profile/export/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("application/json")
+    assert "attachment" in response["Content-Disposition"]
+    raw = response.content.decode()
+    data = json.loads(raw)
+    assert data["accounts"]["profile"]["email"] == member.email
+    assert data["accounts"]["profile"]["display_name"] == "Mia Mitglied"
+    assert [o["name"] for o in data["accounts"]["organisations"]] == ["Netzwerk Colditz"]
+    assert data["accounts"]["admission_requests"][0]["reason"] == "Mein Grund zum Mitmachen"
+    assert data["accounts"]["email_addresses"] == [
+        {"email": member.email, "verified": True, "primary": True}
+    ]
+    for foreign in ["otto@example.org", "Otto Anders", "Geheimverein Otto", "Ottos privater Grund"]:
+        assert foreign not in raw
+    assert "password" not in raw
+
+
+def test_export_collects_other_apps_parts(client_for, member, monkeypatch):
+    import accounts.export
+
+    monkeypatch.setattr(
+        accounts.export, "APP_EXPORTERS", ("tests.accounts.test_profile.fake_exporter", "nope.x")
+    )
+    data = client_for(member).get("/profile/export/").json()
+    assert data["tests"] == {"user": member.pk}
+
+
+def fake_exporter(user):  # noqa: ANN001, ANN201
+    return {"user": user.pk}
+
+
+def test_delete_account_needs_the_password(client_for, member):
+    client = client_for(member)
+    assert client.get("/profile/delete/").status_code == 200
+    response = client.post("/profile/delete/", {"password": "falsch"})
+    assert response.status_code == 400
+    assert "Das Passwort stimmt nicht." in response.content.decode()
+    assert User.objects.filter(pk=member.pk).exists()
+
+
+def test_delete_account_removes_personal_data(client_for, member, coordinator):
+    Invitation.objects.create(email=member.email, invited_by=coordinator)
+    invited_by_member = Invitation.objects.create(email="freund@example.org", invited_by=member)
+    client = client_for(member)
+    second_device = Client()
+    second_device.login(email=member.email, password="rtm-test-pass-2026")
+    assert Session.objects.count() == 2
+    pk, email = member.pk, member.email
+
+    response = client.post("/profile/delete/", {"password": "rtm-test-pass-2026"})
+    assert response.status_code == 302
+    assert not User.objects.filter(pk=pk).exists()
+    assert not EmailAddress.objects.filter(email=email).exists()
+    assert not Invitation.objects.filter(email=email).exists()
+    invited_by_member.refresh_from_db()
+    assert invited_by_member.invited_by is None  # the other person's invitation stays
+    # Signed out everywhere.
+    assert Session.objects.count() == 0
+    assert second_device.get("/profile/").status_code == 302
+    assert client.get("/profile/").status_code == 302
+    # The address is free again; the old password no longer works.
+    assert not Client().login(email=email, password="rtm-test-pass-2026")
+
+
+def test_delete_keeps_statements_as_former_member(client_for, author, coordinator):
+    from tests.factories import make_statement
+
+    statement = make_statement(author=author, state="consultation")
+    client_for(author).post("/profile/delete/", {"password": "rtm-test-pass-2026"})
+    statement.refresh_from_db()
+    assert statement.title
+    assert not User.objects.filter(pk=author.pk).exists()
