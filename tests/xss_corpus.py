@@ -127,7 +127,18 @@ _DANGEROUS_TAGS = {
     "noscript",
 }
 # Tags a legitimate page of ours may contain (layout forms, the htmx script, …).
-PAGE_TAGS = {"meta", "link", "form", "input", "button", "textarea", "select", "script", "img"}
+PAGE_TAGS = {
+    "meta",
+    "link",
+    "form",
+    "input",
+    "button",
+    "textarea",
+    "select",
+    "script",
+    "img",
+    "details",
+}
 _URL_ATTRS = {
     "href",
     "src",

@@ -73,13 +73,21 @@ def test_every_page_shows_hostile_text_inert(index, author, coauthor, client_for
         assert sanitise(revision.body_html) == revision.body_html
 
 
-MARKDOWNISH = st.text(
-    alphabet=st.sampled_from(
-        list("abc <>\"'=/:;&#()[]!*_`|-\n\t\\")
-        + ["javascript:", "data:", "onerror", "script", "svg", "http://x.org", "&#106;", "[a](", "!["]
-    ),
-    max_size=120,
-)
+PIECES = list("abc <>\"'=/:;&#()[]!*_`|-\n\t\\") + [
+    "javascript:",
+    "data:",
+    "onerror=",
+    "<script>",
+    "<svg ",
+    "http://x.org",
+    "&#106;",
+    "[a](",
+    "![",
+    "<a href=",
+    "#h-",
+    "| --- |",
+]
+MARKDOWNISH = st.lists(st.sampled_from(PIECES), max_size=60).map("".join)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
