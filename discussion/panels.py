@@ -19,11 +19,11 @@ from django.utils.translation import ngettext
 
 from accounts.permissions import is_coordinator
 from discussion import permissions as dperms
-from discussion.diff import word_diff_html
 from discussion.forms import CommentForm
 from discussion.models import Comment
 from discussion.selectors import comments_for_page
 from statements import markdown
+from statements.diff import word_diff
 from statements.models import Statement
 
 FILTERS: tuple[tuple[str, Any], ...] = (
@@ -74,7 +74,7 @@ def _decorate(comment: Comment, user: Any, statement: Statement) -> None:
     comment.may_resolve = comment.parent_id is None and dperms.can_resolve(user, comment)
     comment.diff_html = ""
     if comment.is_suggestion and comment.show_content:
-        comment.diff_html = word_diff_html(comment.block_source, comment.suggestion_text)
+        comment.diff_html = word_diff(comment.block_source, comment.suggestion_text).html
 
 
 def _threads(comments: list[Comment]) -> list[Thread]:
