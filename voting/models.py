@@ -89,7 +89,8 @@ class Ballot(models.Model):
     class Meta:
         verbose_name = _("Abstimmung")
         verbose_name_plural = _("Abstimmungen")
-        ordering = ["statement", "-round"]
+        # Not "statement": ordering through the FK would join (and lock) the statement row.
+        ordering = ["-opened_at", "-round"]
         constraints = [
             models.UniqueConstraint(fields=["statement", "round"], name="unique_ballot_round"),
             models.UniqueConstraint(

@@ -117,8 +117,9 @@ def vote_cast(
     with transaction.atomic():
         # The lock serialises all votes on this ballot and orders them against ballot_close.
         ballot = (
-            Ballot.objects.select_for_update()
+            Ballot.objects.select_for_update(of=("self",))
             .filter(statement_id=statement.pk, closed_at__isnull=True)
+            .order_by()
             .first()
         )
         if ballot is None:
@@ -158,8 +159,9 @@ def vote_cast(
 def ballot_close(*, statement: Statement) -> bool:
     """Count the open ballot by its rule, store the result, return whether adopted."""
     ballot = (
-        Ballot.objects.select_for_update()
-        .filter(statement=statement, closed_at__isnull=True)
+        Ballot.objects.select_for_update(of=("self",))
+        .filter(statement_id=statement.pk, closed_at__isnull=True)
+        .order_by()
         .first()
     )
     if ballot is None:

@@ -34,14 +34,3 @@ def crowd(db):  # noqa: ANN001, ANN201
         return [UserFactory() for _ in range(n)]
 
     return make
-
-
-@pytest.fixture(autouse=True)
-def _notifications_without_tables(monkeypatch):  # noqa: ANN001, ANN202
-    # TEMPORARY while the notifications app's migration is being written in parallel.
-    from pathlib import Path
-
-    import notifications
-
-    if not list(Path(notifications.__file__).parent.joinpath("migrations").glob("0001_*.py")):
-        monkeypatch.setattr("notifications.services.notifications_for_event", lambda **kw: None)

@@ -104,8 +104,9 @@ def test_no_open_ballot_409(member, client_for, coordinator):
     assert client_for(member).post(vote_url(paper), {"choice": "yes"}).status_code == 409
 
 
-def test_during_vote_only_turnout_no_partial_results(open_paper, member, author, coordinator,
-                                                     client_for):
+def test_during_vote_only_turnout_no_partial_results(
+    open_paper, member, author, coordinator, client_for
+):
     paper = open_paper()
     vote_cast(statement=paper, voter=author, choice="no", reason="Zwischenstand-Geheimnis")
     vote_cast(statement=paper, voter=member, choice="yes")
@@ -115,8 +116,9 @@ def test_during_vote_only_turnout_no_partial_results(open_paper, member, author,
     assert "Wer wie abgestimmt hat" not in page
 
 
-def test_open_ballot_result_shows_names_after_close(open_paper, member, author, coauthor,
-                                                    coordinator, client_for):
+def test_open_ballot_result_shows_names_after_close(
+    open_paper, member, author, coauthor, coordinator, client_for
+):
     from workflow.services import statement_transition
 
     paper = open_paper(rule="majority", quorum_kind="none")
@@ -148,8 +150,9 @@ def _page_queries(client, paper) -> int:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("secret", [False, True])
-def test_statement_page_queries_do_not_grow_with_voters(open_paper, crowd, member, client_for,
-                                                        coordinator, secret):
+def test_statement_page_queries_do_not_grow_with_voters(
+    open_paper, crowd, member, client_for, coordinator, secret
+):
     from workflow.services import statement_transition
 
     small = open_paper(is_secret=secret)

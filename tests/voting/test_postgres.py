@@ -1,0 +1,97 @@
+"""Concurrency on PostgreSQL: one vote row per member, nothing counted after the deadline.
+
+Run: DATABASE_URL=postgres://postgres@127.0.0.1:5432/rtm_e .venv/bin/pytest tests/voting
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections
+from django.utils import timezone
+
+from tests.realservices import require_postgres
+from voting.models import Ballot, Vote
+from voting.services import NoOpenBallot, VotingClosed, vote_cast
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+def run_at_once(jobs: list) -> list:
+    """Run the callables in threads released together; return their results or exceptions."""
+    barrier = threading.Barrier(len(jobs))
+    results: list = [None] * len(jobs)
+
+    def worker(i: int) -> None:
+        try:
+            barrier.wait()
+            results[i] = jobs[i]()
+        except Exception as exc:  # noqa: BLE001
+            results[i] = exc
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(len(jobs))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return results
+
+
+def test_100_concurrent_votes_by_one_member_make_one_row(open_paper, member):
+    require_postgres()
+    paper = open_paper()
+    choices = ["yes", "no", "abstain"]
+    results = run_at_once(
+        [
+            lambda c=choices[i % 3]: vote_cast(statement=paper, voter=member, choice=c)
+            for i in range(100)
+        ]
+    )
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert Vote.objects.filter(voter=member).count() == 1
+    assert Vote.objects.count() == 1
+
+
+def test_concurrent_votes_of_many_members_are_all_kept(open_paper, crowd):
+    require_postgres()
+    people = crowd(40)
+    paper = open_paper()
+    results = run_at_once(
+        [lambda p=p: vote_cast(statement=paper, voter=p, choice="yes") for p in people]
+    )
+    assert not [r for r in results if isinstance(r, Exception)]
+    assert Vote.objects.count() == 40
+
+
+def test_50_votes_just_after_the_deadline_are_not_counted(open_paper, crowd, coordinator):
+    require_postgres()
+    from workflow.services import statement_transition
+
+    people = crowd(50)
+    paper = open_paper(quorum_kind="none")
+    deadline = timezone.now() + timedelta(milliseconds=1)
+    Ballot.objects.filter(statement=paper).update(closes_at=deadline)
+    type(paper).objects.filter(pk=paper.pk).update(voting_ends_at=deadline)
+    while timezone.now() <= deadline:
+        pass
+    jobs = [lambda p=p: vote_cast(statement=paper, voter=p, choice="yes") for p in people]
+    # The system closes at the deadline while the late votes arrive.
+    jobs.append(lambda: statement_transition(statement_id=paper.pk, name="close_vote", actor=None))
+    results = run_at_once(jobs)
+    votes, close = results[:-1], results[-1]
+    assert not isinstance(close, Exception), close
+    # Refused as too late, or (once the close committed) as no longer open.
+    kinds = Counter(type(r) for r in votes)
+    assert set(kinds) <= {VotingClosed, NoOpenBallot}, kinds
+    assert sum(kinds.values()) == 50
+    assert Vote.objects.count() == 0
+    ballot = Ballot.objects.get(statement=paper)
+    assert (ballot.turnout, ballot.count_yes, ballot.outcome) == (0, 0, "rejected")
+    paper.refresh_from_db()
+    assert paper.state == "rejected"
+    assert connection.vendor == "postgresql"
