@@ -15,5 +15,8 @@ def test_statement_factory_walks_to_published(coordinator):
     statement = make_statement(state="published")
     assert statement.state == "published"
     assert list(statement.audit_entries.values_list("transition", flat=True)) == [
-        "submit", "open_vote", "close_vote", "publish",
+        "submit",
+        "open_vote",
+        "close_vote",
+        "publish",
     ]

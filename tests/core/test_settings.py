@@ -1,0 +1,86 @@
+"""Configuration: production checks, migrations, and loud failures on bad values."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from rtm_workflow.env import ConfigError, env_bool, env_int, env_list, env_url
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env_example() -> dict[str, str]:
+    values = {}
+    for line in (ROOT / ".env.example").read_text().splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and "=" in line:
+            key, value = line.split("=", 1)
+            values[key] = value
+    return values
+
+
+def _run(args: list[str], env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess:
+    base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")}
+    base.update(RTM_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="rtm_workflow.settings")
+    base.update(env)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=base, capture_output=True, text=True, timeout=120
+    )
+
+
+def test_check_deploy_passes_with_production_example(tmp_path):
+    result = _run(
+        ["manage.py", "check", "--deploy", "--fail-level", "WARNING"], _env_example(), tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_missing_migrations(tmp_path):
+    result = _run(
+        ["manage.py", "makemigrations", "--check", "--dry-run"], {"DEBUG": "true"}, tmp_path
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("DEBUG", "maybe"),
+        ("DATABASE_URL", "mysql://x"),
+        ("ALLOWED_HOSTS", "a,,b"),
+        ("RTM_VOTING_DAYS", "seven"),
+        ("REDIS_URL", "http://redis"),
+    ],
+)
+def test_malformed_setting_stops_startup_naming_the_variable(tmp_path, name, value):
+    env = {"DEBUG": "true", name: value}
+    result = _run(["-c", "import django; django.setup()"], env, tmp_path)
+    assert result.returncode != 0
+    assert "ConfigError" in result.stderr
+    assert name in result.stderr
+
+
+def test_missing_secret_key_in_production_is_refused(tmp_path):
+    result = _run(["-c", "import django; django.setup()"], {"DEBUG": "false"}, tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+
+
+def test_env_readers():
+    assert env_bool("X", False, environ={"X": "yes"}) is True
+    assert env_bool("X", True, environ={"X": "0"}) is False
+    assert env_bool("X", True, environ={}) is True
+    with pytest.raises(ConfigError, match="X"):
+        env_bool("X", False, environ={"X": "vielleicht"})
+    assert env_int("N", 3, environ={"N": " 7 "}) == 7
+    with pytest.raises(ConfigError, match="N"):
+        env_int("N", 3, environ={"N": "7.5"})
+    assert env_list("L", [], environ={"L": "a, b"}) == ["a", "b"]
+    assert env_url("U", None, schemes=("redis",), environ={"U": "redis://x"}) == "redis://x"
+    with pytest.raises(ConfigError, match="U"):
+        env_url("U", None, schemes=("redis",), environ={"U": "x"})
