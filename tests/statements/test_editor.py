@@ -191,3 +191,10 @@ def test_edits_older_than_a_day_are_not_recent(author, coauthor, client_for):
     with mock.patch("statements.views.timezone.now", return_value=tomorrow):
         page = client_for(coauthor).get(f"/statements/{statement.slug}/edit/").content.decode()
     assert "In den letzten 24 Stunden" not in page
+
+
+def test_editor_in_english(author, draft, client_for):
+    client = client_for(author)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/statements/{draft.slug}/edit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Edit text" in page and "Change note" in page and "Preview" in page
