@@ -13,6 +13,8 @@ from accounts.models import (
 from accounts.services import signup_complete
 
 INVITATION_SESSION_KEY = "rtm_invitation_token"
+# Each language named in itself, whatever the interface language is.
+LANGUAGE_CHOICES = [(Language.DE.value, "Deutsch"), (Language.EN.value, "English")]
 
 
 class SignupExtraForm(forms.Form):
@@ -22,8 +24,9 @@ class SignupExtraForm(forms.Form):
         label=_("Anzeigename"),
         max_length=80,
         help_text=_("So sehen andere Mitglieder Sie, z. B. Vor- und Nachname."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    language = forms.ChoiceField(label=_("Sprache"), choices=Language.choices, initial=Language.DE)
+    language = forms.ChoiceField(label=_("Sprache"), choices=LANGUAGE_CHOICES, initial=Language.DE)
 
     def signup(self, request, user) -> None:  # noqa: ANN001 - allauth's hook signature
         signup_complete(
@@ -76,6 +79,7 @@ class AdmissionDecisionForm(forms.Form):
 
 
 class ProfileForm(forms.ModelForm):
+    language = forms.ChoiceField(label=_("Sprache"), choices=LANGUAGE_CHOICES)
     organisations = forms.ModelMultipleChoiceField(
         label=_("Organisationen"),
         queryset=Organisation.objects.all(),
