@@ -18,6 +18,13 @@ class CosignNotAllowed(Exception):
     """The actor may not (un)sign for this organisation, or the statement is not published."""
 
 
+def _fresh(actor: Any) -> Any:
+    """Forget organisation ids cached on the actor: membership may have changed since."""
+    if actor is not None and hasattr(actor, "_organisation_ids"):
+        del actor._organisation_ids
+    return actor
+
+
 def _touch(statement_id: int) -> None:
     Statement.objects.filter(pk=statement_id).update(public_version=F("public_version") + 1)
     invalidate_public_pages()
@@ -31,7 +38,7 @@ def cosignature_add(*, statement: Statement, organisation: Organisation, actor: 
     """
     with transaction.atomic():
         locked = Statement.objects.select_for_update().only("id", "state").get(pk=statement.pk)
-        if not can_cosign_for(actor, locked, organisation):
+        if not can_cosign_for(_fresh(actor), locked, organisation):
             raise CosignNotAllowed
         existing = CoSignature.objects.filter(statement=locked, organisation=organisation).first()
         if existing is not None:
@@ -55,7 +62,7 @@ def cosignature_revoke(*, statement: Statement, organisation: Organisation, acto
     """Withdraw `organisation`'s co-signature. Returns False if there was none."""
     with transaction.atomic():
         locked = Statement.objects.select_for_update().only("id", "state").get(pk=statement.pk)
-        if not can_cosign_for(actor, locked, organisation):
+        if not can_cosign_for(_fresh(actor), locked, organisation):
             raise CosignNotAllowed
         deleted, _ = CoSignature.objects.filter(
             statement=locked, organisation=organisation
