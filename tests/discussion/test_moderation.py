@@ -67,7 +67,6 @@ def test_report_and_hide_need_a_reason(in_consultation, member, author, coordina
 
 def test_hidden_reply_and_hidden_thread(in_consultation, member, author, client_for):
     from discussion.services import comment_reply
-
     from tests.factories import UserFactory
 
     root = comment_on(in_consultation, member, "Wurzel")

@@ -1,0 +1,117 @@
+"""The statement page costs a fixed number of SQL queries, however long the discussion."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test import RequestFactory
+from django.test.utils import CaptureQueriesContext
+
+from discussion.models import Comment, Mention, Report, SuggestionStatus
+from discussion.panels import build_panel
+from statements import markdown
+from statements.models import Statement
+from statements.permissions import author_ids
+from tests.factories import UserFactory, make_statement
+
+BODY = "\n\n".join(f"Absatz {i}: Die Bezahlkarte schränkt Menschen ein ({i})." for i in range(40))
+
+
+def fill(statement, people, n: int) -> None:  # noqa: ANN001
+    """n comments across all paragraphs: threads, replies, suggestions, hidden, deleted…"""
+    revision = statement.current_revision
+    blocks = markdown.blocks(revision.body)
+    roots: list[Comment] = []
+    for i in range(max(1, n * 2 // 3)):
+        block = blocks[i % len(blocks)]
+        roots.append(
+            Comment(
+                statement=statement,
+                revision=revision,
+                author=people[i % len(people)] if i % 17 else None,
+                body=f"Kommentar {i} an @Mia",
+                body_html=f"<p>Kommentar {i}</p>",
+                block_id=block.id if i % 5 else "",
+                block_source=block.source if i % 5 else "",
+                suggestion_text="Neuer Text." if i % 7 == 1 and i % 5 else "",
+                suggestion_status=SuggestionStatus.OPEN if i % 7 == 1 and i % 5 else "",
+                is_resolved=i % 4 == 0,
+                is_hidden=i % 11 == 3,
+                hidden_reason="Grund" if i % 11 == 3 else "",
+            )
+        )
+    roots = Comment.objects.bulk_create(roots)
+    replies = [
+        Comment(
+            statement=statement,
+            revision=revision,
+            parent=roots[i % len(roots)],
+            author=people[(i + 1) % len(people)],
+            body=f"Antwort {i}",
+            body_html=f"<p>Antwort {i}</p>",
+        )
+        for i in range(n - len(roots))
+    ]
+    Comment.objects.bulk_create(replies)
+    # An outdated anchor and some mentions and reports.
+    if n > 10:
+        Comment.objects.filter(pk=roots[1].pk).update(block_id="b-0000000000")
+        Comment.objects.filter(pk=roots[2].pk).update(deleted_at="2026-01-01T00:00Z", body="")
+    Mention.objects.bulk_create([Mention(comment=c, user=people[0]) for c in roots[:5]])
+    Report.objects.bulk_create(
+        [Report(comment=c, reporter=people[1], reason="x") for c in roots[:: max(1, n // 10)]]
+    )
+
+
+@pytest.fixture
+def papers(author, coauthor, member, coordinator):
+    people = [member, author, coauthor, coordinator] + [UserFactory() for _ in range(6)]
+    small = make_statement(author=author, coauthors=[coauthor], state="consultation", body=BODY)
+    large = make_statement(
+        author=author, coauthors=[coauthor], state="consultation", body=BODY, title="Zweites"
+    )
+    fill(small, people, 3)
+    fill(large, people, 300)
+    assert Comment.objects.filter(statement=large).count() == 300
+    return small, large
+
+
+def count_page(client, statement) -> int:  # noqa: ANN001
+    url = statement.get_absolute_url()
+    assert client.get(url).status_code == 200  # warm caches (sessions, translations)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_page_queries_do_not_grow_with_comments(
+    papers, member, author, coordinator, client_for, django_assert_num_queries
+):
+    """Whole page through the client: 300 comments on 40 paragraphs cost what 3 cost."""
+    small, large = papers
+    for user in (member, author, coordinator):
+        client = client_for(user)
+        fixed = count_page(client, small)
+        client.get(large.get_absolute_url())
+        with django_assert_num_queries(fixed):
+            response = client.get(large.get_absolute_url())
+        html = response.content.decode()
+        # The page really shows the long discussion and its paragraph links.
+        assert html.count('class="comment') > 250
+        assert html.count('class="block-comments"') == 40
+
+
+def test_panel_itself_is_one_query(papers, member, author, coordinator, django_assert_num_queries):
+    _small, large = papers
+    # As the statements view loads it: current revision joined, authors computed.
+    large = Statement.objects.select_related("current_revision", "created_by").get(pk=large.pk)
+    author_ids(large)
+    for user in (member, author, coordinator):
+        request = RequestFactory().get(large.get_absolute_url())
+        request.user = user
+        # The one query: every comment of the paper with its author (JOIN); for
+        # coordinators with the open-report count (LEFT JOIN + GROUP BY).
+        with django_assert_num_queries(1):
+            context = build_panel(request, large)
+        assert context["discussion"]["total"] > 250
