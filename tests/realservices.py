@@ -116,10 +116,37 @@ class SmtpSink:
         return [rcpt for _frm, rcpts in self.envelopes for rcpt in rcpts]
 
 
+def _aiosmtpd_controller():  # noqa: ANN202
+    """Import aiosmtpd's Controller despite our app named `public`.
+
+    aiosmtpd does `from public import public` (the atpublic package), but our own
+    `public` app shadows that module name. Lend our module atpublic's two decorators,
+    loaded from atpublic's files under another name, before importing aiosmtpd.
+    """
+    import importlib
+    import importlib.util
+    from importlib.metadata import distribution
+
+    ours = importlib.import_module("public")
+    if not hasattr(ours, "public"):
+        init = Path(str(distribution("atpublic").locate_file("public/__init__.py")))
+        spec = importlib.util.spec_from_file_location(
+            "_atpublic", init, submodule_search_locations=[str(init.parent)]
+        )
+        atpublic = importlib.util.module_from_spec(spec)
+        sys.modules["_atpublic"] = atpublic
+        spec.loader.exec_module(atpublic)
+        ours.public = atpublic.public
+        ours.private = atpublic.private
+    from aiosmtpd.controller import Controller
+
+    return Controller
+
+
 @pytest.fixture
 def smtp_server(settings) -> Iterator[SmtpSink]:  # noqa: ANN001
     """A real SMTP server on a free port; Django's mail goes to it over a socket."""
-    from aiosmtpd.controller import Controller
+    Controller = _aiosmtpd_controller()  # noqa: N806
 
     port = free_port()
     sink = SmtpSink(port=port)
