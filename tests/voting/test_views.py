@@ -186,3 +186,13 @@ def test_voting_panel_query_budget(open_paper, crowd, member, rf, django_assert_
     # 1 rounds with turnout, 2 own seat, 3 own vote
     with django_assert_num_queries(3):
         panel_context(request, paper)
+
+
+def test_panel_in_english(open_paper, member, client_for):
+    member.language = "en"
+    member.save()
+    paper = open_paper(rule="two_thirds")
+    page = client_for(member).get(paper.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content
+    text = page.decode()
+    assert "Two-thirds majority" in text and "Cast vote" in text
+    assert "Interim results are not shown." in text
