@@ -29,6 +29,16 @@ def walk(statement, steps, *, coordinator):  # noqa: ANN001, ANN201
     return statement
 
 
+def client_in(language: str):  # noqa: ANN201
+    """An anonymous client that chose `language` with the switch (a cookie)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    return client
+
+
 def publish(statement, *, coordinator):  # noqa: ANN001, ANN201
     return walk(
         statement, ["submit", "open_vote", "close_vote:yes", "publish"], coordinator=coordinator

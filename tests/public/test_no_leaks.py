@@ -13,7 +13,7 @@ from django.test import Client
 
 from statements.services import TextFields, revision_save
 from tests.factories import OrganisationFactory, UserFactory, make_statement
-from tests.public.conftest import publish, walk
+from tests.public.conftest import client_in, publish, walk
 
 CANARIES = {
     "draft": "kanarienentwurf",
@@ -148,7 +148,7 @@ def searched_canary(url: str) -> str | None:
 
 @pytest.mark.parametrize("language", ["de", "en"])
 def test_no_canary_in_any_anonymous_response(world, language):
-    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client = client_in(language)
     checked = 0
     for url in public_urls(world):
         # Twice: the first answer is rendered, the second comes from the cache.

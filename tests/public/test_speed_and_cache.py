@@ -12,7 +12,7 @@ from public.cache import generation, invalidate_public_pages
 from public.services import cosignature_add, cosignature_revoke
 from statements.models import Statement, Topic
 from tests.factories import OrganisationFactory, UserFactory, make_statement
-from tests.public.conftest import publish, walk
+from tests.public.conftest import client_in, publish, walk
 
 
 def build(n: int, coordinator) -> object:  # noqa: ANN001
@@ -163,8 +163,8 @@ def test_generation_survives_a_cleared_cache_without_repeating(db):
 
 
 def test_each_language_has_its_own_copy(published):
-    german = Client(HTTP_ACCEPT_LANGUAGE="de").get("/statements/").content.decode()
-    english = Client(HTTP_ACCEPT_LANGUAGE="en").get("/statements/").content.decode()
-    again = Client(HTTP_ACCEPT_LANGUAGE="de").get("/statements/").content.decode()
+    german = client_in("de").get("/statements/").content.decode()
+    english = client_in("en").get("/statements/").content.decode()
+    again = client_in("de").get("/statements/").content.decode()
     assert "Positionen des RTM" in german and "Positionen des RTM" in again
-    assert english != german
+    assert "Positions of the RTM" in english
