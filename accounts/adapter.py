@@ -2,16 +2,42 @@
 
 from __future__ import annotations
 
+import logging
+import smtplib
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 
 from accounts.permissions import is_member
 from accounts.services import membership_on_email_verified
 
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Site:
+    """What allauth's mail templates call current_site: our name, not the request's host."""
+
+    name: str
+    domain: str
+
 
 class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
+        site = _Site(name="RTM Positionen", domain=urlsplit(settings.SITE_URL).netloc)
+        try:
+            super().send_mail(template_prefix, email, {**context, "current_site": site})
+        except (smtplib.SMTPException, OSError):
+            # A mail server hiccup must not turn sign-up or reset into an error page; the
+            # person can ask for the mail again. allauth sends these within the request.
+            logger.exception("Could not send %s mail", template_prefix)
+
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         # Non-members have nothing internal to see: their home is the profile.
         if is_member(request.user):
