@@ -167,7 +167,11 @@ def comment_edit(
     """Change the text, keeping the previous one as a CommentVersion."""
     body = body.strip()
     with transaction.atomic():
-        comment = Comment.objects.select_for_update().select_related("statement").get(pk=comment.pk)
+        comment = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("statement")
+            .get(pk=comment.pk)
+        )
         if comment.is_deleted:
             raise DiscussionClosed(_("Dieser Kommentar wurde gelöscht."))
         new_suggestion = comment.suggestion_text
@@ -227,7 +231,11 @@ def suggestion_apply(*, comment: Comment, actor: Any) -> Revision:
     """
     with transaction.atomic():
         statement = _current_statement(comment.statement_id, lock=True)
-        comment = Comment.objects.select_for_update().select_related("author").get(pk=comment.pk)
+        comment = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("author")
+            .get(pk=comment.pk)
+        )
         if (
             comment.suggestion_status != SuggestionStatus.OPEN
             or comment.is_deleted
@@ -289,7 +297,11 @@ def suggestion_decline(*, comment: Comment, actor: Any, reason: str) -> Comment:
     if not reason:
         raise DiscussionError(_("Bitte geben Sie einen Grund an."))
     with transaction.atomic():
-        comment = Comment.objects.select_for_update().select_related("statement").get(pk=comment.pk)
+        comment = (
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("statement")
+            .get(pk=comment.pk)
+        )
         if comment.suggestion_status != SuggestionStatus.OPEN or comment.is_deleted:
             raise SuggestionNotOpen(_("Über diesen Vorschlag wurde schon entschieden."))
         now = timezone.now()
