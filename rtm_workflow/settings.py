@@ -126,6 +126,12 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL == "filesystem://":
     # Zero-setup mode: kombu's file-system transport is a broker without a server.
     _queue_dir = VAR_DIR / "celery" / "queue"
+    # kombu does not create these; seed_demo and the web publish before rundev runs.
+    for _dir in (_queue_dir, VAR_DIR / "celery" / "processed"):
+        try:
+            _dir.mkdir(parents=True, exist_ok=True)
+        except OSError:  # a read-only tree: the worker's own start-up will say so
+            break
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
