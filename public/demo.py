@@ -1,0 +1,52 @@
+"""Demo co-signatures on the published demo statements (`manage.py seed_demo`).
+
+Runs last in the seeding order, after the workflow has published some papers.
+Idempotent: existing co-signatures are left alone. Demo members sign for their own
+organisations; one organisation is added by the coordinators "on request by e-mail".
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from accounts.models import Organisation, User
+from public.models import CoSignature
+from public.services import cosignature_add
+from statements.models import Statement
+from statements.states import State
+
+# (organisation slug, e-mail of the member who signs; None: added by the coordinators)
+SIGNERS = [
+    ("willkommensinitiative-grimma", "amira@example.org"),
+    ("netzwerk-asyl-borna", "jonas@example.org"),
+    ("kirchgemeinde-markkleeberg", "lena@example.org"),
+    ("deutschkurs-cafe-naunhof", None),
+]
+COORDINATOR = "koordination@example.org"
+
+
+def seed(*, stdout: Any = None) -> None:
+    statements = list(Statement.objects.filter(state=State.PUBLISHED).order_by("published_at"))
+    coordinator = User.objects.filter(email=COORDINATOR).first()
+    organisations = {
+        o.slug: o for o in Organisation.objects.filter(slug__in=[s for s, _ in SIGNERS])
+    }
+    people = {u.email: u for u in User.objects.filter(email__in=[e for _, e in SIGNERS if e])}
+    created = 0
+    for index, statement in enumerate(statements):
+        # Not every paper gets every signer: the first all, later ones fewer.
+        for slug, email in SIGNERS[: max(1, len(SIGNERS) - index)]:
+            organisation = organisations.get(slug)
+            actor = people.get(email) if email else coordinator
+            if organisation is None or actor is None:
+                continue
+            if CoSignature.objects.filter(statement=statement, organisation=organisation).exists():
+                continue
+            if email and not actor.organisations.filter(pk=organisation.pk).exists():
+                actor = coordinator
+                if actor is None:
+                    continue
+            cosignature_add(statement=statement, organisation=organisation, actor=actor)
+            created += 1
+    if stdout is not None:
+        stdout.write(f"public: {created} co-signatures on {len(statements)} published statements\n")
