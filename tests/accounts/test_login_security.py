@@ -68,3 +68,34 @@ def test_admin_reachable_for_staff(client_for):
     staff = UserFactory(is_staff=True, is_superuser=True)
     assert client_for(staff).get("/admin/").status_code == 200
     assert client_for(staff).get("/admin/accounts/user/").status_code == 200
+
+
+def test_signup_survives_a_mail_server_failure(client, settings, monkeypatch):
+    import smtplib
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr("django.core.mail.message.EmailMessage.send", broken)
+    response = client.post(
+        "/accounts/signup/",
+        {
+            "email": "pech@example.org",
+            "password1": "Gute-Frage-2026!",
+            "password2": "Gute-Frage-2026!",
+            "display_name": "Pia Pech",
+            "language": "de",
+        },
+    )
+    assert response.status_code == 302  # on to "please verify", where a resend is possible
+
+
+def test_password_reset_mail_names_the_site(client, member):
+    from django.core import mail
+
+    response = client.post("/accounts/password/reset/", {"email": member.email})
+    assert response.status_code == 302
+    assert "RTM Positionen" in mail.outbox[-1].body
+    # Unknown addresses get the same answer (no enumeration).
+    response = client.post("/accounts/password/reset/", {"email": "niemand@example.org"})
+    assert response.status_code == 302
