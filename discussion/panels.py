@@ -234,6 +234,7 @@ def build_panel(
             "form": form,
             "error": error,
             "is_coordinator": coordinator,
+            "open_reports": sum(getattr(c, "open_reports", 0) for c in comments),
         }
     }
     if revision is not None:

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import coordinator_required, member_required
 from accounts.permissions import is_member
@@ -287,6 +288,12 @@ def suggestion_apply(request: HttpRequest, pk: int) -> HttpResponse:
             "discussion/refused.html",
             {"statement": comment.statement, "comment": comment, "error": exc.message},
             status=exc.status,
+        )
+    if _is_htmx(request):
+        # The paper's text above the panel changed too: let htmx load the whole page.
+        messages.success(request, _("Der Vorschlag wurde übernommen."))
+        return HttpResponseClientRedirect(
+            f"{comment.statement.get_absolute_url()}#comment-{comment.pk}"
         )
     return _done(
         request, comment.statement, f"comment-{comment.pk}", _("Der Vorschlag wurde übernommen.")

@@ -79,3 +79,14 @@ def test_hidden_reply_and_hidden_thread(in_consultation, member, author, client_
     # Nobody replies to a hidden thread.
     url = reverse("discussion:comment_reply", args=[root.pk])
     assert client_for(author).post(url, {"body": "x"}).status_code == 404
+
+
+def test_coordinators_see_open_reports_on_the_page(
+    in_consultation, member, author, coordinator, client_for
+):
+    comment = comment_on(in_consultation, member)
+    Report.objects.create(comment=comment, reporter=author, reason="x")
+    html = client_for(coordinator).get(in_consultation.get_absolute_url()).content.decode()
+    assert "1 offene Meldung" in html and reverse("discussion:report_queue") in html
+    html = client_for(author).get(in_consultation.get_absolute_url()).content.decode()
+    assert "offene Meldung" not in html

@@ -206,3 +206,23 @@ def test_paragraph_links_count_comments_and_replies(in_consultation, member, aut
     para = html.index(f'id="{ids[2]}"')
     assert html.index(f'href="#comments-{ids[2]}"') > para
     assert f'href="?block={ids[2]}#new-comment"' in html
+
+
+def test_htmx_apply_reloads_the_whole_page(in_consultation, member, author, client_for):
+    ids = block_ids(in_consultation)
+    suggestion = comment_on(in_consultation, member, "", block_id=ids[0], suggestion_text="Neu.")
+    response = client_for(author).post(
+        reverse("discussion:suggestion_apply", args=[suggestion.pk]), HTTP_HX_REQUEST="true"
+    )
+    assert response["HX-Redirect"].endswith(f"#comment-{suggestion.pk}")
+    in_consultation.refresh_from_db()
+    assert in_consultation.body.startswith("Neu.")
+
+
+def test_paragraph_link_prefills_the_suggestion_form(in_consultation, member, client_for):
+    ids = block_ids(in_consultation)
+    url = f"{in_consultation.get_absolute_url()}?block={ids[1]}&suggest=1"
+    html = client_for(member).get(url).content.decode()
+    assert f'<option value="{ids[1]}" selected>' in html
+    form = html[html.index('id="new-comment"') :]
+    assert "Zweiter Absatz mit *Betonung*.</textarea>" in form
