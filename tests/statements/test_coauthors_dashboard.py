@@ -92,3 +92,21 @@ def test_dashboard_lists(author, coauthor, member, client_for):
     votes = page.split('id="h-votes"')[1].split("</section>")[0]
     assert consultation.title in votes
     assert consultation.title in page.split('id="h-consultation"')[1]
+
+
+def test_personal_export_has_own_revisions_only(author, coauthor, draft):
+    from statements.export import user_data
+
+    data = user_data(coauthor)
+    assert data["statements_started"] == []
+    assert [c["slug"] for c in data["coauthorships"]] == [draft.slug]
+    assert data["revisions"] == []
+    mine = user_data(author)
+    assert [r["number"] for r in mine["revisions"]] == [1]
+    assert mine["revisions"][0]["body"] == draft.body
+
+
+def test_admin_pages_render(admin_client, draft):
+    assert admin_client.get("/admin/statements/statement/").status_code == 200
+    assert admin_client.get(f"/admin/statements/statement/{draft.pk}/change/").status_code == 200
+    assert admin_client.get("/admin/statements/topic/add/").status_code == 200
