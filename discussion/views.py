@@ -26,7 +26,7 @@ from accounts.decorators import coordinator_required, member_required
 from accounts.permissions import is_member
 from discussion import permissions as dperms
 from discussion import services
-from discussion.forms import EditForm, ReasonForm, ReplyForm
+from discussion.forms import CommentForm, EditForm, ReasonForm, ReplyForm
 from discussion.mentions import members
 from discussion.models import Comment, Report
 from discussion.panels import build_panel, comment_form_for
@@ -86,8 +86,11 @@ def _form_page(
     if _is_htmx(request) and request.method == "POST":
         # htmx swaps only 2xx answers: show the refusal inside the panel instead.
         messages_text = error or _("Bitte prüfen Sie Ihre Eingaben.")
+        panel_form = form if isinstance(form, CommentForm) else None  # keep the input
         return render(
-            request, "discussion/_panel.html", build_panel(request, statement, error=messages_text)
+            request,
+            "discussion/_panel.html",
+            build_panel(request, statement, form=panel_form, error=messages_text),
         )
     context = {
         "statement": statement,

@@ -164,3 +164,24 @@ def test_comments_stay_readable_but_closed_after_consultation(in_consultation, m
     assert "nur lesbar" in html and 'id="new-comment"' not in html
     # The public page of the published paper shows no internal discussion.
     assert "Bleibt lesbar" not in page(client_for(None), in_consultation)
+
+
+def test_htmx_form_error_keeps_the_input_in_the_panel(in_consultation, member, client_for):
+    response = client_for(member).post(
+        reverse("discussion:comment_create", args=[in_consultation.slug]),
+        {"body": "", "suggestion_text": "Mein sorgfältiger Vorschlag"},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "<html" not in html
+    assert "Mein sorgfältiger Vorschlag</textarea>" in html
+    assert 'role="alert"' in html
+
+
+def test_english_interface(in_consultation, member, author, client_for):
+    ids = block_ids(in_consultation)
+    comment_on(in_consultation, member, "Hallo", block_id=ids[0])
+    client = client_for(author)
+    client.cookies["django_language"] = "en"
+    html = page(client, in_consultation)
+    assert "1 comment" in html and "Write a comment" in html
