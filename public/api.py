@@ -91,7 +91,7 @@ def serialise(statement: Statement) -> dict[str, Any]:
 
 @_cors
 def statement_list(request: HttpRequest) -> HttpResponse:
-    return cached_response(request, lambda: _list(request))
+    return cached_response(request, lambda: _list(request), params=("page", "topic"))
 
 
 def _list(request: HttpRequest) -> HttpResponse:

@@ -60,6 +60,18 @@ def invalidate_public_pages() -> None:
     transaction.on_commit(_bump)
 
 
+SEARCH_TIMEOUT = 60 * 60
+
+
+def _params_known(request: HttpRequest, params: tuple[str, ...]) -> bool:
+    """Only URLs made of the page's own parameters share the cache.
+
+    Anything else (tracking tags, random junk) is rendered but never stored, so
+    nobody can fill the cache with endless variants of one page.
+    """
+    return all(name in params for name in request.GET)
+
+
 def _key(kind: str, request: HttpRequest, gen: int) -> str:
     digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
     return f"public:{kind}:{gen}:{get_language() or ''}:{digest}"
@@ -90,12 +102,15 @@ def anonymous_cacheable(request: HttpRequest) -> bool:
     return len(get_messages(request)) == 0
 
 
-def cached_page(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
+def cached_page(
+    request: HttpRequest, render: Callable[[], HttpResponse], *, params: tuple[str, ...] = ()
+) -> HttpResponse:
     """Serve an HTML page from the anonymous page cache, rendering it on a miss.
 
     Authenticated people get a fresh rendering (they may see more, e.g. the panel).
+    `params` are the query parameters the page understands.
     """
-    if not anonymous_cacheable(request):
+    if not anonymous_cacheable(request) or not _params_known(request, params):
         response = render()
         patch_cache_control(response, private=True, no_cache=True)
         return response
@@ -123,9 +138,11 @@ def cached_page(request: HttpRequest, render: Callable[[], HttpResponse]) -> Htt
     return response
 
 
-def cached_response(request: HttpRequest, render: Callable[[], HttpResponse]) -> HttpResponse:
+def cached_response(
+    request: HttpRequest, render: Callable[[], HttpResponse], *, params: tuple[str, ...] = ()
+) -> HttpResponse:
     """Cache a response that is the same for everyone (feed, API, sitemap), keeping headers."""
-    if request.method not in ("GET", "HEAD"):
+    if request.method not in ("GET", "HEAD") or not _params_known(request, params):
         return render()
     gen = generation()
     etag, last_modified = _validators("doc", request, gen)

@@ -33,6 +33,7 @@ from statements.models import Statement
 from statements.states import State
 
 PAGE_SIZE = 10
+LIST_PARAMS = ("q", "topic", "year", "page")
 HOME_LATEST = 5
 
 
@@ -41,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
     def render_home() -> HttpResponse:
         latest = list(
             selectors.public_statements().prefetch_related("topics")[
-                  # 2 queries: statements, their topics
+                # 2 queries: statements, their topics
                 :HOME_LATEST
             ]
         )
@@ -60,7 +61,7 @@ class ListFilterForm(forms.Form):
 
 @require_GET
 def statement_list(request: HttpRequest) -> HttpResponse:
-    return cached_page(request, lambda: _render_list(request))
+    return cached_page(request, lambda: _render_list(request), params=LIST_PARAMS)
 
 
 def _render_list(request: HttpRequest) -> HttpResponse:
@@ -105,7 +106,7 @@ def feed(request: HttpRequest, topic: str | None = None) -> HttpResponse:
 
 @require_safe
 def sitemap_xml(request: HttpRequest) -> HttpResponse:
-    return cached_response(request, lambda: sitemap(request, sitemaps=SITEMAPS))
+    return cached_response(request, lambda: sitemap(request, sitemaps=SITEMAPS), params=("p",))
 
 
 def statement_page(request: HttpRequest, slug: str) -> HttpResponse:

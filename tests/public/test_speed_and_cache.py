@@ -168,3 +168,24 @@ def test_each_language_has_its_own_copy(published):
     again = client_in("de").get("/statements/").content.decode()
     assert "Positionen des RTM" in german and "Positionen des RTM" in again
     assert "Positions of the RTM" in english
+
+
+def test_unknown_query_parameters_are_never_stored(published, django_assert_max_num_queries):
+    from django.core.cache import cache
+
+    client = Client()
+    client.get("/statements/?utm_source=x")
+    client.get(f"/statements/{published.slug}/?junk=1")
+    client.get("/api/statements/?junk=1")
+    assert not [k for k in cache._cache if ":page:" in k or ":doc:" in k]  # noqa: SLF001
+    # ... and such a URL is rendered each time, not served from someone's copy.
+    with django_assert_max_num_queries(10) as ctx:
+        client.get("/statements/?utm_source=x")
+    assert len(ctx) > 0
+
+
+def test_statements_app_routes_under_the_same_prefix_still_work(member, client_for):
+    """/statements/<slug>/ is served through the public cache; /statements/new/ is not a slug."""
+    response = client_for(member).get("/statements/new/")
+    assert response.status_code == 200
+    assert Client().get("/statements/new/").status_code == 302  # to the login page
