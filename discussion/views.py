@@ -117,8 +117,19 @@ def _reason_action(
     reason_kw: str,
 ) -> HttpResponse:
     comment = _comment_for(request.user, pk, need)
-    form = ReasonForm(request.POST)
     action = reverse(url_name, args=[comment.pk])
+    if request.method == "GET":
+        # The form on its own page keeps the statement page small.
+        return _form_page(
+            request,
+            comment.statement,
+            title=title,
+            form=ReasonForm(),
+            action=action,
+            submit=submit,
+            comment=comment,
+        )
+    form = ReasonForm(request.POST)
     if not form.is_valid():
         return _form_page(
             request,
@@ -325,7 +336,7 @@ def _report(*, comment: Comment, actor: Any, reason: str) -> Any:
     return services.comment_report(comment=comment, reporter=actor, reason=reason)
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     return _reason_action(
         request,
@@ -340,7 +351,7 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
     return _reason_action(
         request,

@@ -194,8 +194,6 @@ POST_ONLY = [
     "comment_reopen",
     "suggestion_apply",
     "suggestion_decline",
-    "comment_report",
-    "comment_hide",
     "comment_unhide",
 ]
 
@@ -207,6 +205,28 @@ def test_state_changes_refuse_get(name, in_consultation, coordinator, author, cl
         response = client_for(user).get(reverse(f"discussion:{name}", args=[comment.pk]))
         assert response.status_code == 405
     assert Comment.objects.get(pk=comment.pk).suggestion_status == SuggestionStatus.OPEN
+
+
+@pytest.mark.parametrize("name", ["comment_edit", "comment_report", "comment_hide"])
+def test_form_pages_refuse_other_methods(name, in_consultation, member, coordinator, client_for):
+    comment = target(in_consultation, member)
+    url = reverse(f"discussion:{name}", args=[comment.pk])
+    for method in ("put", "delete", "patch"):
+        assert getattr(client_for(coordinator), method)(url).status_code == 405
+    assert not Comment.objects.get(pk=comment.pk).is_hidden
+
+
+def test_report_and_hide_form_pages(in_consultation, member, author, coordinator, client_for):
+    comment = target(in_consultation, member)
+    report = reverse("discussion:comment_report", args=[comment.pk])
+    hide = reverse("discussion:comment_hide", args=[comment.pk])
+    assert client_for(author).get(report).status_code == 200
+    assert client_for(member).get(report).status_code == 403  # own comment
+    assert client_for(author).get(hide).status_code == 403
+    assert client_for(None).get(hide).status_code == 404
+    page = client_for(coordinator).get(hide)
+    assert page.status_code == 200 and 'name="reason"' in page.content.decode()
+    assert not Report.objects.exists() and not Comment.objects.get(pk=comment.pk).is_hidden
 
 
 def test_create_refuses_get_and_edit_refuses_put(in_consultation, author, client_for):
