@@ -196,3 +196,53 @@ def test_panel_in_english(open_paper, member, client_for):
     text = page.decode()
     assert "Two-thirds majority" in text and "Cast vote" in text
     assert "Interim results are not shown." in text
+
+
+@pytest.mark.parametrize(
+    ("state", "expected"),
+    [
+        ("draft", 404),
+        ("consultation", 409),
+        ("accepted", 409),
+        ("rejected", 409),
+        ("published", 409),
+        ("withdrawn", 404),
+    ],
+)
+def test_vote_outside_voting_is_refused(member, coordinator, client_for, state, expected):
+    from tests.factories import make_statement
+
+    paper = make_statement(state=state)
+    before = list(Vote.objects.values_list("pk", "choice", "updated_at"))
+    response = client_for(member).post(vote_url(paper), {"choice": "no"})
+    assert response.status_code == expected
+    assert list(Vote.objects.values_list("pk", "choice", "updated_at")) == before
+
+
+def test_htmx_refusal_swaps_the_panel_with_the_reason(open_paper, client_for):
+    paper = open_paper()
+    late = UserFactory()
+    response = client_for(late).post(vote_url(paper), {"choice": "yes"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200  # htmx swaps only 2xx; the message says why
+    body = response.content.decode()
+    assert 'role="alert"' in body and "nicht stimmberechtigt" in body
+    assert not Vote.objects.exists()
+
+
+def test_panel_query_budget_after_close(
+    open_paper, crowd, member, rf, coordinator, django_assert_num_queries
+):
+    from voting.panels import panel_context
+    from voting.testing import cast_votes_for_outcome
+    from workflow.services import statement_transition
+
+    crowd(20)
+    paper = open_paper()
+    cast_votes_for_outcome(statement=paper, adopt=True)
+    statement_transition(statement_id=paper.pk, name="close_vote", actor=coordinator)
+    request = rf.get("/")
+    request.user = member
+    # 1 rounds with stored results, 2 the votes with their voters (open ballot)
+    with django_assert_num_queries(2):
+        context = panel_context(request, paper)
+    assert len(context["voting_votes"]) == 24
