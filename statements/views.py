@@ -13,6 +13,7 @@ from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db.models import Max, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -42,6 +43,7 @@ from statements.states import State
 
 RECENT_EDIT_WINDOW = timedelta(hours=24)
 PREVIEW_LIMIT = 100_000
+HISTORY_PAGE_SIZE = 50
 
 
 def _statements() -> QuerySet[Statement]:
@@ -251,16 +253,21 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def history(request: HttpRequest, slug: str) -> HttpResponse:
     statement = statement_for(request.user, slug, "history")
-    revisions = list(
+    revisions = (
         statement.revisions.select_related("author")
         .only(
             "number", "created_at", "message", "author__display_name", "statement_id", "author_id"
         )
         .order_by("-number")
     )
+    page = Paginator(revisions, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    latest = statement.current_revision.number if statement.current_revision else 0
     context = {
         "statement": statement,
-        "revisions": revisions,
+        "page": page,
+        "revisions": list(page.object_list),
+        "latest": latest,
+        "base_url": statement.get_absolute_url(),
         "can_edit": perms.can_edit(request.user, statement),
     }
     return render(request, "statements/history.html", context)

@@ -133,3 +133,24 @@ def test_revisions_are_immutable(author):
         revision.save()
     with pytest.raises(TypeError):
         Revision.objects.filter(pk=revision.pk).update(body="x")
+
+
+@pytest.mark.django_db
+def test_history_is_paginated_newest_first(author, client_for):
+    statement = make_statement(author=author)
+    base = statement.current_revision_id
+    for i in range(54):
+        base = revision_save(
+            statement_id=statement.pk,
+            author=author,
+            text=TextFields("T", "", "", f"Text {i}"),
+            message=f"Notiz {i}",
+            base_revision_id=base,
+        ).pk
+    client = client_for(author)
+    first = client.get(f"/statements/{statement.slug}/history/").content.decode()
+    second = client.get(f"/statements/{statement.slug}/history/?page=2").content.decode()
+    assert first.count('<th scope="row">') == 50 and second.count('<th scope="row">') == 5
+    assert "Notiz 53" in first and "Notiz 3" in second and "Erste Fassung" in second
+    assert f"/statements/{statement.slug}/revisions/55/restore/" not in first  # current one
+    assert f"/statements/{statement.slug}/revisions/54/restore/" in first
