@@ -1,7 +1,7 @@
-"""Choose the interface language: the switch (cookie) first, then the profile, then German.
+"""Choose the interface language: the switch (cookie) first, then the profile.
 
-Runs after AuthenticationMiddleware. The browser's Accept-Language is deliberately not
-used: the round table works in German, and English is one click away in the header.
+Runs after LocaleMiddleware and AuthenticationMiddleware. Without a cookie or a signed-in
+person, LocaleMiddleware's choice stands (the browser's Accept-Language, else German).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ class UserLanguageMiddleware:
         user = getattr(request, "user", None)
         if language is None and user is not None and user.is_authenticated:
             language = _supported(user.language)
-        language = language or settings.LANGUAGE_CODE
-        translation.activate(language)
-        request.LANGUAGE_CODE = language
+        if language is not None:
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
         return self.get_response(request)

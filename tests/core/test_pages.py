@@ -39,10 +39,20 @@ def test_about_page_has_the_seed_text_and_contact(client):
     assert "rundertischmigrationlkl@gmx.de" in html
 
 
-def test_home_is_german_by_default_even_for_english_browsers():
-    html = Client(HTTP_ACCEPT_LANGUAGE="en").get("/about/").content.decode()
+def test_home_is_german_by_default():
+    html = Client().get("/about/").content.decode()
     assert '<html lang="de">' in html
     assert "Selbstverständnis" in html
+    # A browser asking for German or something we do not have gets German too.
+    html = Client(HTTP_ACCEPT_LANGUAGE="fr, de;q=0.5").get("/").content.decode()
+    assert '<html lang="de">' in html
+
+
+def test_browser_language_is_honoured_until_switched():
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    assert '<html lang="en">' in client.get("/").content.decode()
+    client.post("/language/", {"language": "de", "next": "/"})
+    assert '<html lang="de">' in client.get("/").content.decode()
 
 
 def test_language_switch_to_english_and_back(client):
