@@ -41,6 +41,8 @@ class CommentForm(forms.Form):
     )
 
     def __init__(self, *args: Any, blocks: list[Block], can_suggest: bool, **kwargs: Any) -> None:
+        # Own id prefix: the statement page holds other apps' forms as well.
+        kwargs.setdefault("auto_id", "comment-%s")
         super().__init__(*args, **kwargs)
         self.fields["block_id"].choices = [("", _("den ganzen Text"))] + [
             (b.id, block_label(b)) for b in blocks
