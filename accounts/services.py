@@ -17,7 +17,7 @@ from django.contrib.sessions.models import Session
 from django.core import signing
 from django.core.mail import send_mail
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import ProtectedError, RestrictedError
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -381,7 +381,7 @@ def account_delete(*, user: User) -> DeletionResult:
             Invitation.objects.filter(email__iexact=email).delete()
             EmailAddress.objects.filter(user_id=user_id).delete()
             User.objects.filter(pk=user_id).delete()
-    except ProtectedError:
+    except (ProtectedError, RestrictedError):
         return DeletionResult(
             deleted=False,
             message=str(DELETION_REFUSED),

@@ -120,3 +120,25 @@ def test_delete_keeps_statements_as_former_member(client_for, author, coordinato
     statement.refresh_from_db()
     assert statement.title
     assert not User.objects.filter(pk=author.pk).exists()
+
+
+def test_export_with_real_content_of_other_apps(client_for, author, member):
+    from accounts.export import APP_EXPORTERS
+    from tests.factories import make_statement
+
+    make_statement(author=author, state="consultation", title="Meine eigene Stellungnahme")
+    make_statement(author=member, state="draft", title="Fremder Entwurf von Mia")
+    response = client_for(author).get("/profile/export/")
+    assert response.status_code == 200
+    data = response.json()
+    raw = response.content.decode()
+    assert "Meine eigene Stellungnahme" in raw
+    assert "Fremder Entwurf von Mia" not in raw
+    from django.utils.module_loading import import_string
+
+    for dotted in APP_EXPORTERS:
+        try:
+            import_string(dotted)
+        except ImportError:
+            continue
+        assert dotted.split(".")[0] in data
