@@ -50,7 +50,8 @@ class Ballot(models.Model):
     revision = models.ForeignKey(
         "statements.Revision",
         null=True,
-        on_delete=models.PROTECT,
+        # RESTRICT, not PROTECT: the revision may go only together with its statement.
+        on_delete=models.RESTRICT,
         related_name="+",
         verbose_name=_("abgestimmte Fassung"),
     )

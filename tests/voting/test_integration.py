@@ -116,3 +116,9 @@ def test_demo_seed_is_idempotent(open_paper):
     seed()
     assert list(Vote.objects.values_list("pk", "choice", "updated_at")) == first
     assert len(first) == 2 and Ballot.objects.get(statement=paper).votes.count() == 2
+
+
+def test_no_missing_voting_migrations() -> None:
+    from django.core.management import call_command
+
+    call_command("makemigrations", "voting", "--check", "--dry-run", verbosity=0)
