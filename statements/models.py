@@ -37,16 +37,24 @@ class Statement(StatementTransitions, FSMModelMixin, models.Model):
     slug = models.SlugField(_("Kurzname"), max_length=120, unique=True)
     title = models.CharField(_("Titel"), max_length=200)
     occasion = models.CharField(
-        _("Anlass"), max_length=300, blank=True, help_text=_("Das aktuelle Ereignis, auf das die Stellungnahme antwortet.")
+        _("Anlass"),
+        max_length=300,
+        blank=True,
+        help_text=_("Das aktuelle Ereignis, auf das die Stellungnahme antwortet."),
     )
     summary = models.TextField(_("Zusammenfassung"), max_length=1000, blank=True)
     body = models.TextField(_("Text (Markdown)"), blank=True)
     language = models.CharField(
         _("Sprache"), max_length=5, choices=settings.LANGUAGES, default="de"
     )
-    topics = models.ManyToManyField(Topic, blank=True, related_name="statements", verbose_name=_("Themen"))
+    topics = models.ManyToManyField(
+        Topic, blank=True, related_name="statements", verbose_name=_("Themen")
+    )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="statements_started"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="statements_started",
     )
     coauthors = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
@@ -58,7 +66,9 @@ class Statement(StatementTransitions, FSMModelMixin, models.Model):
     current_revision = models.ForeignKey(
         "Revision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    state = FSMField(_("Status"), default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
+    state = FSMField(
+        _("Status"), default=State.DRAFT, choices=State.choices, protected=True, db_index=True
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -67,7 +77,9 @@ class Statement(StatementTransitions, FSMModelMixin, models.Model):
     voting_ends_at = models.DateTimeField(_("Ende der Abstimmung"), null=True, blank=True)
     publish_at = models.DateTimeField(_("Geplante Veröffentlichung"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("Erstmals eingereicht"), null=True, blank=True)
-    published_at = models.DateTimeField(_("Veröffentlicht am"), null=True, blank=True, db_index=True)
+    published_at = models.DateTimeField(
+        _("Veröffentlicht am"), null=True, blank=True, db_index=True
+    )
 
     # Urgent track (Eilverfahren).
     is_urgent = models.BooleanField(_("Eilverfahren"), default=False)
@@ -100,7 +112,9 @@ class Statement(StatementTransitions, FSMModelMixin, models.Model):
 
 class Coauthorship(models.Model):
     statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="coauthorships")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coauthorships")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="coauthorships"
+    )
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -110,6 +124,9 @@ class Coauthorship(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["statement", "user"], name="one_coauthorship_per_user")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.statement_id}"
 
 
 class RevisionQuerySet(models.QuerySet["Revision"]):
@@ -131,7 +148,9 @@ class Revision(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="revisions"
     )
     message = models.CharField(_("Änderungsnotiz"), max_length=300, blank=True)
-    based_on = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    based_on = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = RevisionQuerySet.as_manager()

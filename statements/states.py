@@ -16,8 +16,14 @@ class State(models.TextChoices):
 # From consultation on, every member may read the paper (a withdrawn paper stays
 # readable to members if it had left the draft stage, see permissions.can_view).
 MEMBER_VISIBLE_STATES = frozenset(
-    {State.CONSULTATION, State.VOTING, State.ACCEPTED, State.REJECTED, State.PUBLISHED,
-     State.RETRACTED}
+    {
+        State.CONSULTATION,
+        State.VOTING,
+        State.ACCEPTED,
+        State.REJECTED,
+        State.PUBLISHED,
+        State.RETRACTED,
+    }
 )
 PUBLIC_STATES = frozenset({State.PUBLISHED, State.RETRACTED})
 # Once voting opened the text is frozen at the revision voted on.
