@@ -25,6 +25,7 @@ safely revert the row.
 from __future__ import annotations
 
 import smtplib
+import socket
 from collections.abc import Callable
 
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
@@ -56,6 +57,10 @@ def send_once(connection: object, message: EmailMessage, mark_sent: Callable[[],
     if connection.connection is None:
         connection.open()
     smtp: smtplib.SMTP = connection.connection  # type: ignore[assignment]
+    if smtp.sock is not None:
+        # The end-of-data marker is a separate small write after the commit: without
+        # TCP_NODELAY, Nagle's algorithm holds it until the server's delayed ACK (~40 ms).
+        smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     encoding = message.encoding or "utf-8"
     from_email = sanitize_address(message.from_email, encoding)
     recipients = [sanitize_address(addr, encoding) for addr in message.recipients()]
