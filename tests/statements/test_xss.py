@@ -96,3 +96,20 @@ def test_property_any_text_renders_inert_and_sanitise_is_a_fixed_point(source):
     html = render(source)
     assert_inert(html, page=False)
     assert sanitise(html) == html
+
+
+def test_published_paper_with_the_whole_corpus_is_inert_for_readers(author, member, client_for):
+    """The public reading page (public app) and the members' page of a published paper."""
+    statement = make_statement(
+        author=author,
+        title=XSS_CORPUS[4][:200],
+        occasion=XSS_CORPUS[10],
+        summary="\n".join(XSS_CORPUS),
+        body="\n\n".join(XSS_CORPUS),
+        state="published",
+    )
+    for client in (client_for(None), client_for(member)):
+        response = client.get(f"/statements/{statement.slug}/")
+        assert response.status_code == 200
+        assert_inert(response.content.decode(), page=True)
+    assert sanitise(statement.current_revision.body_html) == statement.current_revision.body_html
