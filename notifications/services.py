@@ -118,6 +118,14 @@ def notifications_for_event(
             confirmed_at__isnull=False, unsubscribed_at__isnull=True
         ).values_list("pk", flat=True)
         rows += [Notification(subscriber_id=pk, channel=Channel.EMAIL, **common) for pk in active]
+    if kind == Kind.MENTIONED and target is not None:
+        # A mention says more than "new comment": one mail about the comment, not two.
+        Notification.objects.filter(
+            event_key=_event_key(Kind.COMMENT_CREATED, statement, target),
+            recipient_id__in=[user_id for user_id, _mode in recipients],
+            channel=Channel.EMAIL,
+            status__in=[Status.PENDING, Status.DIGEST],
+        ).update(status=Status.SKIPPED, last_error="superseded by the mention")
     if not rows:
         return
     # ignore_conflicts: an event reported twice (same key) adds nobody twice.

@@ -302,3 +302,46 @@ def test_many_mails_use_one_smtp_connection(
         make_statement(author=author, state="consultation")
     assert len(mail.outbox) >= 30
     assert len(opened) == 1
+
+
+def test_a_mention_replaces_the_comment_mail_and_links_to_the_comment(
+    author, in_consultation, django_capture_on_commit_callbacks
+):
+    from discussion.services import comment_create
+
+    Preference.objects.create(user=author, kind=Kind.COMMENT_CREATED, mode=Mode.IMMEDIATELY)
+    writer = UserFactory(display_name="Wanda Schreiberin")
+    with django_capture_on_commit_callbacks(execute=True):
+        comment = comment_create(
+            statement=in_consultation,
+            author=writer,
+            body="Was meinst du?",
+            mention_names=str(author),
+        )
+    mine = [m for m in mail.outbox if m.to == [author.email]]
+    assert len(mine) == 1, [m.subject for m in mine]
+    assert "erwähnt" in mine[0].subject and f"#comment-{comment.pk}" in mine[0].body
+    assert "Wanda Schreiberin" in mine[0].body
+
+
+def test_suggestion_declined_reaches_the_suggester_only(
+    author, in_consultation, django_capture_on_commit_callbacks
+):
+    from discussion.services import comment_create, suggestion_decline
+    from statements.markdown import blocks
+
+    suggester = UserFactory()
+    block = blocks(in_consultation.body)[0]
+    comment = comment_create(
+        statement=in_consultation,
+        author=suggester,
+        body="Besser so",
+        block_id=block.id,
+        suggestion_text="Neuer erster Absatz.",
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        suggestion_decline(comment=comment, actor=author, reason="Passt nicht zum Anlass")
+    declined = [m for m in mail.outbox if "nicht übernommen" in m.subject]
+    assert [m.to for m in declined] == [[suggester.email]]
+    assert "Passt nicht zum Anlass" in declined[0].body

@@ -31,8 +31,15 @@ def smtp_env(port: int) -> dict[str, str]:
 
 def make_members(count: int, prefix: str = "m") -> list[User]:
     users = User.objects.bulk_create(
-        [User(email=f"{prefix}{i}@example.org", display_name=f"{prefix.upper()} {i}",
-              membership_status="member", member_since=timezone.now()) for i in range(count)]
+        [
+            User(
+                email=f"{prefix}{i}@example.org",
+                display_name=f"{prefix.upper()} {i}",
+                membership_status="member",
+                member_since=timezone.now(),
+            )
+            for i in range(count)
+        ]
     )
     return users
 
@@ -75,11 +82,15 @@ def test_event_reaches_exactly_the_expected_people_in_their_language(
     statement = make_statement(author=author, state="consultation", title="Bezahlkarte")
     expected = set(
         User.objects.filter(membership_status="member", is_active=True)
-        .exclude(pk__in=[author.pk, quiet.pk]).values_list("email", flat=True)
+        .exclude(pk__in=[author.pk, quiet.pk])
+        .values_list("email", flat=True)
     )
     settle(smtp_server, len(expected))
     assert sorted(smtp_server.recipients()) == sorted(expected), worker.output()
-    by_rcpt = {rcpts[0]: msg for (_f, rcpts), msg in zip(smtp_server.envelopes, smtp_server.messages, strict=True)}
+    by_rcpt = {
+        rcpts[0]: msg
+        for (_f, rcpts), msg in zip(smtp_server.envelopes, smtp_server.messages, strict=True)
+    }
     from email.header import decode_header, make_header
 
     subject_en = str(make_header(decode_header(by_rcpt[english.email]["Subject"])))
@@ -87,7 +98,9 @@ def test_event_reaches_exactly_the_expected_people_in_their_language(
     assert "open for consultation" in subject_en and "Konsultation" in subject_de
     assert "Hello Emma English" in text_of(by_rcpt[english.email])
     assert statement.get_absolute_url() in text_of(by_rcpt[german.email])
-    assert Notification.objects.filter(channel=Channel.EMAIL, status=Status.SENT).count() == len(expected)
+    assert Notification.objects.filter(channel=Channel.EMAIL, status=Status.SENT).count() == len(
+        expected
+    )
 
     # The one-click link in the header works without logging in: GET asks, POST does it.
     message = by_rcpt[german.email]
@@ -188,7 +201,9 @@ def test_sigkill_in_the_middle_of_500_every_message_arrives_exactly_once(
     counts = Counter(smtp_server.recipients())
     assert len(counts) == expected, worker.output()
     assert [r for r, n in counts.items() if n > 1] == []
-    assert Notification.objects.filter(channel=Channel.EMAIL).exclude(status=Status.SENT).count() == 0
+    assert (
+        Notification.objects.filter(channel=Channel.EMAIL).exclude(status=Status.SENT).count() == 0
+    )
 
 
 def test_fan_out_queries_do_not_grow_with_recipients(db):
@@ -200,7 +215,11 @@ def test_fan_out_queries_do_not_grow_with_recipients(db):
     def queries_for_event() -> int:
         with CaptureQueriesContext(connection) as ctx:
             services.notifications_for_event(
-                kind=EventKind.CONSULTATION_OPENED, statement=statement, actor=author, target=None, extra={}
+                kind=EventKind.CONSULTATION_OPENED,
+                statement=statement,
+                actor=author,
+                target=None,
+                extra={},
             )
         return len(ctx.captured_queries)
 

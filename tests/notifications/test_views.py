@@ -8,7 +8,15 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from notifications.models import Channel, Follow, Kind, Mode, Notification, Preference, PublicSubscriber
+from notifications.models import (
+    Channel,
+    Follow,
+    Kind,
+    Mode,
+    Notification,
+    Preference,
+    PublicSubscriber,
+)
 from notifications.services import notifications_for_event
 from tests.factories import UserFactory, make_statement
 
@@ -17,14 +25,17 @@ pytestmark = pytest.mark.django_db
 
 def inapp(user, statement, kind=Kind.CONSULTATION_OPENED, **extra):  # noqa: ANN001, ANN003, ANN201
     return Notification.objects.create(
-        kind=kind, event_key=f"t:{kind}:{statement.pk}:{user.pk}:{extra.get('n', 0)}",
-        recipient=user, channel=Channel.INAPP, status="sent", statement=statement, context={},
+        kind=kind,
+        event_key=f"t:{kind}:{statement.pk}:{user.pk}:{extra.get('n', 0)}",
+        recipient=user,
+        channel=Channel.INAPP,
+        status="sent",
+        statement=statement,
+        context={},
     )
 
 
-@pytest.mark.parametrize(
-    "path", ["/notifications/", "/notifications/preferences/"]
-)
+@pytest.mark.parametrize("path", ["/notifications/", "/notifications/preferences/"])
 def test_anonymous_is_sent_to_login(client, path):
     response = client.get(path)
     assert response.status_code == 302 and "/login" in response["Location"]
@@ -33,7 +44,9 @@ def test_anonymous_is_sent_to_login(client, path):
 def test_coordination_page_needs_a_coordinator(client, client_for, member, coordinator):
     assert client.get("/coordination/notifications/").status_code == 302
     assert client_for(member).get("/coordination/notifications/").status_code == 403
-    assert client_for(member).post("/coordination/notifications/retry/", {"all": 1}).status_code == 403
+    assert (
+        client_for(member).post("/coordination/notifications/retry/", {"all": 1}).status_code == 403
+    )
     assert client_for(coordinator).get("/coordination/notifications/").status_code == 200
 
 
@@ -67,14 +80,18 @@ def test_header_count_is_not_queried_for_anonymous_pages(client, django_assert_n
     assert not any("notifications_notification" in q["sql"] for q in queries.captured_queries)
 
 
-def test_mark_read_and_mark_all_read_are_post_only_and_mine_only(client_for, member, in_consultation):
+def test_mark_read_and_mark_all_read_are_post_only_and_mine_only(
+    client_for, member, in_consultation
+):
     mine = [inapp(member, in_consultation, n=n) for n in range(3)]
     theirs = inapp(UserFactory(), in_consultation)
     client = client_for(member)
     assert client.get(f"/notifications/{mine[0].pk}/read/").status_code == 405
     assert client.post(f"/notifications/{theirs.pk}/read/").status_code == 404
     response = client.post(f"/notifications/{mine[0].pk}/read/", {"open": "1"})
-    assert response.status_code == 302 and response["Location"] == in_consultation.get_absolute_url()
+    assert (
+        response.status_code == 302 and response["Location"] == in_consultation.get_absolute_url()
+    )
     mine[0].refresh_from_db()
     assert mine[0].read_at is not None
     assert client.post("/notifications/read-all/").status_code == 302
@@ -96,10 +113,17 @@ def test_follow_and_unfollow_a_statement(client_for, member, in_consultation, dr
     assert not Follow.objects.filter(user=member).exists()
     # Someone else's draft: not visible, so 404; registered people may not follow.
     assert client.post(f"/statements/{draft.slug}/follow/", {"follow": "1"}).status_code == 404
-    assert client_for(UserFactory(membership_status="registered")).post(url, {"follow": "1"}).status_code == 403
+    assert (
+        client_for(UserFactory(membership_status="registered"))
+        .post(url, {"follow": "1"})
+        .status_code
+        == 403
+    )
 
 
-def test_followers_get_new_comments(member, author, in_consultation, django_capture_on_commit_callbacks):
+def test_followers_get_new_comments(
+    member, author, in_consultation, django_capture_on_commit_callbacks
+):
     from discussion.services import comment_create
 
     Follow.objects.create(user=member, statement=in_consultation)
@@ -120,8 +144,15 @@ def test_preferences_page_saves_modes_and_keeps_locked_kinds(client_for, coordin
     data = {kind: Mode.DIGEST for kind in (Kind.CONSULTATION_OPENED, Kind.COMMENT_CREATED)}
     data[Kind.VOTING_OPENED] = Mode.OFF
     data[Kind.ADMISSION_REQUESTED] = Mode.OFF  # locked: ignored
-    for kind in (Kind.MENTIONED, Kind.SUGGESTION_APPLIED, Kind.SUGGESTION_DECLINED,
-                 Kind.COAUTHOR_INVITED, Kind.VOTING_REMINDER, Kind.VOTING_RESULT, Kind.PUBLISHED):
+    for kind in (
+        Kind.MENTIONED,
+        Kind.SUGGESTION_APPLIED,
+        Kind.SUGGESTION_DECLINED,
+        Kind.COAUTHOR_INVITED,
+        Kind.VOTING_REMINDER,
+        Kind.VOTING_RESULT,
+        Kind.PUBLISHED,
+    ):
         data[kind] = Mode.IMMEDIATELY
     assert client.post("/notifications/preferences/", data).status_code == 302
     saved = dict(Preference.objects.filter(user=coordinator).values_list("kind", "mode"))
@@ -158,7 +189,9 @@ def test_public_subscription_double_opt_in_and_one_click_unsubscribe(
 
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        notifications_for_event(kind=Kind.PUBLISHED, statement=statement, actor=author, target=None, extra={})
+        notifications_for_event(
+            kind=Kind.PUBLISHED, statement=statement, actor=author, target=None, extra={}
+        )
     [published] = [m for m in mail.outbox if m.to == ["leserin@example.org"]]
     assert statement.title in published.subject
     unsubscribe = published.extra_headers["List-Unsubscribe"].strip("<>").split("://", 1)[1]
@@ -168,7 +201,9 @@ def test_public_subscription_double_opt_in_and_one_click_unsubscribe(
     assert not subscriber.is_active
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        notifications_for_event(kind=Kind.PUBLISHED, statement=statement, actor=author, target=None, extra={})
+        notifications_for_event(
+            kind=Kind.PUBLISHED, statement=statement, actor=author, target=None, extra={}
+        )
     assert not any(m.to == ["leserin@example.org"] for m in mail.outbox)
 
 
