@@ -178,8 +178,9 @@ def test_sigkill_in_the_middle_of_500_every_message_arrives_exactly_once(
     smtp_server.messages = gate
 
     worker = worker_factory()
-    from notifications.events import emit
     from django.db import transaction
+
+    from notifications.events import emit
 
     with transaction.atomic():
         emit(EventKind.CONSULTATION_OPENED, statement=statement, actor=author)
