@@ -344,7 +344,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         request,
         _(
             "Sie wurden eingeladen. Legen Sie ein Konto mit der eingeladenen E-Mail-Adresse an; "
-            "nach der Bestätigung Ihrer Adresse sind Sie Mitglied."
+            "nach der Bestätigung Ihrer Adresse sind Sie Mitglied. Haben Sie schon ein Konto? "
+            "Dann melden Sie sich an und öffnen Sie den Link noch einmal."
         ),
     )
     return redirect(f"{reverse('account_signup')}?{urlencode({'email': invitation.email})}")

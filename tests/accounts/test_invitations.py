@@ -125,3 +125,23 @@ def test_only_coordinators_invite(client_for, member):
 def test_expiry_is_within_configured_days(settings):
     assert settings.RTM_INVITATION_MAX_AGE_DAYS > 0
     assert timedelta(days=settings.RTM_INVITATION_MAX_AGE_DAYS) < timedelta(days=365)
+
+
+def test_signed_in_registered_person_opening_their_link_becomes_member(client_for, registered):
+    from accounts.services import invitation_create
+
+    invitation = invitation_create(email=registered.email, invited_by=None)
+    response = client_for(registered).get(f"/invitation/{invitation_token(invitation)}/")
+    assert response.status_code == 302
+    registered.refresh_from_db()
+    assert registered.membership_status == MembershipStatus.MEMBER
+
+
+def test_link_of_someone_else_is_refused_when_signed_in(client_for, registered):
+    from accounts.services import invitation_create
+
+    invitation = invitation_create(email="andere@example.org", invited_by=None)
+    response = client_for(registered).get(f"/invitation/{invitation_token(invitation)}/")
+    assert response.status_code == 403
+    registered.refresh_from_db()
+    assert registered.membership_status == MembershipStatus.REGISTERED
