@@ -345,3 +345,30 @@ def test_suggestion_declined_reaches_the_suggester_only(
     declined = [m for m in mail.outbox if "nicht übernommen" in m.subject]
     assert [m.to for m in declined] == [[suggester.email]]
     assert "Passt nicht zum Anlass" in declined[0].body
+
+
+def test_digest_unsubscribe_turns_every_digest_kind_off(author, django_capture_on_commit_callbacks):
+    person = UserFactory()
+    Preference.objects.create(user=person, kind=Kind.CONSULTATION_OPENED, mode=Mode.DIGEST)
+    make_statement(author=author, state="consultation")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.digests_build()
+    [digest] = [m for m in mail.outbox if m.to == [person.email]]
+    path = "/" + unsubscribe_link(digest).split("://", 1)[1].split("/", 1)[1]
+    assert Client().post(path).status_code == 200
+    modes = services.preferences_for(person)
+    assert modes[Kind.CONSULTATION_OPENED] == Mode.OFF
+    assert modes[Kind.COMMENT_CREATED] == Mode.OFF  # digest by default
+    assert modes[Kind.VOTING_OPENED] == Mode.IMMEDIATELY  # untouched
+
+
+def test_export_lists_only_my_notification_data(member, in_consultation):
+    from notifications.export import user_data
+
+    data = user_data(member)
+    assert data["notifications"] and all(
+        n["statement"] == in_consultation.slug for n in data["notifications"]
+    )
+    import json
+
+    json.dumps(data)
