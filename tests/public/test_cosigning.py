@@ -130,3 +130,25 @@ def test_deleting_the_signer_keeps_the_organisation(published, org_member):
     org_member.delete()
     cosignature = CoSignature.objects.get()
     assert cosignature.signed_by is None and cosignature.organisation == organisation
+
+
+def test_personal_export_lists_own_cosignatures(published, org_member, coordinator):
+    from public.export import user_data
+
+    organisation = org_member.organisations.get()
+    cosignature_add(statement=published, organisation=organisation, actor=org_member)
+    rows = user_data(org_member)["cosignatures"]
+    assert rows == [
+        {
+            "statement": published.title,
+            "statement_slug": published.slug,
+            "organisation": organisation.name,
+            "signed_by_me": True,
+            "entered_by_me": True,
+            "created_at": rows[0]["created_at"],
+        }
+    ]
+    assert user_data(coordinator) == {"cosignatures": []}
+    import json
+
+    json.dumps(user_data(org_member))
