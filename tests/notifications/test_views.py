@@ -210,3 +210,15 @@ def test_public_subscription_double_opt_in_and_one_click_unsubscribe(
 def test_bad_confirmation_link_is_a_clear_400(client):
     assert client.get("/subscribe/confirm/nonsense/").status_code == 400
     assert client.get("/notifications/unsubscribe/nonsense/").status_code == 400
+
+
+def test_demo_seed_is_idempotent(member, in_consultation):
+    from notifications.demo import seed
+
+    member.email = "amira@example.org"
+    member.save(update_fields=["email"])
+    seed()
+    first = Notification.objects.filter(recipient=member, event_key__startswith="demo:").count()
+    seed()
+    assert first >= 1
+    assert Notification.objects.filter(recipient=member, event_key__startswith="demo:").count() == first
