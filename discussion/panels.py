@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -58,9 +59,20 @@ def author_name(comment: Comment) -> str:
     return comment.author.display_name if comment.author else str(_("ehemaliges Mitglied"))
 
 
-def _decorate(comment: Comment, user: Any, statement: Statement) -> None:
+def comments_url_root() -> str:
+    """'/comments/': each comment's action URLs are '<root><pk>/<action>/'.
+
+    Built by string rather than {% url %} per link: a page with hundreds of
+    comments would otherwise spend much of its time reversing URLs.
+    tests/discussion/test_comments.py checks that every built link resolves.
+    """
+    return reverse("discussion:comment_history", args=[0]).removesuffix("0/history/")
+
+
+def _decorate(comment: Comment, user: Any, statement: Statement, base: str) -> None:
     """Attach display flags; `comment.statement` is the page's instance (no query)."""
     comment.statement = statement
+    comment.url = f"{base}{comment.pk}/"
     comment.author_name = author_name(comment)
     comment.show_content = not comment.is_deleted and dperms.can_see_content(user, comment)
     comment.is_mine = comment.author_id == user.pk
@@ -184,8 +196,9 @@ def build_panel(
     blocks = markdown.blocks(revision.body if revision else "")
     block_ids = [b.id for b in blocks]
     current = set(block_ids)
+    base = comments_url_root()
     for c in comments:
-        _decorate(c, user, statement)
+        _decorate(c, user, statement, base)
         c.is_outdated = bool(c.block_id) and c.block_id not in current
     threads = _threads(comments)
 
@@ -234,6 +247,7 @@ def build_panel(
             "form": form,
             "error": error,
             "is_coordinator": coordinator,
+            "autocomplete_url": reverse("discussion:member_autocomplete"),
             "open_reports": sum(getattr(c, "open_reports", 0) for c in comments),
         }
     }

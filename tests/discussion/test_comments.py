@@ -185,3 +185,46 @@ def test_english_interface(in_consultation, member, author, client_for):
     client.cookies["django_language"] = "en"
     html = page(client, in_consultation)
     assert "1 comment" in html and "Write a comment" in html
+
+
+def test_every_link_and_form_on_the_panel_resolves(in_consultation, member, author, client_for):
+    """The panel builds comment URLs by string: each must hit the intended view."""
+    import re
+
+    from django.urls import resolve
+
+    from tests.factories import UserFactory
+
+    ids = block_ids(in_consultation)
+    root = comment_on(in_consultation, member, "x", block_id=ids[0], suggestion_text="Neu.")
+    comment_reply(parent=root, author=author, body="y")
+    comment_resolve(comment=comment_on(in_consultation, member, "z"), actor=author)
+    coordinator = UserFactory(is_coordinator=True)
+    hidden = comment_on(in_consultation, member, "versteckt")
+    from discussion.services import comment_hide
+
+    comment_hide(comment=hidden, actor=coordinator, reason="r")
+    seen: set[str] = set()
+    for user in (member, author, coordinator):
+        html = page(client_for(user), in_consultation)
+        panel = html[html.index('id="discussion"') :]
+        for url in re.findall(r'(?:action|href|hx-post|hx-get)="(/[^"#?]*)"', panel):
+            if url.startswith("/static/"):
+                continue
+            match = resolve(url)
+            if match.namespace == "discussion":
+                seen.add(match.url_name)
+    assert seen >= {
+        "comment_reply",
+        "comment_edit",
+        "comment_delete",
+        "comment_resolve",
+        "comment_reopen",
+        "suggestion_apply",
+        "suggestion_decline",
+        "comment_report",
+        "comment_hide",
+        "comment_unhide",
+        "comment_create",
+        "member_autocomplete",
+    }
