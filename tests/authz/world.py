@@ -1,0 +1,91 @@
+"""The people, papers and objects the authorization matrix runs against."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.test import Client
+
+from tests.factories import OrganisationFactory, TopicFactory, UserFactory, make_statement
+
+ROLES = ("visitor", "registered", "member", "author", "coauthor", "coordinator", "suspended")
+STATES = (
+    "draft",
+    "consultation",
+    "voting",
+    "accepted",
+    "rejected",
+    "published",
+    "retracted",
+    "withdrawn",
+)
+
+
+@dataclass
+class World:
+    users: dict[str, Any]
+    statements: dict[str, Any]
+    objects: dict[str, Any] = field(default_factory=dict)
+    clients: dict[str, Client] = field(default_factory=dict)
+
+    def client(self, role: str, *, csrf: bool = False) -> Client:
+        key = f"{role}:{csrf}"
+        if key not in self.clients:
+            client = Client(enforce_csrf_checks=csrf)
+            client.raise_request_exception = False  # a 500 is an answer the matrix reports
+            if self.users[role] is not None:
+                client.force_login(self.users[role])
+            self.clients[key] = client
+        return self.clients[key]
+
+
+def build_world() -> World:
+    from accounts.services import admission_request_create
+    from discussion.services import comment_create, comment_report
+    from statements.markdown import blocks
+
+    author = UserFactory(display_name="Anna Autorin")
+    coauthor = UserFactory(display_name="Carl Koautor")
+    users = {
+        "visitor": None,
+        "registered": UserFactory(display_name="Rita Registriert", membership_status="registered"),
+        "member": UserFactory(display_name="Mia Mitglied"),
+        "author": author,
+        "coauthor": coauthor,
+        "coordinator": UserFactory(display_name="Kora Koordination", is_coordinator=True),
+        "suspended": UserFactory(display_name="Sven Gesperrt", membership_status="suspended"),
+    }
+    statements = {
+        state: make_statement(
+            author=author, coauthors=[coauthor], state=state, title=f"Matrix {state}"
+        )
+        for state in STATES
+    }
+    consultation = statements["consultation"]
+    block = blocks(consultation.current_revision.body)[0]
+    comment = comment_create(
+        statement=consultation,
+        author=users["member"],
+        body="Ein Vorschlag.",
+        block_id=block.id,
+        suggestion_text="Ein besserer erster Absatz.",
+    )
+    report = comment_report(comment=comment, reporter=coauthor, reason="Bitte prüfen.")
+    applicant = UserFactory(display_name="Bea Bewerberin", membership_status="registered")
+    admission = admission_request_create(
+        user=applicant, organisation_text="Initiative", reason="Ich arbeite mit Geflüchteten."
+    )
+    from notifications.models import Notification
+
+    notification = Notification.objects.filter(recipient=author, channel="inapp").first()
+    assert notification is not None, "the comment should have notified the author in the app"
+    objects = {
+        "comment": comment,
+        "report": report,
+        "admission": admission,
+        "organisation": OrganisationFactory(),
+        "topic": TopicFactory(),
+        "notification": notification,
+    }
+    return World(users=users, statements=statements, objects=objects)
