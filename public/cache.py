@@ -15,6 +15,7 @@ Feeds, the API and the sitemap are the same for everyone and cached for everyone
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import time
 from collections.abc import Callable
@@ -29,25 +30,52 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
+logger = logging.getLogger(__name__)
+
 GENERATION_KEY = "public:generation"
 PAGE_TIMEOUT = 24 * 60 * 60
 CSRF_PLACEHOLDER = "__PUBLIC_CACHE_CSRF_TOKEN__"
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 
 
+class CacheDown(Exception):
+    """The cache server did not answer: serve uncached rather than fail."""
+
+
 def generation() -> int:
     """The current public generation (nanoseconds since the epoch of the last change)."""
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        # A cleared or new cache: start from now, so validators never repeat old ones.
-        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-        value = cache.get(GENERATION_KEY) or time.time_ns()
+    try:
+        value = cache.get(GENERATION_KEY)
+        if value is None:
+            # A cleared or new cache: start from now, so validators never repeat old ones.
+            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+            value = cache.get(GENERATION_KEY) or time.time_ns()
+    except Exception as error:  # noqa: BLE001 - any backend error means "no cache"
+        raise CacheDown from error
     return int(value)
 
 
 def _bump() -> None:
-    old = cache.get(GENERATION_KEY) or 0
-    cache.set(GENERATION_KEY, max(time.time_ns(), int(old) + 1), timeout=None)
+    try:
+        old = cache.get(GENERATION_KEY) or 0
+        cache.set(GENERATION_KEY, max(time.time_ns(), int(old) + 1), timeout=None)
+    except Exception:  # noqa: BLE001 - publishing must not fail because the cache is down
+        logger.exception("could not invalidate the public page cache")
+
+
+def _get(key: str) -> Any:
+    try:
+        return cache.get(key)
+    except Exception:  # noqa: BLE001
+        logger.warning("public page cache unavailable", exc_info=True)
+        return None
+
+
+def _set(key: str, value: Any, timeout: int) -> None:
+    try:
+        cache.set(key, value, timeout)
+    except Exception:  # noqa: BLE001
+        logger.warning("public page cache unavailable", exc_info=True)
 
 
 def invalidate_public_pages() -> None:
@@ -114,13 +142,17 @@ def cached_page(
         response = render()
         patch_cache_control(response, private=True, no_cache=True)
         return response
-    gen = generation()
+    try:
+        gen = generation()
+    except CacheDown:
+        logger.warning("public page cache unavailable; rendering uncached", exc_info=True)
+        return render()
     etag, last_modified = _validators("page", request, gen)
     not_modified = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
     if not_modified is not None:
         return _finish(not_modified, etag, last_modified)
     key = _key("page", request, gen)
-    stored: dict[str, Any] | None = cache.get(key)
+    stored: dict[str, Any] | None = _get(key)
     if stored is not None:
         content = stored["content"].replace(CSRF_PLACEHOLDER, get_token(request))
         response = HttpResponse(content, content_type=stored["content_type"])
@@ -133,7 +165,8 @@ def cached_page(
         content = _CSRF_INPUT.sub(
             rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode(charset)
         )
-        cache.set(key, {"content": content, "content_type": response["Content-Type"]}, PAGE_TIMEOUT)
+        timeout = SEARCH_TIMEOUT if request.GET.get("q") else PAGE_TIMEOUT
+        _set(key, {"content": content, "content_type": response["Content-Type"]}, timeout)
         _finish(response, etag, last_modified)
     return response
 
@@ -144,13 +177,17 @@ def cached_response(
     """Cache a response that is the same for everyone (feed, API, sitemap), keeping headers."""
     if request.method not in ("GET", "HEAD") or not _params_known(request, params):
         return render()
-    gen = generation()
+    try:
+        gen = generation()
+    except CacheDown:
+        logger.warning("public page cache unavailable; rendering uncached", exc_info=True)
+        return render()
     etag, last_modified = _validators("doc", request, gen)
     not_modified = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
     if not_modified is not None:
         return _finish(not_modified, etag, last_modified)
     key = _key("doc", request, gen)
-    stored: dict[str, Any] | None = cache.get(key)
+    stored: dict[str, Any] | None = _get(key)
     if stored is not None:
         response = HttpResponse(stored["content"], status=200)
         for name, value in stored["headers"]:
@@ -161,6 +198,6 @@ def cached_response(
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         headers = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]
-        cache.set(key, {"content": response.content, "headers": headers}, PAGE_TIMEOUT)
+        _set(key, {"content": response.content, "headers": headers}, PAGE_TIMEOUT)
         _finish(response, etag, last_modified)
     return response

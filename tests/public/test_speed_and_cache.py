@@ -189,3 +189,27 @@ def test_statements_app_routes_under_the_same_prefix_still_work(member, client_f
     response = client_for(member).get("/statements/new/")
     assert response.status_code == 200
     assert Client().get("/statements/new/").status_code == 302  # to the login page
+
+
+class BrokenCache:
+    """A cache whose server is down: every call raises, like RedisCache without Redis."""
+
+    def __getattr__(self, name):  # noqa: ANN001, ANN204
+        def fail(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            raise ConnectionError("cache server down")
+
+        return fail
+
+
+def test_public_pages_and_publishing_work_while_the_cache_is_down(
+    published, coordinator, monkeypatch
+):
+    monkeypatch.setattr("public.cache.cache", BrokenCache())
+    client = Client()
+    for url in ("/", "/statements/", f"/statements/{published.slug}/", "/api/statements/"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert "ETag" not in response
+    statement = make_statement(state="draft", title="Trotz Cache-Ausfall")
+    publish(statement, coordinator=coordinator)
+    assert "Trotz Cache-Ausfall" in client.get("/statements/").content.decode()
