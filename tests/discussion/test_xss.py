@@ -70,3 +70,36 @@ def test_corpus_in_history_form_pages_and_autocomplete(in_consultation, member, 
         assert_inert(response.content.decode(), page=True)
         fragment = client.get(reverse("discussion:member_autocomplete"), {"q": hostile[:3]})
         assert_inert(fragment.content.decode(), page=False)
+
+
+def test_corpus_in_quoted_paragraphs(author, coauthor, member, client_for):
+    """Paragraph sources are quoted by comments, offered in the form and prefilled."""
+    from statements.services import TextFields, revision_save
+    from tests.factories import make_statement
+
+    body = "\n\n".join(h.replace("\n", " ") for h in XSS_CORPUS)
+    statement = make_statement(author=author, coauthors=[coauthor], state="consultation", body=body)
+    ids = block_ids(statement)
+    for block_id in ids[::2]:
+        services.comment_create(
+            statement=statement,
+            author=member,
+            body="Zitat",
+            block_id=block_id,
+            suggestion_text="ersetzt",
+        )
+    revision_save(
+        statement_id=statement.pk,
+        author=author,
+        text=TextFields(statement.title, statement.occasion, statement.summary, "Alles neu."),
+        message="neu",
+        base_revision_id=statement.current_revision_id,
+    )
+    for block_id in ids[:3]:
+        # The old paragraphs are now quoted as "earlier version"; the form offers new ones.
+        page = client_for(author).get(f"{statement.get_absolute_url()}?block={block_id}&suggest=1")
+        assert_inert(page.content.decode(), page=True)
+    fresh = make_statement(author=author, state="consultation", body=body, title="Zweite")
+    for block_id in block_ids(fresh)[::9]:
+        page = client_for(author).get(f"{fresh.get_absolute_url()}?block={block_id}&suggest=1")
+        assert_inert(page.content.decode(), page=True)
