@@ -142,3 +142,12 @@ def test_print_stylesheet_hides_navigation_and_prints_link_targets():
     css = (Path(__file__).resolve().parents[2] / "static" / "css" / "print.css").read_text()
     assert ".site-header" in css and "nav" in css
     assert 'content: " (" attr(href) ")"' in css
+
+
+def test_statement_page_and_list_in_english(published, topic):
+    client = client_in("en")
+    page = client.get(f"/statements/{published.slug}/").content.decode()
+    assert "Published on" in page and "Payment card" in page
+    listing = client.get(f"/statements/?topic={topic.slug}").content.decode()
+    assert "1 position" in listing and "Payment card" in listing
+    assert f'href="/statements/feed/{topic.slug}/"' in listing
