@@ -198,3 +198,20 @@ def test_editor_in_english(author, draft, client_for):
     client.cookies["django_language"] = "en"
     page = client.get(f"/statements/{draft.slug}/edit/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Edit text" in page and "Change note" in page and "Preview" in page
+
+
+def test_tampered_base_revision_is_a_form_error_not_a_500(author, draft, client_for, edit_data):
+    response = client_for(author).post(
+        f"/statements/{draft.slug}/edit/", edit_data(draft, base_revision="abc", body="Mein Text")
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Die Ausgangsfassung fehlt oder ist ungültig" in page and "Mein Text" in page
+
+
+def test_missing_base_revision_is_treated_as_a_conflict(author, draft, client_for, edit_data):
+    data = edit_data(draft, body="Ohne Basis")
+    del data["base_revision"]
+    response = client_for(author).post(f"/statements/{draft.slug}/edit/", data)
+    assert response.status_code == 409
+    assert "Ohne Basis" in response.content.decode()
