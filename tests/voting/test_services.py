@@ -6,6 +6,8 @@ from datetime import timedelta
 
 import pytest
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.factories import UserFactory
 from voting import selectors
@@ -221,3 +223,45 @@ def test_reminder_task_runs_the_service(open_paper):
 
     open_paper(voting_ends_at=timezone.now() + timedelta(hours=2))
     assert send_vote_reminders.delay().get() == 1
+
+
+ALL_CHOICES = ("yes", "no", "abstain", "block", "object")
+
+
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    rule=st.sampled_from(["majority", "two_thirds", "consensus", "silence"]),
+    actions=st.lists(st.tuples(st.integers(0, 3), st.sampled_from(ALL_CHOICES)), max_size=10),
+)
+def test_stored_result_counts_each_voters_last_valid_choice(
+    open_paper, member, author, coauthor, coordinator, rule, actions
+):
+    from collections import Counter
+
+    from voting import rules
+
+    people = [member, author, coauthor, coordinator]
+    paper = open_paper(rule=rule, quorum_kind="none")
+    allowed = rules.allowed_choices(rule)
+    last: dict[int, str] = {}
+    for who, choice in actions:
+        try:
+            vote_cast(statement=paper, voter=people[who], choice=choice)
+            last[who] = choice
+        except InvalidChoice:
+            assert choice not in allowed
+    ballot = close(paper)
+    tally = Counter(last.values())
+    assert {c: getattr(ballot, f"count_{c}") for c in ALL_CHOICES} == {
+        c: tally.get(c, 0) for c in ALL_CHOICES
+    }
+    assert ballot.turnout == len(last)
+    expected = rules.count(
+        rules.Counts(**{c: tally.get(c, 0) for c in ALL_CHOICES}),
+        eligible=4,
+        config=rules.RuleConfig(rule=rule, silence_threshold=ballot.silence_threshold),
+    )
+    assert ballot.outcome == expected.outcome
+    assert paper.state == ("accepted" if expected.adopted else "rejected")
