@@ -50,7 +50,9 @@ class StatementForm(forms.Form):
         help_text=_("Was hast du geändert? Erscheint in der Versionsgeschichte."),
     )
     # The revision this edit started from; an outdated value means an edit conflict.
-    base_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    base_revision = forms.IntegerField(
+        required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
+    )
 
     def text(self) -> TextFields:
         data = self.cleaned_data

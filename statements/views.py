@@ -44,6 +44,8 @@ from statements.states import State
 RECENT_EDIT_WINDOW = timedelta(hours=24)
 PREVIEW_LIMIT = 100_000
 HISTORY_PAGE_SIZE = 50
+# URL numbers beyond a database integer would make the query itself fail (500).
+MAX_ID = 2**31 - 1
 
 
 def _statements() -> QuerySet[Statement]:
@@ -323,6 +325,8 @@ def diff(request: HttpRequest, slug: str, a: int, b: int) -> HttpResponse:
 
 
 def _revision(statement: Statement, number: int) -> Revision:
+    if number > MAX_ID:
+        raise Http404
     try:
         return statement.revisions.select_related("author").get(number=number)
     except Revision.DoesNotExist:
@@ -336,6 +340,8 @@ def restore(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     try:
         base = int(request.POST.get("base_revision", ""))
     except ValueError:
+        base = None
+    if base is not None and not 0 < base <= MAX_ID:
         base = None
     try:
         revision = revision_restore(
@@ -394,6 +400,6 @@ def coauthors(request: HttpRequest, slug: str) -> HttpResponse:
 @require_POST
 def coauthor_remove_view(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     statement = statement_for(request.user, slug, "coauthors")
-    if coauthor_remove(statement=statement, user_id=user_id):
+    if user_id <= MAX_ID and coauthor_remove(statement=statement, user_id=user_id):
         messages.success(request, _("Die Mitautorschaft ist beendet."))
     return redirect("statements:coauthors", slug=statement.slug)

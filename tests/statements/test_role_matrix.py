@@ -248,3 +248,28 @@ def test_restore_and_coauthor_changes_refused(role, paper, people, client_for, m
     else:
         assert restore.status_code == (404 if hidden else 403)
     assert add.status_code == (404 if hidden else 403)
+
+
+def test_out_of_range_numbers_are_404_not_500(author, client_for, edit_data):
+    statement = make_statement(author=author)
+    client = client_for(author)
+    huge = 10**20
+    assert client.get(f"/statements/{statement.slug}/diff/1/{huge}/").status_code == 404
+    assert client.get(f"/statements/{statement.slug}/revisions/{huge}/").status_code == 404
+    restore = client.post(f"/statements/{statement.slug}/revisions/{huge}/restore/")
+    assert restore.status_code == 404
+    remove = client.post(f"/statements/{statement.slug}/coauthors/{huge}/remove/")
+    assert remove.status_code == 302
+    edit = client.post(
+        f"/statements/{statement.slug}/edit/", edit_data(statement, base_revision=str(huge))
+    )
+    assert edit.status_code == 400
+
+
+def test_suspended_coauthor_loses_access(author, coauthor, client_for):
+    statement = make_statement(author=author, coauthors=[coauthor])
+    coauthor.membership_status = "suspended"
+    coauthor.save()
+    client = client_for(coauthor)
+    assert client.get(f"/statements/{statement.slug}/").status_code == 404
+    assert client.get(f"/statements/{statement.slug}/edit/").status_code == 404
