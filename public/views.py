@@ -11,6 +11,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.sitemaps.views import sitemap
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -35,17 +36,14 @@ from statements.states import State
 PAGE_SIZE = 10
 LIST_PARAMS = ("q", "topic", "year", "page")
 HOME_LATEST = 5
+TEXT = "text/plain; charset=utf-8"
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     def render_home() -> HttpResponse:
-        latest = list(
-            selectors.public_statements().prefetch_related("topics")[
-                # 2 queries: statements, their topics
-                :HOME_LATEST
-            ]
-        )
+        # 2 queries: the latest statements, their topics.
+        latest = list(selectors.public_statements().prefetch_related("topics")[:HOME_LATEST])
         return render(request, "public/home.html", {"latest": latest})
 
     return cached_page(request, render_home)
@@ -161,7 +159,7 @@ def cosign(request: HttpRequest, slug: str) -> HttpResponse:
     statement = statement_for(request.user, slug, "internal")
     form = CosignForm(request.POST)
     if not form.is_valid():
-        return HttpResponseBadRequest(_("Ungültige Angaben zur Mitzeichnung."))
+        return HttpResponseBadRequest(_("Ungültige Angaben zur Mitzeichnung."), content_type=TEXT)
     organisation = get_object_or_404(Organisation, pk=form.cleaned_data["organisation"])
     if not can_cosign_for(request.user, statement, organisation):
         return _refuse(request, statement)
@@ -185,6 +183,8 @@ def cosign(request: HttpRequest, slug: str) -> HttpResponse:
 def _refuse(request: HttpRequest, statement: Statement) -> HttpResponse:
     if statement.state != State.PUBLISHED:
         return HttpResponse(
-            _("Mitzeichnen ist nur bei veröffentlichten Stellungnahmen möglich."), status=409
+            _("Mitzeichnen ist nur bei veröffentlichten Stellungnahmen möglich."),
+            status=409,
+            content_type=TEXT,
         )
-    return HttpResponse(_("Sie dürfen nicht für diese Organisation zeichnen."), status=403)
+    raise PermissionDenied(_("Sie dürfen nicht für diese Organisation zeichnen."))
