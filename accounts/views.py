@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
@@ -119,6 +120,12 @@ def profile_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def account_delete(request: HttpRequest) -> HttpResponse:
     form = AccountDeleteForm(request.POST or None, user=request.user)
+    # The password check must not become a guessing oracle for a borrowed session.
+    if request.method == "POST" and not ratelimit.consume(
+        request, action="reauthenticate", user=request.user
+    ):
+        messages.error(request, _("Zu viele Versuche. Bitte warten Sie eine Minute."))
+        return render(request, "accounts/delete.html", {"form": form}, status=429)
     if request.method == "POST" and form.is_valid():
         result = services.account_delete(user=request.user)
         if result.deleted:

@@ -142,3 +142,27 @@ def test_export_with_real_content_of_other_apps(client_for, author, member):
         except ImportError:
             continue
         assert dotted.split(".")[0] in data
+
+
+def test_delete_password_guessing_is_rate_limited(client_for, member):
+    client = client_for(member)
+    statuses = [
+        client.post("/profile/delete/", {"password": "falsch"}).status_code for _ in range(12)
+    ]
+    assert statuses[0] == 400
+    assert statuses[-1] == 429
+    response = client.post("/profile/delete/", {"password": "rtm-test-pass-2026"})
+    assert response.status_code == 429
+    assert User.objects.filter(pk=member.pk).exists()
+
+
+def test_saving_the_profile_language_replaces_an_old_switch(client_for, member):
+    client = client_for(member)
+    client.post("/language/", {"language": "en", "next": "/"})
+    response = client.post(
+        "/profile/", {"display_name": member.display_name, "language": "de", "organisations": []}
+    )
+    assert response.status_code == 302
+    assert response.cookies["django_language"].value == ""  # deleted
+    client.cookies.pop("django_language", None)
+    assert '<html lang="de">' in client.get("/profile/").content.decode()
