@@ -137,20 +137,23 @@ def vote_cast(
         )
         if choice not in allowed:
             raise InvalidChoice
-        current = Vote.objects.filter(ballot=ballot, voter_id=voter.pk).first()
-        if current is not None and (current.choice, current.reason) == (choice, reason):
-            return current  # the same vote again changes nothing
-        vote, _created = Vote.objects.update_or_create(
-            ballot=ballot,
-            voter_id=voter.pk,
-            defaults={"choice": choice, "reason": reason, "updated_at": now},
-            create_defaults={
-                "choice": choice,
-                "reason": reason,
-                "created_at": now,
-                "updated_at": now,
-            },
-        )
+        # The ballot lock serialises this read-then-write per ballot; the unique
+        # constraint (ballot, voter) would still refuse a second row if it did not.
+        vote = Vote.objects.filter(ballot=ballot, voter_id=voter.pk).first()
+        if vote is None:
+            vote = Vote.objects.create(
+                ballot=ballot,
+                voter_id=voter.pk,
+                choice=choice,
+                reason=reason,
+                created_at=now,
+                updated_at=now,
+            )
+        elif (vote.choice, vote.reason) != (choice, reason):
+            vote.choice, vote.reason, vote.updated_at = choice, reason, now
+            vote.save(update_fields=["choice", "reason", "updated_at"])
+        else:
+            return vote  # the same vote again changes nothing
         if seat.voted_at is None:
             EligibleVoter.objects.filter(pk=seat.pk).update(voted_at=now)
     return vote
