@@ -222,6 +222,48 @@ def comment_resolve(*, comment: Comment, actor: Any, resolved: bool = True) -> C
         return comment
 
 
+def _norm_sources(source: str) -> list[str]:
+    return [" ".join(b.source.split()) for b in markdown.blocks(source)]
+
+
+def _only_block_changed(old: str, block_id: str, replacement: str, new: str | None) -> bool:
+    """The new text is the old one with exactly that block swapped, every other block intact."""
+    if new is None:
+        return False
+    before = markdown.blocks(old)
+    index = next((i for i, b in enumerate(before) if b.id == block_id), None)
+    if index is None:
+        return False
+    expected = (
+        [" ".join(b.source.split()) for b in before[:index]]
+        + _norm_sources(replacement)
+        + [" ".join(b.source.split()) for b in before[index + 1 :]]
+    )
+    return _norm_sources(new) == expected
+
+
+def _replace_keeping_spacing(source: str, block_id: str, replacement: str) -> str | None:
+    """Like markdown.replace_block, but keeps the blank lines markdown-it counts into a
+    block (a list's map ends after its trailing blank line), so the next block stays apart."""
+    lines = source.splitlines()
+    for block in markdown.blocks(source):
+        if block.id != block_id:
+            continue
+        inner = lines[block.start_line : block.end_line]
+        trailing = len(inner) - len(_rstrip_blank(inner))
+        new_lines = replacement.strip("\n").splitlines() + [""] * trailing
+        text = "\n".join(lines[: block.start_line] + new_lines + lines[block.end_line :])
+        return text + "\n" if source.endswith("\n") else text
+    return None
+
+
+def _rstrip_blank(lines: list[str]) -> list[str]:
+    end = len(lines)
+    while end and not lines[end - 1].strip():
+        end -= 1
+    return lines[:end]
+
+
 def suggestion_apply(*, comment: Comment, actor: Any) -> Revision:
     """Replace the suggestion's block in the current text, credited to the suggester.
 
@@ -245,9 +287,21 @@ def suggestion_apply(*, comment: Comment, actor: Any) -> Revision:
         if statement.state not in EDITABLE_STATES:
             raise DiscussionClosed(_("Der Text kann nicht mehr geändert werden."))
         current = statement.current_revision
-        new_body = markdown.replace_block(
-            current.body if current else "", comment.block_id, comment.suggestion_text
-        )
+        old_body = current.body if current else ""
+        new_body = markdown.replace_block(old_body, comment.block_id, comment.suggestion_text)
+        if new_body is not None and not _only_block_changed(
+            old_body, comment.block_id, comment.suggestion_text, new_body
+        ):
+            new_body = _replace_keeping_spacing(old_body, comment.block_id, comment.suggestion_text)
+            if not _only_block_changed(
+                old_body, comment.block_id, comment.suggestion_text, new_body
+            ):
+                raise SuggestionOutdated(
+                    _(
+                        "Der vorgeschlagene Text würde mit dem Text davor oder danach "
+                        "verschmelzen. Bitte übernehmen Sie ihn von Hand im Editor."
+                    )
+                )
         if new_body is None:
             raise SuggestionOutdated(
                 _(

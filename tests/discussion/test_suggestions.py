@@ -226,3 +226,56 @@ def test_paragraph_link_prefills_the_suggestion_form(in_consultation, member, cl
     assert f'<option value="{ids[1]}" selected>' in html
     form = html[html.index('id="new-comment"') :]
     assert "Zweiter Absatz mit *Betonung*.</textarea>" in form
+
+
+MIXED = (
+    "## Forderungen\n\n"
+    "Erster Absatz\nüber zwei Zeilen.\n\n"
+    "- Punkt eins\n- Punkt zwei\n\n"
+    "> Ein Zitat.\n\n"
+    "Letzter Absatz.\n"
+)
+
+
+def test_suggestions_on_every_kind_of_block_apply_in_any_order(author, coauthor, member):
+    import random
+
+    from discussion.services import suggestion_apply
+    from statements import markdown
+    from tests.factories import make_statement
+
+    statement = make_statement(
+        author=author, coauthors=[coauthor], state="consultation", body=MIXED
+    )
+    blocks = markdown.blocks(statement.current_revision.body)
+    replacements = {
+        b.id: f"Neu {i}: ersetzt {b.kind}." if b.kind != "heading" else f"## Neu {i}"
+        for i, b in enumerate(blocks)
+    }
+    suggestions = [
+        comment_on(statement, member, "", block_id=bid, suggestion_text=text)
+        for bid, text in replacements.items()
+    ]
+    random.Random(7).shuffle(suggestions)
+    for suggestion in suggestions:
+        suggestion_apply(comment=suggestion, actor=coauthor)
+    statement.refresh_from_db()
+    expected = "\n\n".join(replacements[b.id] for b in blocks) + "\n"
+    assert statement.body == expected
+    assert Revision.objects.filter(statement=statement).count() == 1 + len(blocks)
+
+
+def test_a_suggestion_that_would_merge_with_its_neighbours_is_refused(
+    author, coauthor, member, client_for
+):
+    from tests.factories import make_statement
+
+    body = "- a\n- b\n\nZwischentext.\n\n- c\n"
+    statement = make_statement(author=author, coauthors=[coauthor], state="consultation", body=body)
+    middle = block_ids(statement)[1]
+    suggestion = comment_on(statement, member, "", block_id=middle, suggestion_text="- x")
+    response = client_for(author).post(reverse("discussion:suggestion_apply", args=[suggestion.pk]))
+    assert response.status_code == 409
+    assert "verschmelzen" in response.content.decode()
+    statement.refresh_from_db()
+    assert statement.body == body
