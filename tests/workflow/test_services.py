@@ -194,3 +194,31 @@ def test_schedule_publication_rules(author, coordinator, member):
         statement_id=accepted.pk, actor=coordinator, publish_at=soon
     )
     assert statement.publish_at == soon
+
+
+def test_system_does_not_close_early_even_when_everyone_voted(author, coordinator):
+    statement = make_statement(author=author, state="voting")
+    try:
+        from voting.testing import cast_votes_for_outcome
+    except ImportError:  # pragma: no cover - voting app not there yet
+        pytest.skip("voting.testing missing")
+    cast_votes_for_outcome(statement=statement, adopt=True)
+    with pytest.raises(TransitionNotPermitted):
+        statement_transition(statement_id=statement.pk, name="close_vote", actor=None)
+    assert run_due_work().closed == []
+    # A coordinator may close early once everyone voted.
+    statement = statement_transition(
+        statement_id=statement.pk, name="close_vote", actor=coordinator
+    )
+    assert statement.state == State.ACCEPTED
+
+
+def test_coordinator_cannot_close_early_while_votes_are_missing(author, coordinator, member):
+    statement = make_statement(author=author, state="voting")
+    from voting.selectors import ballot_can_close
+
+    if ballot_can_close(statement):  # pragma: no cover - voting stub
+        pytest.skip("voting app's ballot_can_close is still a stub")
+    with pytest.raises(TransitionInvalid) as refused:
+        statement_transition(statement_id=statement.pk, name="close_vote", actor=coordinator)
+    assert "alle" in str(refused.value.message)
