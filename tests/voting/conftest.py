@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+# The Chromium fixtures for test_browser.py (Playwright is imported only when used).
+from tests.browser.conftest import axe_source, browser, check_a11y, pages  # noqa: F401
 from tests.factories import UserFactory, make_statement
 
 
