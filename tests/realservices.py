@@ -266,7 +266,9 @@ def use_real_broker(settings):  # noqa: ANN001, ANN201
         settings.CELERY_BROKER_URL = url
         app.conf.update(task_always_eager=False, broker_url=url)
         app._pool = None  # drop pooled connections to the old broker
+        app.amqp._producer_pool = None  # and the producers bound to them
 
     yield configure
     app.conf.update(task_always_eager=True, broker_url=settings.CELERY_BROKER_URL)
     app._pool = None
+    app.amqp._producer_pool = None
