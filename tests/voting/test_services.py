@@ -265,3 +265,24 @@ def test_stored_result_counts_each_voters_last_valid_choice(
     )
     assert ballot.outcome == expected.outcome
     assert paper.state == ("accepted" if expected.adopted else "rejected")
+
+
+def test_ballots_waiting_for_is_one_query(open_paper, member, django_assert_num_queries):
+    for _ in range(3):
+        open_paper()
+    with django_assert_num_queries(1):
+        waiting = selectors.ballots_waiting_for(member)
+        titles = [(b.statement.title, b.closes_at) for b in waiting]
+    assert len(titles) == 3
+
+
+def test_silence_procedure_end_to_end(open_paper, member, author, coauthor, coordinator):
+    paper = open_paper(rule="silence", silence_threshold=2, quorum_kind="share", quorum_value=90)
+    vote_cast(statement=paper, voter=member, choice="object", reason="Zu scharf formuliert")
+    ballot = close(paper)  # one objection < 2, and silence ignores the 90 % quorum
+    assert (paper.state, ballot.outcome, ballot.quorum_met, ballot.count_object) == (
+        "accepted",
+        "adopted",
+        None,
+        1,
+    )
