@@ -168,11 +168,15 @@ def pages(browser, live_server, request) -> Iterator[Pages]:  # noqa: ANN001
 
 
 def mail_text(message) -> str:  # noqa: ANN001
-    """The text/plain part of a received e-mail."""
+    """Subject and text/plain body of a received e-mail, decoded."""
+    from email.header import decode_header, make_header
+
+    subject = str(make_header(decode_header(message["Subject"] or "")))
     for part in message.walk():
         if part.get_content_type() == "text/plain":
-            return part.get_payload(decode=True).decode(part.get_content_charset() or "utf-8")
-    return ""
+            payload = part.get_payload(decode=True) or b""
+            return subject + "\n" + payload.decode(part.get_content_charset() or "utf-8")
+    return subject
 
 
 def link_path(text: str, marker: str) -> str:
