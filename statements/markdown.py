@@ -135,6 +135,10 @@ def _assign_ids(tokens: list[Token], lines: list[str]) -> list[Block]:
         if tok.level != 0 or tok.nesting != 1 or tok.map is None:
             continue
         start, end = tok.map
+        # markdown-it counts a list's trailing blank line into its range; leave it to the
+        # separator so that replacing the block never glues it to the next one.
+        while end > start + 1 and not lines[end - 1].strip():
+            end -= 1
         source = "\n".join(lines[start:end]).strip("\n")
         if tok.type == "heading_open" and i + 1 < len(tokens):
             base = HEADING_ID_PREFIX + _slugify(tokens[i + 1].content)
