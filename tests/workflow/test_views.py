@@ -242,4 +242,24 @@ def test_panel_in_english(client_for, in_consultation, author):
     client = client_for(author)
     client.cookies["django_language"] = "en"
     html = client.get(in_consultation.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").content
-    assert b"Consultation ends" in html or b"Konsultation endet" not in html
+    assert b"Consultation ends" in html
+    assert b"in 13 days" in html or b"in 14 days" in html
+    assert b"Start consultation" not in html  # already submitted
+    assert b"Withdraw" in html
+
+
+def test_relative_time_in_both_languages():
+    from django.utils import translation
+
+    from workflow.selectors import relative_time
+
+    now = timezone.now()
+    with translation.override("de"):
+        assert relative_time(now + timedelta(days=3, hours=2), now) == "in 3 Tagen"
+        assert relative_time(now + timedelta(days=1), now) == "in 1 Tag"
+        assert relative_time(now + timedelta(hours=5), now) == "in 5 Stunden"
+        assert relative_time(now - timedelta(days=2), now) == "vor 2 Tagen"
+        assert relative_time(now + timedelta(seconds=20), now) == "jetzt"
+    with translation.override("en"):
+        assert relative_time(now + timedelta(days=3, hours=2), now) == "in 3 days"
+        assert relative_time(now - timedelta(minutes=1), now) == "1 minute ago"
