@@ -221,4 +221,7 @@ def test_demo_seed_is_idempotent(member, in_consultation):
     first = Notification.objects.filter(recipient=member, event_key__startswith="demo:").count()
     seed()
     assert first >= 1
-    assert Notification.objects.filter(recipient=member, event_key__startswith="demo:").count() == first
+    assert (
+        Notification.objects.filter(recipient=member, event_key__startswith="demo:").count()
+        == first
+    )
