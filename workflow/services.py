@@ -34,6 +34,21 @@ from workflow.models import AuditEntry
 
 logger = logging.getLogger(__name__)
 
+# The fields transitions in statements/transitions.py may change.
+TRANSITION_FIELDS = [
+    "state",
+    "updated_at",
+    "consultation_ends_at",
+    "voting_ends_at",
+    "publish_at",
+    "submitted_at",
+    "published_at",
+    "withdrawal_reason",
+    "retraction_reason",
+    "retracted_at",
+    "public_version",
+]
+
 # How far ahead a deadline may be set; anything later is a typo.
 MAX_DEADLINE_DAYS = 366
 
@@ -214,7 +229,8 @@ def statement_transition(
         method(**_transition_kwargs(statement, name, note, options))
         now = timezone.now()
         statement.updated_at = now
-        statement.save()
+        # Only the workflow's own fields: the text belongs to statements.services.
+        statement.save(update_fields=TRANSITION_FIELDS)
         AuditEntry.objects.create(
             statement=statement,
             transition=name,

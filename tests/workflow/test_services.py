@@ -94,6 +94,7 @@ def test_note_required(in_consultation, author):
     statement = statement_transition(
         statement_id=in_consultation.pk, name="withdraw", actor=author, note="Hat sich erledigt"
     )
+    statement.refresh_from_db()
     assert statement.withdrawal_reason == "Hat sich erledigt"
 
 
@@ -152,10 +153,16 @@ def test_publish_and_retract_invalidate_public_pages(author, coordinator):
     with mock.patch("public.cache.invalidate_public_pages") as invalidate:
         statement_transition(statement_id=statement.pk, name="publish", actor=coordinator)
         assert invalidate.call_count == 1
+        statement.refresh_from_db()
+        assert statement.published_at is not None and statement.public_version == 1
         statement_transition(
             statement_id=statement.pk, name="retract", actor=coordinator, note="Fehler"
         )
         assert invalidate.call_count == 2
+    statement.refresh_from_db()
+    assert statement.state == State.RETRACTED
+    assert statement.retraction_reason == "Fehler" and statement.retracted_at is not None
+    assert statement.public_version == 2
 
 
 def test_run_due_work_closes_and_publishes(author, coordinator):
