@@ -229,3 +229,11 @@ def test_coordinator_cannot_close_early_while_votes_are_missing(author, coordina
     with pytest.raises(TransitionInvalid) as refused:
         statement_transition(statement_id=statement.pk, name="close_vote", actor=coordinator)
     assert "alle" in str(refused.value.message)
+
+
+def test_export_lists_own_steps_only(draft, author, member):
+    from workflow.export import user_data
+
+    statement_transition(statement_id=draft.pk, name="submit", actor=author)
+    assert [s["step"] for s in user_data(author)["workflow_steps"]] == ["submit"]
+    assert user_data(member) == {"workflow_steps": []}
