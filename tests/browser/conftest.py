@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.realservices import ROOT, unavailable
+from tests.realservices import ROOT, WorkerProcess, require_postgres, unavailable
 
 # live_server runs Django in a thread of this process while Playwright's sync API runs an
 # event loop here; Django's async-safety check would refuse the ORM calls otherwise.
@@ -231,3 +231,25 @@ def check_a11y(axe_source) -> Iterator[A11yChecker]:  # noqa: ANN001
     checker = A11yChecker(axe_source)
     yield checker
     checker.assert_clean()
+
+
+@pytest.fixture
+def real_stack(transactional_db, private_redis, use_real_broker, smtp_server):  # noqa: ANN001
+    """PostgreSQL, a private Redis as broker, a real `celery worker` subprocess sending mail
+    over SMTP to the smtp_server fixture. The live server publishes tasks to that Redis."""
+    require_postgres()
+    use_real_broker(private_redis.url)
+    worker = WorkerProcess(
+        private_redis.url,
+        extra_env={
+            "EMAIL_HOST": "127.0.0.1",
+            "EMAIL_PORT": str(smtp_server.port),
+            "EMAIL_USE_TLS": "false",
+            "EMAIL_USE_SSL": "false",
+        },
+    )
+    worker.start()
+    try:
+        yield smtp_server
+    finally:
+        worker.stop()
