@@ -25,6 +25,12 @@ from tests.realservices import WorkerProcess, require_postgres
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
 
+@pytest.fixture(autouse=True)
+def _postgres_only() -> None:
+    """Skip (or fail in CI) before starting Redis and SMTP for nothing."""
+    require_postgres()
+
+
 def smtp_env(port: int) -> dict[str, str]:
     return {"EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(port), "EMAIL_USE_TLS": "false"}
 
