@@ -263,3 +263,10 @@ def test_relative_time_in_both_languages():
     with translation.override("en"):
         assert relative_time(now + timedelta(days=3, hours=2), now) == "in 3 days"
         assert relative_time(now - timedelta(minutes=1), now) == "1 minute ago"
+
+
+def test_post_without_expected_state_is_400(client_for, draft, author):
+    response = client_for(author).post(url(draft, "submit"), {})
+    assert response.status_code == 400
+    assert "unvollständig" in response.content.decode()
+    assert state_of(draft) == State.DRAFT
