@@ -13,6 +13,7 @@ so a lost broker message or a killed worker delays mail but never loses it.
 from __future__ import annotations
 
 import logging
+import smtplib
 import uuid
 from collections import defaultdict
 from datetime import datetime, timedelta
@@ -215,7 +216,12 @@ def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE
     Must not run inside a transaction (each "sent" must be committed at once).
     """
     from notifications import emails
-    from notifications.smtp import LeaseLost, RefusedAfterCommit, UnconfirmedAfterCommit
+    from notifications.smtp import (
+        LeaseLost,
+        RefusedAfterCommit,
+        UnconfirmedAfterCommit,
+        send_once,
+    )
 
     sent = 0
     connection = get_connection()
@@ -240,8 +246,6 @@ def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE
                     _mark_skipped(row, "nothing to send (hidden, deleted or unsubscribed)")
                     continue
                 try:
-                    from notifications.smtp import send_once
-
                     send_once(connection, message, lambda row=row: _mark_sent(row))
                     sent += 1
                 except LeaseLost:
@@ -251,14 +255,18 @@ def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE
                     sent += 1
                 except RefusedAfterCommit as exc:
                     _mark_retry(row, f"refused: {exc}", from_status=Status.SENT)
-                except Exception as exc:  # noqa: BLE001 - SMTP/network errors before the commit
+                except (
+                    smtplib.SMTPRecipientsRefused,
+                    smtplib.SMTPSenderRefused,
+                    smtplib.SMTPDataError,
+                ) as exc:
+                    # The server refused this one message; the session (RSET) goes on.
                     _mark_retry(row, f"{type(exc).__name__}: {exc}")
-                    try:
-                        connection.close()
-                    except Exception:  # noqa: BLE001, S110 - already broken
-                        pass
-                    if isinstance(exc, OSError):
-                        broken = True
+                except Exception as exc:  # noqa: BLE001 - network/protocol errors before the commit
+                    _mark_retry(row, f"{type(exc).__name__}: {exc}")
+                    _drop(connection)
+                    # A dead server fails every other row too: leave them for the sweep.
+                    broken = isinstance(exc, OSError)
             if broken:
                 break
     finally:
@@ -267,6 +275,15 @@ def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE
         except Exception:  # noqa: BLE001
             logger.debug("closing the mail connection failed", exc_info=True)
     return sent
+
+
+def _drop(connection: Any) -> None:
+    try:
+        connection.close()
+    except Exception:  # noqa: BLE001 - it is broken already
+        logger.debug("closing a broken mail connection failed", exc_info=True)
+    if hasattr(connection, "connection"):
+        connection.connection = None
 
 
 def outbox_sweep(*, now: datetime | None = None) -> int:

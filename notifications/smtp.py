@@ -94,7 +94,10 @@ def send_once(connection: object, message: EmailMessage, mark_sent: Callable[[],
         smtp.send(b".\r\n")
         code, resp = smtp.getreply()
     except (smtplib.SMTPException, OSError) as exc:
-        connection.connection = None
+        try:
+            smtp.close()
+        finally:
+            connection.connection = None
         raise UnconfirmedAfterCommit(str(exc)) from exc
     if code != 250:
         raise RefusedAfterCommit(f"{code} {resp!r}")
