@@ -44,12 +44,17 @@ def main(argv: list[str] | None = None) -> int:
         parser.error(f"no such bench module: {', '.join(sorted(unknown))}")
 
     harness.setup()
+    from django.db import connections
+
     started = datetime.now(UTC)
     sections: list[str] = []
     failures = 0
     for name in names:
         print(f"== bench.{name}", flush=True)
         t0 = time.monotonic()
+        # A module may have switched this process's connection (a test database, an open
+        # transaction); each starts on a fresh connection to the bench database.
+        connections.close_all()
         try:
             module = importlib.import_module(f"bench.{name}")
             sections.append(module.main())
