@@ -116,33 +116,89 @@ def test_reading_commenting_and_voting_without_javascript(pages, cast):
     pages.screenshot(member, "voted-without-js")
 
 
-def test_keyboard_only_comment_and_vote(pages, cast):
-    """Skip link, then Tab/Space/Enter only: comment on a paper and vote on another."""
-    papers = cast["papers"]
-    page = pages.new(user=cast["member"])
-    page.goto(papers["consultation"].get_absolute_url())
-    page.keyboard.press("Tab")
-    focused = page.evaluate("() => document.activeElement.textContent.trim()")
-    assert focused == "Zum Inhalt springen"
-    page.keyboard.press("Enter")
-    assert page.evaluate("() => document.activeElement.id") == "main"
+class Keyboard:
+    """Tab/Enter/Space only: moves focus until it sits on what the test wants next."""
 
-    def tab_to(selector: str, limit: int = 200) -> None:
+    def __init__(self, page) -> None:  # noqa: ANN001
+        self.page = page
+
+    def tab_to(self, selector: str, limit: int = 250) -> None:
         for _ in range(limit):
-            page.keyboard.press("Tab")
-            if page.evaluate("s => document.activeElement.matches(s)", selector):
+            self.page.keyboard.press("Tab")
+            if self.page.evaluate("s => document.activeElement.matches(s)", selector):
                 return
-        raise AssertionError(f"Tab never reached {selector}")
+        raise AssertionError(f"Tab never reached {selector} on {self.page.url}")
 
-    tab_to("#new-comment textarea[name=body]")
-    page.keyboard.type("Mit der Tastatur geschrieben.")
-    tab_to("#new-comment button[type=submit]")
-    page.keyboard.press("Enter")
-    page.get_by_text("Mit der Tastatur geschrieben.").first.wait_for()
+    def activate(self, selector: str) -> None:
+        self.tab_to(selector)
+        with self.page.expect_navigation():
+            self.page.keyboard.press("Enter")
 
-    page.goto(papers["voting"].get_absolute_url())
-    tab_to("#abstimmung input[type=radio]")
-    page.keyboard.press("Space")
-    tab_to("#abstimmung button[type=submit]")
-    page.keyboard.press("Enter")
-    page.locator("#abstimmung").get_by_role("button", name=re.compile("Stimme ändern")).wait_for()
+    def type_into(self, selector: str, text: str, *, clear: bool = False) -> None:
+        self.tab_to(selector)
+        if clear:
+            self.page.keyboard.press("Control+A")
+        self.page.keyboard.type(text)
+
+
+def test_keyboard_only_journeys(pages, cast):
+    """Journeys (1)-(3) with the keyboard alone: edit and submit, comment with a suggestion,
+    apply it, open the vote, vote. Starts with the skip link."""
+    from statements.models import Statement
+
+    papers = cast["papers"]
+    draft = papers["draft"]
+    author = pages.new(user=cast["author"])
+    keys = Keyboard(author)
+    author.goto(draft.get_absolute_url())
+    author.keyboard.press("Tab")
+    assert author.evaluate("() => document.activeElement.textContent.trim()") == (
+        "Zum Inhalt springen"
+    )
+    author.keyboard.press("Enter")
+    assert author.evaluate("() => document.activeElement.id") == "main"
+
+    # (1) edit, save, submit
+    keys.activate("a[href$='/edit/']")
+    keys.type_into("textarea[name=body]", BODY + "\n\nMit der Tastatur ergänzt.", clear=True)
+    keys.activate("button[name=save]")
+    keys.activate("a[href*='/transition/submit/']")
+    keys.activate("main form button[type=submit]")
+    draft.refresh_from_db()
+    assert draft.state == "consultation"
+    assert "Mit der Tastatur ergänzt." in draft.current_revision.body
+
+    # (2) a member comments on the first paragraph with a suggestion; the author applies it
+    member = pages.new(user=cast["member"])
+    mkeys = Keyboard(member)
+    member.goto(draft.get_absolute_url())
+    mkeys.type_into("#new-comment textarea[name=body]", "Tastatur-Kommentar.")
+    mkeys.tab_to("#new-comment select[name=block_id]")
+    member.keyboard.press("ArrowDown")
+    mkeys.type_into("#new-comment textarea[name=suggestion_text]", "Erster Absatz, neu.")
+    mkeys.tab_to("#new-comment button[type=submit]")
+    member.keyboard.press("Enter")
+    member.get_by_text("Tastatur-Kommentar.").first.wait_for()
+    author.goto(draft.get_absolute_url())
+    keys.tab_to("form[action$='/apply/'] button")
+    author.keyboard.press("Enter")
+    for _ in range(100):  # applied by a form post (or htmx): wait for the new revision
+        author.wait_for_timeout(100)
+        if "Erster Absatz, neu." in Statement.objects.get(pk=draft.pk).current_revision.body:
+            break
+    else:
+        raise AssertionError("the suggestion was not applied")
+
+    # (3) the coordinator opens the vote; the member votes
+    coordinator = pages.new(user=cast["coordinator"])
+    ckeys = Keyboard(coordinator)
+    coordinator.goto(draft.get_absolute_url())
+    ckeys.activate("a[href*='/transition/open_vote/']")
+    ckeys.activate("main form button[type=submit]")
+    assert Statement.objects.get(pk=draft.pk).state == "voting"
+    member.goto(draft.get_absolute_url())
+    mkeys.tab_to("#abstimmung input[type=radio]")
+    member.keyboard.press("Space")
+    mkeys.tab_to("#abstimmung button[type=submit]")
+    member.keyboard.press("Enter")
+    member.locator("#abstimmung").get_by_role("button", name=re.compile("Stimme ändern")).wait_for()
