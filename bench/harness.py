@@ -389,6 +389,8 @@ def machine_description() -> str:
         f"- OS: {platform.platform()}\n"
         f"- Python {platform.python_version()}, Django {django.get_version()}, "
         f"database {database}, cache {_cache_backend()}\n"
+        f"- Load average (1/5/15 min) when the results were written: "
+        f"{' / '.join(f'{x:.1f}' for x in os.getloadavg())}\n"
         f"- Server: {_server.description if _server else 'gunicorn (not started)'}; "
         f"load from the same machine over loopback (client and server share the cores)\n"
     )
