@@ -42,19 +42,42 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 360, "height": 740}
 
 
+_SHARED: dict[str, object] = {}
+
+
+def shared_browser() -> object:
+    """One Playwright and one Chromium per test process.
+
+    Several conftests import the `browser` fixture (tests/statements/browser, tests/voting,
+    tests/public); pytest treats each import as its own session fixture, and a second
+    sync_playwright() while the first runs fails ("Sync API inside the asyncio loop").
+    """
+    if "browser" not in _SHARED:
+        executable = os.environ.get("RTM_BROWSER") or "/usr/bin/chromium"
+        if not Path(executable).exists():
+            unavailable(f"Chromium not found at {executable} (apt-get install chromium)")
+        from playwright.sync_api import sync_playwright
+
+        playwright = sync_playwright().start()
+        _SHARED["playwright"] = playwright
+        _SHARED["browser"] = playwright.chromium.launch(
+            executable_path=executable, args=CHROMIUM_ARGS
+        )
+    return _SHARED["browser"]
+
+
+def pytest_sessionfinish(session, exitstatus) -> None:  # noqa: ANN001
+    browser = _SHARED.pop("browser", None)
+    playwright = _SHARED.pop("playwright", None)
+    if browser is not None:
+        browser.close()
+    if playwright is not None:
+        playwright.stop()
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    executable = os.environ.get("RTM_BROWSER") or "/usr/bin/chromium"
-    if not Path(executable).exists():
-        unavailable(f"Chromium not found at {executable} (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+    yield shared_browser()
 
 
 @pytest.fixture(scope="session")

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pytest
 
 from tests.factories import make_statement
-from tests.realservices import unavailable
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
@@ -16,41 +14,27 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_printed_statement_is_a_clean_document(live_server, tmp_path):
-    executable = os.environ.get("RTM_BROWSER") or "/usr/bin/chromium"
-    if not Path(executable).exists():
-        unavailable(f"Chromium not found at {executable}")
-    from playwright.sync_api import sync_playwright
+    from tests.browser.conftest import shared_browser
 
     statement = make_statement(
         state="published",
         body="Siehe die [Verordnung](https://example.org/verordnung).\n\nZweiter Absatz.",
     )
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
+    page = shared_browser().new_page()
+    try:
+        page.goto(live_server.url + statement.get_absolute_url())
+        assert page.locator(".site-header").is_visible()
+        assert not page.locator(".print-only").is_visible()
+        page.emulate_media(media="print")
+        assert not page.locator(".site-header").is_visible()
+        assert not page.locator(".site-footer").is_visible()
+        assert not page.locator("form").first.is_visible()
+        assert page.locator(".print-only").is_visible()
+        after = page.evaluate(
+            "() => getComputedStyle(document.querySelector('.prose a'), '::after').content"
         )
-        try:
-            page = browser.new_page()
-            page.goto(live_server.url + statement.get_absolute_url())
-            assert page.locator(".site-header").is_visible()
-            assert not page.locator(".print-only").is_visible()
-            page.emulate_media(media="print")
-            assert not page.locator(".site-header").is_visible()
-            assert not page.locator(".site-footer").is_visible()
-            assert not page.locator("form").first.is_visible()
-            assert page.locator(".print-only").is_visible()
-            after = page.evaluate(
-                "() => getComputedStyle(document.querySelector('.prose a'), '::after').content"
-            )
-            assert "https://example.org/verordnung" in after
-            pdf = page.pdf(path=str(tmp_path / "statement.pdf"))
-            assert pdf.startswith(b"%PDF")
-        finally:
-            browser.close()
+        assert "https://example.org/verordnung" in after
+        pdf = page.pdf(path=str(tmp_path / "statement.pdf"))
+        assert pdf.startswith(b"%PDF")
+    finally:
+        page.close()
