@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import AdmissionRequest, Invitation, Organisation, User
+from public.cache import invalidate_public_pages
 
 # allauth's documented way: the admin login page sends anonymous visitors to allauth's
 # login (rate limits, MFA) and refuses signed-in non-staff.
@@ -63,6 +67,19 @@ class OrganisationAdmin(admin.ModelAdmin):
     list_filter = ["kind"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
+
+    # Public pages name co-signing organisations: edits here must reach cached copies too.
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        invalidate_public_pages()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        invalidate_public_pages()
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)
+        invalidate_public_pages()
 
 
 @admin.register(AdmissionRequest)

@@ -240,6 +240,11 @@ def organisation_update(
     organisation.kind = kind
     organisation.website = website
     organisation.save(update_fields=["name", "kind", "website"])
+    # Public pages list co-signing organisations by name: a renamed one must not linger
+    # in cached copies.
+    from public.cache import invalidate_public_pages
+
+    invalidate_public_pages()
     return organisation
 
 

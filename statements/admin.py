@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from public.cache import invalidate_public_pages
 from statements.models import Coauthorship, Revision, Statement, Topic
 
 
@@ -16,6 +17,20 @@ class TopicAdmin(admin.ModelAdmin):
     list_display = ("name", "name_en", "slug")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name", "name_en")
+
+    # Topic names and slugs appear on the public list, pages, feeds and API: a rename or
+    # deletion must not linger in cached copies.
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        invalidate_public_pages()
+
+    def delete_model(self, request: HttpRequest, obj: Any) -> None:
+        super().delete_model(request, obj)
+        invalidate_public_pages()
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        super().delete_queryset(request, queryset)
+        invalidate_public_pages()
 
 
 class ReadOnlyMixin:
