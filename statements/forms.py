@@ -47,7 +47,7 @@ class StatementForm(forms.Form):
         label=_("Änderungsnotiz"),
         max_length=300,
         required=False,
-        help_text=_("Was hast du geändert? Erscheint in der Versionsgeschichte."),
+        help_text=_("Was haben Sie geändert? Erscheint in der Versionsgeschichte."),
     )
     # The revision this edit started from; an outdated value means an edit conflict.
     base_revision = forms.IntegerField(
