@@ -126,8 +126,12 @@ def test_comment_with_suggestion_applied_by_author(pages, people, smtp_server):
     amira = pages.new(user=people["amira"])
     amira.goto(paper.get_absolute_url())
     amira.get_by_role("button", name="Vorschlag übernehmen").click()
-    amira.get_by_text("seit Mai 2024").first.wait_for()
-    paper.refresh_from_db()
+    # The suggestion's diff already shows the words: wait for the new revision instead.
+    for _ in range(150):
+        paper.refresh_from_db()
+        if "seit Mai 2024" in paper.current_revision.body:
+            break
+        amira.wait_for_timeout(100)
     assert "seit Mai 2024" in paper.current_revision.body
     assert SECOND in paper.current_revision.body
     pages.screenshot(amira, "02-applied")
