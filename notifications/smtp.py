@@ -4,18 +4,21 @@ Exactly-once across a database and an SMTP server is impossible in general: the
 server may accept a message and the sender crash before it records that. We
 move the record to the last possible moment *before* the server can accept:
 MAIL FROM, RCPT TO and the whole DATA body are sent first, then `mark_sent()`
-commits "sent" in the database, then the five bytes that end the DATA command
-(CRLF . CRLF) go out. An SMTP server discards a message whose DATA never ended,
-so a crash
+commits "sent" in the database, then the three bytes that end the DATA command
+(". CRLF") go out; on PostgreSQL the commit is pipelined, so they follow the
+commit's bytes on the wire without waiting for its answer. An SMTP server
+discards a message whose DATA never ended, so a crash
 
 - before the commit leaves the row "sending": the server has no message, and
   the sweep resends it after the lease expires (no loss, no duplicate);
 - after the server's 250 reply: the row is already "sent" (no duplicate);
-- between the commit and writing the end-of-data marker (a few microseconds of
-  Python, no I/O wait): the row says "sent" but the server has nothing. That is
-  the one window where a message can be lost; we prefer it to the much wider
-  window (the server's reply round trip) in which the usual order "send, then
-  mark" duplicates messages.
+- between the database receiving the commit and the end-of-data marker being
+  written (with pipelining: two back-to-back system calls, no I/O wait): the row
+  says "sent" but the server has nothing. That is the one window where a message
+  can be lost; we prefer it to the much wider window (the server's reply round
+  trip) in which the usual order "send, then mark" duplicates messages. So this is
+  at-most-once in that window and exactly-once everywhere else; a retry or a
+  duplicated task never sends a row twice.
 
 Backends that are not SMTP (locmem in tests, file-based locally) are called
 after `mark_sent()`; they fail before anything is delivered, so the caller can
@@ -44,9 +47,14 @@ class UnconfirmedAfterCommit(Exception):
     """The connection broke after the end of DATA: the server probably has it."""
 
 
-def send_once(connection: object, message: EmailMessage, mark_sent: Callable[[], bool]) -> None:
+def send_once(
+    connection: object,
+    message: EmailMessage,
+    mark_sent: Callable[[Callable[[], None] | None], bool],
+) -> None:
+    """`mark_sent(finish)` commits "sent" and then calls finish(); False: not ours."""
     if not isinstance(connection, SmtpBackend):
-        if not mark_sent():
+        if not mark_sent(None):
             raise LeaseLost
         try:
             connection.send_messages([message])  # type: ignore[attr-defined]
@@ -84,20 +92,40 @@ def send_once(connection: object, message: EmailMessage, mark_sent: Callable[[],
     if not body.endswith(b"\r\n"):
         body += b"\r\n"
     smtp.send(body)
-    if not mark_sent():
-        # Drop the connection without ending DATA: the server discards the message.
-        smtp.close()
-        connection.connection = None
-        raise LeaseLost
-    # --- point of no return: the row is committed as sent ---
-    try:
+    ended: list[bool] = []
+
+    def end_data() -> None:
+        ended.append(False)
         smtp.send(b".\r\n")
+        ended[0] = True
+
+    try:
+        committed = mark_sent(end_data)
+    except Exception as exc:
+        if not ended:
+            # The database failed before the end of DATA: abort, the server discards it.
+            _abandon(connection, smtp)
+            raise
+        _abandon(connection, smtp)
+        raise UnconfirmedAfterCommit(str(exc)) from exc
+    if not committed:
+        _abandon(connection, smtp)
+        raise LeaseLost
+    # --- point of no return: the row is committed as sent, the end of DATA written ---
+    try:
+        if not ended[0]:
+            raise OSError("end of DATA not written")
         code, resp = smtp.getreply()
     except (smtplib.SMTPException, OSError) as exc:
-        try:
-            smtp.close()
-        finally:
-            connection.connection = None
+        _abandon(connection, smtp)
         raise UnconfirmedAfterCommit(str(exc)) from exc
     if code != 250:
         raise RefusedAfterCommit(f"{code} {resp!r}")
+
+
+def _abandon(connection: SmtpBackend, smtp: smtplib.SMTP) -> None:
+    """Drop the connection; a DATA without its end is discarded by the server."""
+    try:
+        smtp.close()
+    finally:
+        connection.connection = None
