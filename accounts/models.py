@@ -6,6 +6,7 @@ from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, Permis
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MembershipStatus(models.TextChoices):
@@ -122,9 +123,11 @@ class Organisation(models.Model):
 
 
 class AdmissionDecision(models.TextChoices):
-    PENDING = "pending", _("offen")
+    # Contexts keep these apart from the same German words for paper states and
+    # suggestions: Django merges all apps' catalogues, and the first app would win.
+    PENDING = "pending", pgettext_lazy("admission", "offen")
     ADMITTED = "admitted", _("aufgenommen")
-    DECLINED = "declined", _("abgelehnt")
+    DECLINED = "declined", pgettext_lazy("admission", "abgelehnt")
 
 
 class AdmissionRequest(models.Model):

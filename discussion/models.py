@@ -14,12 +14,14 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class SuggestionStatus(models.TextChoices):
-    OPEN = "open", _("offen")
+    # Contexts: the same German words name admission and paper states in other apps.
+    OPEN = "open", pgettext_lazy("suggestion", "offen")
     APPLIED = "applied", _("übernommen")
-    DECLINED = "declined", _("abgelehnt")
+    DECLINED = "declined", pgettext_lazy("suggestion", "abgelehnt")
 
 
 class Comment(models.Model):

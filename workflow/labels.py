@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 TRANSITION_LABELS = {
     "submit": _("In die Konsultation geben"),
@@ -69,7 +70,8 @@ TRANSITION_DONE = {
 AUDIT_LABELS = {
     "submit": _("in die Konsultation gegeben"),
     "back_to_draft": _("zurück in den Entwurf"),
-    "open_vote": _("Abstimmung eröffnet"),
+    # Context: notifications names its event kind with the same German words.
+    "open_vote": pgettext_lazy("audit log", "Abstimmung eröffnet"),
     "close_vote": _("Abstimmung geschlossen"),
     "publish": _("veröffentlicht"),
     "revise": _("neue Runde begonnen"),
