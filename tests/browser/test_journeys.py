@@ -1,7 +1,9 @@
 """Journeys (1)-(3) in Chromium: co-writing with an edit conflict, a suggestion, the vote.
 
-Against live_server with eager Celery (tasks run in the server thread on commit) and a
-real SMTP server (aiosmtpd) receiving the mail; each journey checks the mail that arrived.
+Each runs twice against live_server and a real SMTP server (aiosmtpd): once with eager
+Celery (tasks run in the server thread on commit), once with PostgreSQL, a private Redis
+and a real `celery worker` process delivering the mail (skipped without PostgreSQL
+locally, required in CI). Each journey checks the mail that arrived.
 """
 
 from __future__ import annotations
@@ -21,6 +23,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 FIRST = "Die Bezahlkarte begrenzt Bargeld auf 50 Euro im Monat."
 SECOND = "Der Landkreis soll die Grenze aufheben."
 BODY = f"{FIRST}\n\n{SECOND}"
+
+
+@pytest.fixture(params=["eager", "worker"])
+def mail(request):  # noqa: ANN001, ANN201
+    """The SMTP sink, with tasks run eagerly or by a real worker over Redis."""
+    if request.param == "worker":
+        return request.getfixturevalue("real_stack")
+    return request.getfixturevalue("smtp_server")
 
 
 @pytest.fixture
@@ -58,7 +68,7 @@ def wait_for_recipients(sink, needle: str, expected: set[str], timeout: float = 
     return recipients_of(sink, needle)
 
 
-def test_cowriting_with_an_edit_conflict_then_submit(pages, people, smtp_server):
+def test_cowriting_with_an_edit_conflict_then_submit(pages, people, mail):
     """Journey (1): two authors edit at once, one resolves the conflict, they submit."""
     draft = make_statement(
         author=people["amira"],
@@ -99,10 +109,10 @@ def test_cowriting_with_an_edit_conflict_then_submit(pages, people, smtp_server)
     pages.screenshot(amira, "03-in-consultation")
 
     # All members hear that the consultation opened (the submitting author need not).
-    assert "lena@example.org" in wait_for_recipients(smtp_server, draft.title, {"lena@example.org"})
+    assert "lena@example.org" in wait_for_recipients(mail, draft.title, {"lena@example.org"})
 
 
-def test_comment_with_suggestion_applied_by_author(pages, people, smtp_server):
+def test_comment_with_suggestion_applied_by_author(pages, people, mail):
     """Journey (2): a member comments on a paragraph with a suggestion; an author applies it."""
     paper = make_statement(
         author=people["amira"],
@@ -143,10 +153,10 @@ def test_comment_with_suggestion_applied_by_author(pages, people, smtp_server):
     send_daily_digests()
     concerned = {"amira@example.org", "jonas@example.org", "lena@example.org"}
     link = paper.get_absolute_url() + "#comment-"
-    assert concerned <= wait_for_recipients(smtp_server, link, concerned)
+    assert concerned <= wait_for_recipients(mail, link, concerned)
 
 
-def test_vote_close_and_publish(pages, people, smtp_server):
+def test_vote_close_and_publish(pages, people, mail):
     """Journey (3): the coordinator opens the vote, members vote, it closes, it is published."""
     from voting.models import Ballot
     from workflow.tasks import run_due_work
@@ -193,4 +203,4 @@ def test_vote_close_and_publish(pages, people, smtp_server):
     pages.screenshot(kora, "03-published")
 
     wanted = {"amira@example.org", "jonas@example.org", "lena@example.org"}
-    assert wanted <= wait_for_recipients(smtp_server, paper.title, wanted)
+    assert wanted <= wait_for_recipients(mail, paper.title, wanted)
