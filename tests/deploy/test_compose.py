@@ -136,6 +136,7 @@ def test_dockerfile():
     text = DOCKERFILE.read_text()
     assert re.search(r"^FROM python:3\.11-slim", text, re.M)
     assert "pip install ." in text
+    assert "PYTHONPATH=/app" in text  # celery -A rtm_workflow and gunicorn import from /app
     assert "collectstatic --noinput" in text
     users = re.findall(r"^USER (\S+)", text, re.M)
     assert users and users[-1] not in {"root", "0"}, "the app must not run as root"
