@@ -195,3 +195,22 @@ def test_production_settings_are_hardened(tmp_path):
         "True",
         "same-origin",
     ]
+
+
+def test_collectstatic_as_in_the_image_build(tmp_path):
+    """The image runs collectstatic with DEBUG off: the manifest storage must find every
+    file a stylesheet refers to, or `docker compose build` fails."""
+    env = production_environment(tmp_path)
+    env.update(SECRET_KEY="build-only-not-a-secret", DEBUG="false", ALLOWED_HOSTS="localhost")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
+    assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
+    manifest = tmp_path / "var" / "static" / "staticfiles.json"
+    assert manifest.exists()
+    assert "js/htmx.min.js" in manifest.read_text()
