@@ -127,7 +127,7 @@ if CELERY_BROKER_URL == "filesystem://":
     # Zero-setup mode: kombu's file-system transport is a broker without a server.
     _queue_dir = VAR_DIR / "celery" / "queue"
     # kombu does not create these; seed_demo and the web publish before rundev runs.
-    for _dir in (_queue_dir, VAR_DIR / "celery" / "processed"):
+    for _dir in (_queue_dir, VAR_DIR / "celery" / "processed", VAR_DIR / "celery" / "control"):
         try:
             _dir.mkdir(parents=True, exist_ok=True)
         except OSError:  # a read-only tree: the worker's own start-up will say so
@@ -136,6 +136,8 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_in": str(_queue_dir),
         "data_folder_out": str(_queue_dir),
         "processed_folder": str(VAR_DIR / "celery" / "processed"),
+        # kombu defaults this to ./control in the working directory.
+        "control_folder": str(VAR_DIR / "celery" / "control"),
         "store_processed": False,
     }
 else:
