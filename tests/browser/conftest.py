@@ -240,6 +240,22 @@ class A11yChecker:
             self.findings.append(
                 f"{label or page.url}:\n" + format_violations(result["violations"])
             )
+        # WCAG 1.4.10 (reflow), which axe does not check: on a phone-sized viewport nothing
+        # may stick out sideways, except data tables (the criterion's own exception).
+        width = page.viewport_size["width"] if page.viewport_size else 0
+        if width and width <= 400:
+            wide = page.evaluate(
+                """w => [...document.querySelectorAll('body *')]
+                    .filter(e => !e.closest('table, pre'))
+                    .filter(e => e.getBoundingClientRect().right > w + 1)
+                    .slice(0, 5).map(e => e.tagName.toLowerCase() + (e.className ?
+                    '.' + String(e.className).split(' ').join('.') : ''))""",
+                width,
+            )
+            if wide:
+                self.findings.append(
+                    f"{label or page.url}: wider than {width}px without a data table: {wide}"
+                )
 
     def assert_clean(self) -> None:
         assert not self.findings, (
