@@ -9,11 +9,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.text import slugify
-
 from accounts.models import User
 from statements.models import Statement, Topic
-from statements.services import TextFields, coauthor_add, revision_save, statement_create
+from statements.services import (
+    TextFields,
+    coauthor_add,
+    legacy_slug_base,
+    revision_save,
+    slug_base,
+    statement_create,
+)
 
 TOPICS = [
     ("Asyl", "Asylum", "asyl"),
@@ -253,8 +258,8 @@ def _emails() -> set[str]:
 
 def _seed_paper(paper: Paper, people: dict[str, User], stdout: Any) -> None:
     first = paper.steps[0]
-    slug = slugify(first.title)
-    if Statement.objects.filter(slug=slug).exists():
+    slug = slug_base(first.title)
+    if Statement.objects.filter(slug__in={slug, legacy_slug_base(first.title)}).exists():
         _say(stdout, f"statements: {slug} exists, left alone")
         return
     if paper.creator not in people:

@@ -54,8 +54,25 @@ class TextFields:
 RESERVED_SLUGS = frozenset({"new", "preview", "neu"})
 
 
+# slugify() drops what it cannot map to ASCII: "schließen" became "schlieen". German
+# readers expect the usual transliteration in a permalink.
+_GERMAN_ASCII = str.maketrans(
+    {"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss", "ẞ": "SS"}
+)
+
+
+def slug_base(title: str) -> str:
+    """The slug a title asks for, before numbering (German umlauts and ß transliterated)."""
+    return slugify(title.translate(_GERMAN_ASCII))[:100]
+
+
+def legacy_slug_base(title: str) -> str:
+    """The slug papers made before the transliteration got (demo data looks for both)."""
+    return slugify(title)[:100]
+
+
 def _unique_slug(title: str) -> str:
-    base = slugify(title)[:100] or "stellungnahme"
+    base = slug_base(title) or "stellungnahme"
     if base in RESERVED_SLUGS:
         base = f"{base}-stellungnahme"
     slug, n = base, 1

@@ -13,11 +13,10 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
-from django.utils.text import slugify
 
 from accounts.models import User
 from statements.models import Statement
-from statements.services import TextFields, statement_create
+from statements.services import TextFields, legacy_slug_base, slug_base, statement_create
 from workflow.services import (
     TransitionError,
     TransitionOptions,
@@ -252,7 +251,8 @@ def seed(*, stdout: Any = None) -> None:
     people = {user.email: user for user in User.objects.filter(email__endswith="@example.org")}
     made = 0
     for paper in PAPERS:
-        if Statement.objects.filter(slug=slugify(paper.title)[:100]).exists():
+        slugs = {slug_base(paper.title), legacy_slug_base(paper.title)}
+        if Statement.objects.filter(slug__in=slugs).exists():
             continue
         try:
             with transaction.atomic():  # a paper is made completely or not at all

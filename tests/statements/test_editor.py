@@ -33,7 +33,7 @@ def test_member_starts_a_draft(member, client_for):
     statement = Statement.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"/statements/{statement.slug}/"
-    assert statement.slug == "wohnungen-statt-sammelunterkunfte"
+    assert statement.slug == "wohnungen-statt-sammelunterkuenfte"
     assert statement.created_by == member and statement.state == "draft"
     assert list(statement.topics.all()) == [topic]
     revision = statement.current_revision

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,7 @@ def test_german_pages_use_sie(author, draft, client_for):
 def test_english_dashboard_is_still_translated(author, client_for):
     client = client_for(author)
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    page = client.get("/dashboard/").content.decode()
+    with translation.override(settings.LANGUAGE_CODE):  # the request leaves English active
+        page = client.get("/dashboard/").content.decode()
     assert "Votes waiting for you" in page
     assert "No open votes for you." in page
