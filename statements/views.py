@@ -90,7 +90,13 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 
     user = request.user
     listing = Statement.objects.only(
-        "slug", "title", "state", "updated_at", "consultation_ends_at", "published_at"
+        "slug",
+        "title",
+        "state",
+        "updated_at",
+        "consultation_ends_at",
+        "published_at",
+        "publish_at",
     )
     context = {
         "my_drafts": listing.filter(
@@ -102,6 +108,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "consultation_ends_at", "-updated_at"
         ),
         "ballots": ballots_waiting_for(user),
+        # Papers between consultation and publication: without this list the coordinator
+        # had no way to find an accepted paper to publish, nor an author a rejected one
+        # to revise, other than a notification or the address bar.
+        "in_decision": listing.filter(
+            state__in=(State.VOTING, State.ACCEPTED, State.REJECTED)
+        ).order_by("state", "-updated_at"),
         "recently_published": listing.filter(state=State.PUBLISHED).order_by("-published_at")[:5],
     }
     return render(request, "statements/dashboard.html", context)

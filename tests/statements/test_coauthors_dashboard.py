@@ -110,3 +110,18 @@ def test_admin_pages_render(admin_client, draft):
     assert admin_client.get("/admin/statements/statement/").status_code == 200
     assert admin_client.get(f"/admin/statements/statement/{draft.pk}/change/").status_code == 200
     assert admin_client.get("/admin/statements/topic/add/").status_code == 200
+
+
+def test_dashboard_leads_to_papers_in_voting_and_decided(author, coordinator, client_for):
+    """A coordinator finds the accepted paper to publish, an author the rejected one to revise."""
+    voting = make_statement(author=author, title="In der Abstimmung", state="voting")
+    accepted = make_statement(author=author, title="Angenommenes Papier", state="accepted")
+    rejected = make_statement(author=author, title="Abgelehntes Papier", state="rejected")
+    draft = make_statement(author=author, title="Noch ein Entwurf")
+    for user in (coordinator, author):
+        page = client_for(user).get("/dashboard/").content.decode()
+        section = page.split('id="h-decision"')[1].split("</section>")[0]
+        for paper in (voting, accepted, rejected):
+            assert f'href="/statements/{paper.slug}/"' in section
+        assert draft.title not in section
+        assert "noch nicht veröffentlicht" in section
