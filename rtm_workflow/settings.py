@@ -122,8 +122,9 @@ else:
         }
     }
 
-CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://")
-if CELERY_BROKER_URL == "filesystem://":
+# "localhost" only so kombu does not warn "No hostname was supplied" on every publish.
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", REDIS_URL or "filesystem://localhost/")
+if CELERY_BROKER_URL.startswith("filesystem://"):
     # Zero-setup mode: kombu's file-system transport is a broker without a server.
     _queue_dir = VAR_DIR / "celery" / "queue"
     # kombu does not create these; seed_demo and the web publish before rundev runs.

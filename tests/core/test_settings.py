@@ -84,3 +84,17 @@ def test_env_readers():
     assert env_url("U", None, schemes=("redis",), environ={"U": "redis://x"}) == "redis://x"
     with pytest.raises(ConfigError, match="U"):
         env_url("U", None, schemes=("redis",), environ={"U": "x"})
+
+
+def test_local_broker_publishes_without_a_hostname_warning(tmp_path):
+    """`make run` (seed_demo, the web process) must not print kombu warnings."""
+    code = (
+        "import django; django.setup()\n"
+        "from rtm_workflow.celery import app\n"
+        "with app.connection_for_write() as connection:\n"
+        "    connection.info()\n"
+        "print('ok')\n"
+    )
+    result = _run(["-c", code], {"DEBUG": "true"}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "No hostname was supplied" not in result.stdout + result.stderr
