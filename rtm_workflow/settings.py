@@ -217,7 +217,8 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Internationalisation --------------------------------------------------
 LANGUAGE_CODE = "de"
 LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# accounts/locale_allauth: allauth's German in the "Sie" form the rest of the site uses.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "accounts" / "locale_allauth"]
 TIME_ZONE = "Europe/Berlin"
 USE_I18N = True
 USE_TZ = True

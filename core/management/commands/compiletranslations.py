@@ -15,8 +15,12 @@ class Command(BaseCommand):
 
     def handle(self, *args: object, **options: object) -> None:
         count = 0
-        for po_path in sorted(Path(settings.BASE_DIR).glob("*/locale/*/LC_MESSAGES/*.po")) + sorted(
-            Path(settings.BASE_DIR).glob("locale/*/LC_MESSAGES/*.po")
+        base = Path(settings.BASE_DIR)
+        # */locale_*/: extra catalogues in settings.LOCALE_PATHS that makemessages leaves alone.
+        for po_path in (
+            sorted(base.glob("*/locale/*/LC_MESSAGES/*.po"))
+            + sorted(base.glob("*/locale_*/*/LC_MESSAGES/*.po"))
+            + sorted(base.glob("locale/*/LC_MESSAGES/*.po"))
         ):
             if ".venv" in po_path.parts:
                 continue
