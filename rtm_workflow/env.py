@@ -22,7 +22,9 @@ def _raw(name: str, environ: Mapping[str, str] | None = None) -> str | None:
     return (environ if environ is not None else os.environ).get(name)
 
 
-def env_str(name: str, default: str | None = None, *, environ: Mapping[str, str] | None = None) -> str:
+def env_str(
+    name: str, default: str | None = None, *, environ: Mapping[str, str] | None = None
+) -> str:
     value = _raw(name, environ)
     if value is None or value == "":
         if default is None:

@@ -79,7 +79,8 @@ def make_statement(
     """Create a paper through the services and walk it along the state table to `state`."""
     author = author or UserFactory()
     statement = statement_create(
-        author=author, text=TextFields(title=title, occasion=occasion, summary=summary, body=body),
+        author=author,
+        text=TextFields(title=title, occasion=occasion, summary=summary, body=body),
         message="Erste Fassung",
     )
     for user in coauthors:
@@ -105,7 +106,9 @@ def advance(statement: Statement, state: str) -> Statement:
             _cast_votes_for(statement, adopt=outcome == "yes")
         actor = statement.created_by if name in AUTHOR_TRANSITIONS else coordinator
         statement_transition(
-            statement_id=statement.pk, name=name, actor=actor,
+            statement_id=statement.pk,
+            name=name,
+            actor=actor,
             note="Begründung" if name in ("withdraw", "retract", "back_to_draft") else "",
         )
     return statement

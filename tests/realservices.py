@@ -74,9 +74,21 @@ class PrivateRedis:
         if not binary:
             unavailable("redis-server is not installed")
         self.proc = subprocess.Popen(
-            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "",
-             "--appendonly", "no", "--dir", self.dir],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                binary,
+                "--port",
+                str(self.port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                self.dir,
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         wait_for_port(self.port)
 
@@ -191,8 +203,13 @@ def require_redis(url: str) -> None:
 class WorkerProcess:
     """A real `celery worker` subprocess against a real broker and the test database."""
 
-    def __init__(self, broker_url: str, extra_env: dict[str, str] | None = None,
-                 beat: bool = False, concurrency: int = 1) -> None:
+    def __init__(
+        self,
+        broker_url: str,
+        extra_env: dict[str, str] | None = None,
+        beat: bool = False,
+        concurrency: int = 1,
+    ) -> None:
         self.broker_url = broker_url
         self.extra_env = extra_env or {}
         self.beat = beat
@@ -222,13 +239,31 @@ class WorkerProcess:
         return env
 
     def start(self) -> None:
-        cmd = [sys.executable, "-m", "celery", "-A", "rtm_workflow", "worker",
-               "--loglevel=INFO", f"--concurrency={self.concurrency}", "--pool=prefork",
-               "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}-{time.monotonic_ns()}@%h"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "rtm_workflow",
+            "worker",
+            "--loglevel=INFO",
+            f"--concurrency={self.concurrency}",
+            "--pool=prefork",
+            "--without-gossip",
+            "--without-mingle",
+            "-n",
+            f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
+        ]
         if self.beat:
             cmd.append("--beat")
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env(), stdout=self.log, stderr=subprocess.STDOUT,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=self.env(),
+            stdout=self.log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
