@@ -246,3 +246,18 @@ def test_panel_query_budget_after_close(
     with django_assert_num_queries(2):
         context = panel_context(request, paper)
     assert len(context["voting_votes"]) == 24
+
+
+def test_panel_names_the_revision_voted_on_as_fassung(open_paper, member, client_for):
+    """The paper page says "Fassung" (revision); the panel said "Version"."""
+    from django.conf import settings
+    from django.utils import translation
+
+    paper = open_paper()
+    number = paper.current_revision.number
+    client = client_for(member)
+    assert f"<dd>Fassung {number}</dd>" in client.get(paper.get_absolute_url()).content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    with translation.override(settings.LANGUAGE_CODE):  # the request leaves English active
+        page = client.get(paper.get_absolute_url()).content.decode()
+    assert f"<dd>Revision {number}</dd>" in page
