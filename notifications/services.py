@@ -440,10 +440,10 @@ def follow_set(*, user: Any, statement: Any, following: bool) -> None:
 
 
 def notification_mark_read(*, user: Any, notification_id: int) -> Notification | None:
+    from notifications.selectors import inapp_notifications_for
+
     row = (
-        Notification.objects.filter(pk=notification_id, recipient=user, channel=Channel.INAPP)
-        .select_related("statement")
-        .first()
+        inapp_notifications_for(user).filter(pk=notification_id).select_related("statement").first()
     )
     if row is not None and row.read_at is None:
         row.read_at = timezone.now()

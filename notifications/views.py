@@ -28,14 +28,13 @@ from notifications.models import (
     PublicSubscriber,
     Status,
 )
+from notifications.selectors import inapp_notifications_for
 from statements.access import statement_for
 
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
-    rows = Notification.objects.filter(
-        recipient=request.user, channel=Channel.INAPP
-    ).select_related("statement")
+    rows = inapp_notifications_for(request.user).select_related("statement")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     actor_ids = {n.context.get("actor_id") for n in page} - {None}
     actors = User.objects.in_bulk(actor_ids) if actor_ids else {}

@@ -4,7 +4,8 @@ from typing import Any
 
 from django import template
 
-from notifications.models import Channel, Follow, Notification
+from notifications.models import Follow
+from notifications.selectors import inapp_notifications_for
 
 register = template.Library()
 
@@ -14,9 +15,7 @@ def unread_notification_count(user: Any) -> int:
     """One COUNT on a partial index; only called for signed-in users."""
     if not getattr(user, "is_authenticated", False):
         return 0
-    return Notification.objects.filter(
-        recipient=user, channel=Channel.INAPP, read_at__isnull=True
-    ).count()
+    return inapp_notifications_for(user).filter(read_at__isnull=True).count()
 
 
 @register.simple_tag

@@ -225,3 +225,34 @@ def test_demo_seed_is_idempotent(member, in_consultation):
         Notification.objects.filter(recipient=member, event_key__startswith="demo:").count()
         == first
     )
+
+
+def test_suspended_people_no_longer_see_notifications_about_internal_papers(
+    client_for, member, in_consultation
+):
+    inapp(member, in_consultation)
+    member.membership_status = "suspended"
+    member.save(update_fields=["membership_status"])
+    client = client_for(member)
+    page = client.get("/notifications/").content.decode()
+    assert in_consultation.title not in page
+    assert 'class="badge"' not in page
+    hidden = Notification.objects.filter(recipient=member, channel=Channel.INAPP).first()
+    response = client.post(f"/notifications/{hidden.pk}/read/", {"open": "1"})
+    assert response.status_code == 404
+
+
+def test_registered_applicants_still_see_the_answer_to_their_request(client_for, registered):
+    from accounts.models import AdmissionRequest
+
+    request = AdmissionRequest.objects.create(user=registered, reason="Mitmachen")
+    Notification.objects.create(
+        kind=Kind.ADMISSION_DECIDED,
+        event_key=f"t:adm:{request.pk}",
+        recipient=registered,
+        channel=Channel.INAPP,
+        status="sent",
+        context={},
+    )
+    page = client_for(registered).get("/notifications/").content.decode()
+    assert str(Kind.ADMISSION_DECIDED.label) in page
