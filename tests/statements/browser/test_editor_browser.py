@@ -101,3 +101,21 @@ def test_co_writing_pages_have_no_wcag_violations(
         response = page.goto(url)
         assert response.status == 200, url
         check_a11y(page, f"{url} ({language}, {viewport['width']}px)")
+
+
+def test_history_fits_a_phone_without_sideways_scrolling(pages, author, coauthor):
+    """The history table widened the page to ~550 px at 360 px; rows now stack."""
+    statement = make_statement(author=author, coauthors=[coauthor])
+    for n in range(2):
+        revision_save(
+            statement_id=statement.pk,
+            author=coauthor,
+            text=TextFields(statement.title, statement.occasion, statement.summary, f"Text {n}."),
+            message="Eine längere Änderungsnotiz zum Absatz über die Unterkünfte",
+            base_revision_id=Statement.objects.get(pk=statement.pk).current_revision_id,
+        )
+    page = pages.new(user=author, viewport=PHONE)
+    page.goto(f"/statements/{statement.slug}/history/")
+    page.get_by_role("button", name="Wiederherstellen Fassung 1").wait_for()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], width
