@@ -180,9 +180,28 @@ def snippet_html(statement: Statement, query: str) -> SafeString:
     raw = getattr(statement, "snippet_raw", None)
     if raw is None:
         raw = _fallback_snippet(getattr(statement, "body", "") or "", query)
-    text = escape(raw).replace(escape(MARK_START), "<mark>").replace(escape(MARK_STOP), "</mark>")
+    text = escape(_without_markdown(raw))
+    text = text.replace(escape(MARK_START), "<mark>").replace(escape(MARK_STOP), "</mark>")
     # Belt and braces: whatever happened above, nothing but <mark> survives.
     return mark_safe(nh3.clean(text, tags={"mark"}, attributes={}))  # noqa: S308
+
+
+# The excerpt comes from the Markdown source: readers should not see "## Unsere
+# Forderung" or "**fett**" in a search result. Headings, emphasis, list and quote
+# markers, and link targets go; the words stay.
+_MARKDOWN_NOISE = (
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # [text](url), ![alt](src)
+    (re.compile(r"(^|\s)(#{1,6}|>|[-*+])\s+"), r"\1"),  # heading, quote, list markers
+    (re.compile(r"\*\*|__|~~|`"), ""),  # strong, strike, code
+    # *emphasis*, but not the gender star of "Mitautor*innen"
+    (re.compile(r"(^|[\s(])\*(?=\S)|(?<=\S)\*(?=[\s).,;:!?]|$)"), r"\1"),
+)
+
+
+def _without_markdown(text: str) -> str:
+    for pattern, replacement in _MARKDOWN_NOISE:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"\s+", " ", text)
 
 
 def _fallback_snippet(body: str, query: str, width: int = 90) -> str:
