@@ -90,3 +90,10 @@ def test_coordinators_see_open_reports_on_the_page(
     assert "1 offene Meldung" in html and reverse("discussion:report_queue") in html
     html = client_for(author).get(in_consultation.get_absolute_url()).content.decode()
     assert "offene Meldung" not in html
+
+
+def test_report_queue_keeps_the_coordination_navigation(coordinator, client_for):
+    """Reached from the coordination menu, the queue must lead back to the other tasks."""
+    page = client_for(coordinator).get(reverse("discussion:report_queue")).content.decode()
+    assert f'href="{reverse("accounts:admission_queue")}"' in page
+    assert f'href="{reverse("discussion:report_queue")}" aria-current="page"' in page
