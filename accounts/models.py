@@ -12,7 +12,8 @@ from django.utils.translation import pgettext_lazy
 class MembershipStatus(models.TextChoices):
     REGISTERED = "registered", _("registriert")
     REQUESTED = "requested", _("Aufnahme beantragt")
-    MEMBER = "member", _("Mitglied")
+    # Context: "Mitglied" is also a form label ("Member") in statements and workflow.
+    MEMBER = "member", pgettext_lazy("membership status", "Mitglied")
     DECLINED = "declined", _("Aufnahme abgelehnt")
     SUSPENDED = "suspended", _("gesperrt")
 

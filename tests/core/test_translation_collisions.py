@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from accounts.models import AdmissionDecision
+from accounts.models import AdmissionDecision, MembershipStatus
 from discussion.models import SuggestionStatus
 from discussion.services import comment_create
 from statements.states import State
@@ -30,6 +30,8 @@ def test_each_meaning_keeps_its_english_word():
         assert str(SuggestionStatus.OPEN.label) == "open"
         assert str(SuggestionStatus.DECLINED.label) == "declined"
         assert translation.gettext("Löschen") == "Delete"
+        assert str(MembershipStatus.MEMBER.label) == "member"
+        assert translation.gettext("Mitglied") == "Member"  # the co-author form's label
         assert translation.pgettext("privacy heading", "Löschen") == "Deletion"
         assert str(AUDIT_LABELS["open_vote"]) == "vote opened"
         assert translation.gettext("Abstimmung eröffnet") == "Voting opened"  # notifications
