@@ -249,10 +249,11 @@ def _seed_paper(paper: DemoPaper, people: dict[str, User]) -> Statement | None:
 
 def seed(*, stdout: Any = None) -> None:
     people = {user.email: user for user in User.objects.filter(email__endswith="@example.org")}
-    made = 0
+    made = existing = 0
     for paper in PAPERS:
         slugs = {slug_base(paper.title), legacy_slug_base(paper.title)}
         if Statement.objects.filter(slug__in=slugs).exists():
+            existing += 1
             continue
         try:
             with transaction.atomic():  # a paper is made completely or not at all
@@ -262,4 +263,8 @@ def seed(*, stdout: Any = None) -> None:
             if stdout is not None:
                 stdout.write(f"workflow: {paper.title!r} stopped early: {exc.message}")
     if stdout is not None:
-        stdout.write(f"workflow: {made} demo papers along the state table")
+        # A second `make run` should read as "all there", not as "nothing was made".
+        stdout.write(
+            f"workflow: {made + existing} demo papers along the state table "
+            f"({made} new, {existing} already there)"
+        )

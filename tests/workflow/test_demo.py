@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
 
 from statements.models import Statement
@@ -20,7 +22,9 @@ def test_demo_has_every_state_and_is_idempotent():
     states = set(Statement.objects.values_list("state", flat=True))
     assert states >= set(State.values)
     counts = (Statement.objects.count(), AuditEntry.objects.count())
-    demo.seed()
+    out = StringIO()
+    demo.seed(stdout=out)
+    assert f"{len(demo.PAPERS)} demo papers along the state table (0 new," in out.getvalue()
     assert (Statement.objects.count(), AuditEntry.objects.count()) == counts
     urgent = Statement.objects.get(is_urgent=True)
     assert urgent.state == State.CONSULTATION
