@@ -325,7 +325,17 @@ def _set_urgent(*, statement_id: int, actor: Any, urgent: bool, reason: str) -> 
         statement.is_urgent = urgent
         statement.urgent_reason = reason if urgent else ""
         statement.updated_at = now
-        statement.save(update_fields=["is_urgent", "urgent_reason", "updated_at"])
+        fields = ["is_urgent", "urgent_reason", "updated_at"]
+        if urgent and statement.state == State.CONSULTATION:
+            # An urgent paper must not wait out the normal consultation it is already in.
+            urgent_end = now + timedelta(days=settings.RTM_URGENT_CONSULTATION_DAYS)
+            if (
+                statement.consultation_ends_at is None
+                or statement.consultation_ends_at > urgent_end
+            ):
+                statement.consultation_ends_at = urgent_end
+                fields.append("consultation_ends_at")
+        statement.save(update_fields=fields)
         # Recorded in the trail (state unchanged) so members see who decided it and why.
         AuditEntry.objects.create(
             statement=statement,
@@ -340,7 +350,10 @@ def _set_urgent(*, statement_id: int, actor: Any, urgent: bool, reason: str) -> 
 
 
 def statement_mark_urgent(*, statement_id: int, actor: Any, reason: str) -> Statement:
-    """Put the paper on the urgent track (Eilverfahren): shorter default deadlines from now on."""
+    """Put the paper on the urgent track (Eilverfahren): shorter deadlines from now on.
+
+    A running consultation is cut to the urgent length if it would last longer.
+    """
     return _set_urgent(statement_id=statement_id, actor=actor, urgent=True, reason=reason)
 
 

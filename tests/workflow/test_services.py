@@ -237,3 +237,37 @@ def test_export_lists_own_steps_only(draft, author, member):
     statement_transition(statement_id=draft.pk, name="submit", actor=author)
     assert [s["step"] for s in user_data(author)["workflow_steps"]] == ["submit"]
     assert user_data(member) == {"workflow_steps": []}
+
+
+def test_marking_urgent_during_consultation_cuts_the_running_consultation(
+    in_consultation, coordinator, settings
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    assert in_consultation.consultation_ends_at > timezone.now() + timedelta(days=10)
+    statement = statement_mark_urgent(
+        statement_id=in_consultation.pk, actor=coordinator, reason="Kreistag entscheidet Freitag"
+    )
+    limit = timezone.now() + timedelta(days=settings.RTM_URGENT_CONSULTATION_DAYS)
+    assert statement.consultation_ends_at <= limit
+    statement.refresh_from_db()
+    assert statement.consultation_ends_at <= limit
+    # Unmarking does not lengthen it again: the group already announced the shorter deadline.
+    statement_unmark_urgent(statement_id=in_consultation.pk, actor=coordinator)
+    statement.refresh_from_db()
+    assert statement.consultation_ends_at <= limit
+
+
+def test_marking_urgent_keeps_a_consultation_that_already_ends_sooner(in_consultation, coordinator):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    soon = timezone.now() + timedelta(hours=5)
+    type(in_consultation).objects.filter(pk=in_consultation.pk).update(consultation_ends_at=soon)
+    statement = statement_mark_urgent(
+        statement_id=in_consultation.pk, actor=coordinator, reason="Eilig"
+    )
+    assert statement.consultation_ends_at == soon

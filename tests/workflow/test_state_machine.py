@@ -290,6 +290,10 @@ class Workflow(RuleBasedStateMachine):
             return
         assert expected
         self.urgent = mark
+        if mark and self.state == "consultation":
+            urgent_end = self.now + timedelta(days=django_settings.RTM_URGENT_CONSULTATION_DAYS)
+            self.consultation_ends_at = min(self.consultation_ends_at, urgent_end)
+            assert self.fresh().consultation_ends_at == self.consultation_ends_at
 
     # --- invariants ---------------------------------------------------------------
 
