@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -158,6 +159,13 @@ def follow(request: HttpRequest, slug: str) -> HttpResponse:
 def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST or None)
     if request.method == "POST":
+        if form.is_valid() and not ratelimit.consume(request, action="subscribe"):
+            # Each confirmation is a mail from our server: bound what one client can trigger.
+            form.add_error(
+                None,
+                _("Zu viele Anmeldungen von Ihrem Anschluss. Bitte versuchen Sie es später."),
+            )
+            return render(request, "notifications/subscribe.html", {"form": form}, status=429)
         if form.is_valid():
             services.subscriber_subscribe(email=form.cleaned_data["email"], language=get_language())
             # The same answer for new, pending and existing addresses: nothing to enumerate.

@@ -200,6 +200,8 @@ ACCOUNT_RATE_LIMITS = {
     "signup": "20/h/ip",
     "reset_password": "20/m/ip,5/m/key",
     "confirm_email": "1/3m/key",
+    # Our own: public sign-ups for publication mails (notifications.views.subscribe).
+    "subscribe": env_str("RTM_SUBSCRIBE_RATE", "10/h/ip"),
 }
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[RTM] "
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if SITE_URL.startswith("https") else "http"
@@ -268,6 +270,8 @@ SESSION_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
 if env_bool("BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    # Rate limits count per client, not per proxy: take the client from X-Forwarded-For.
+    ALLAUTH_TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1)
 
 # Content Security Policy (django-csp 4): scripts only from our own origin, no inline
 # script or style (htmx's inline indicator styles are switched off in base.html's

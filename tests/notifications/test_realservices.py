@@ -120,9 +120,10 @@ def test_event_reaches_exactly_the_expected_people_in_their_language(
 
 
 def test_redis_down_requests_succeed_and_everything_arrives_once_it_is_back(
-    transactional_db, private_redis, smtp_server, use_real_broker
+    transactional_db, private_redis, smtp_server, use_real_broker, settings
 ):
     require_postgres()
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "subscribe": "1000/h/ip"}
     use_real_broker(private_redis.url)
     private_redis.stop()
     client = Client()

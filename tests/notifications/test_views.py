@@ -256,3 +256,19 @@ def test_registered_applicants_still_see_the_answer_to_their_request(client_for,
     )
     page = client_for(registered).get("/notifications/").content.decode()
     assert str(Kind.ADMISSION_DECIDED.label) in page
+
+
+def test_public_sign_ups_are_rate_limited_per_client_and_keep_the_input(client, settings):
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "subscribe": "3/h/ip"}
+    for n in range(3):
+        assert client.post("/subscribe/", {"email": f"leser{n}@example.org"}).status_code == 200
+    response = client.post("/subscribe/", {"email": "viertens@example.org"})
+    assert response.status_code == 429
+    text = response.content.decode()
+    assert "viertens@example.org" in text
+    assert "Zu viele Anmeldungen" in text
+    assert PublicSubscriber.objects.count() == 3
+    assert not PublicSubscriber.objects.filter(email="viertens@example.org").exists()
+    # Another client is not affected.
+    other = Client(REMOTE_ADDR="10.9.8.7")
+    assert other.post("/subscribe/", {"email": "anders@example.org"}).status_code == 200
