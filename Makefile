@@ -11,6 +11,7 @@ $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[dev]"
+	test -f .env.local || printf '# Local development only (never in production images).\nDEBUG=true\n' > .env.local
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 
 
 class ConfigError(Exception):
@@ -89,3 +90,24 @@ def env_url(
             + ", ".join(f"{s}://" for s in schemes)
         )
     return value
+
+
+def load_env_file(path: os.PathLike[str] | str) -> None:
+    """Read KEY=VALUE lines into os.environ where the key is not set yet.
+
+    Only for a developer's checkout: `make` writes `.env.local` with DEBUG=true so that
+    `python manage.py …` works there without exporting anything. The real environment
+    always wins, and production images never contain the file (.dockerignore).
+    """
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        key, sep, value = line.partition("=")
+        if not sep or not key.strip().isidentifier():
+            raise ConfigError(f"{path}:{number}: expected KEY=VALUE, got {line!r}")
+        os.environ.setdefault(key.strip(), value.strip())

@@ -12,9 +12,18 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
-from rtm_workflow.env import ConfigError, env_bool, env_int, env_list, env_str, env_url
+from rtm_workflow.env import (
+    ConfigError,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    env_url,
+    load_env_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+load_env_file(BASE_DIR / ".env.local")
 VAR_DIR = Path(env_str("RTM_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
