@@ -75,9 +75,9 @@ def signup_complete(
     except InvitationInvalid:
         return
     if invitation.email.lower() == user.email.lower():
-        Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
-            accepted_by=user
-        )
+        Invitation.objects.filter(
+            pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+        ).update(accepted_by=user)
 
 
 @transaction.atomic
@@ -93,7 +93,9 @@ def membership_on_email_verified(*, user: User, email: str) -> bool:
         return False
     invitation = (
         Invitation.objects.select_for_update()
-        .filter(accepted_by=user, accepted_at__isnull=True, email__iexact=email)
+        .filter(
+            accepted_by=user, accepted_at__isnull=True, revoked_at__isnull=True, email__iexact=email
+        )
         .first()
     )
     if invitation is None:
@@ -276,6 +278,8 @@ def invitation_from_token(token: str) -> Invitation:
         raise InvitationInvalid("tampered")
     if invitation.accepted_at is not None:
         raise InvitationInvalid("used")
+    if invitation.revoked_at is not None:
+        raise InvitationInvalid("revoked")
     return invitation
 
 
@@ -320,8 +324,23 @@ def invitation_accept_signed_in(*, invitation: Invitation, user: User) -> bool:
         return False
     if not EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists():
         return False
-    Invitation.objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(accepted_by=user)
+    Invitation.objects.filter(
+        pk=invitation.pk, accepted_at__isnull=True, revoked_at__isnull=True
+    ).update(accepted_by=user)
     return membership_on_email_verified(user=user, email=user.email)
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation_id: int, revoked_by: User) -> Invitation:
+    """Take back an open invitation: its link stops working. Accepted ones stay as they are."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation_id)
+    if invitation.accepted_at is not None:
+        raise MembershipError(_("Diese Einladung wurde bereits angenommen."))
+    if invitation.revoked_at is None:  # a repeated click changes nothing
+        invitation.revoked_at = timezone.now()
+        invitation.revoked_by = revoked_by
+        invitation.save(update_fields=["revoked_at", "revoked_by"])
+    return invitation
 
 
 # --- Profile and language -------------------------------------------------------------

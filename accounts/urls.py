@@ -24,4 +24,9 @@ urlpatterns = [
         name="organisation_edit",
     ),
     path("coordination/invitations/", views.invitation_list, name="invitation_list"),
+    path(
+        "coordination/invitations/<int:pk>/revoke/",
+        views.invitation_revoke,
+        name="invitation_revoke",
+    ),
 ]

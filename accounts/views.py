@@ -318,7 +318,7 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Die Einladung wurde verschickt."))
             return redirect("accounts:invitation_list")
-    invitations = Invitation.objects.select_related("invited_by", "accepted_by")[:50]
+    invitations = Invitation.objects.select_related("invited_by", "accepted_by", "revoked_by")[:50]
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -326,6 +326,23 @@ def invitation_list(request: HttpRequest) -> HttpResponse:
         {"invitations": invitations, "form": form},
         status=status,
     )
+
+
+@require_POST
+@coordinator_required
+def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
+    invitation = get_object_or_404(Invitation, pk=pk)
+    try:
+        services.invitation_revoke(invitation_id=invitation.pk, revoked_by=request.user)
+    except services.MembershipError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(
+            request,
+            _("Die Einladung an %(email)s wurde zurückgenommen; der Link gilt nicht mehr.")
+            % {"email": invitation.email},
+        )
+    return redirect("accounts:invitation_list")
 
 
 @require_GET

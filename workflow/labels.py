@@ -79,4 +79,8 @@ AUDIT_LABELS = {
     "retract": _("widerrufen"),
     "mark_urgent": _("Eilverfahren angeordnet"),
     "unmark_urgent": _("Eilverfahren aufgehoben"),
+    "schedule_publication": _("Veröffentlichung geplant"),
 }
+
+# A schedule entry without a time means the embargo was lifted.
+AUDIT_LABEL_SCHEDULE_LIFTED = _("Geplante Veröffentlichung aufgehoben")

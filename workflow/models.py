@@ -24,6 +24,8 @@ class AuditEntry(models.Model):
     )
     is_system = models.BooleanField(default=False)
     note = models.TextField(blank=True)
+    # For "schedule_publication" entries: the publication time that was set (NULL: lifted).
+    scheduled_for = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
     class Meta:

@@ -18,7 +18,7 @@ from statements import permissions as perms
 from statements.models import Statement
 from statements.states import State
 from workflow.forms import UrgentForm
-from workflow.labels import AUDIT_LABELS, TRANSITION_LABELS
+from workflow.labels import AUDIT_LABEL_SCHEDULE_LIFTED, AUDIT_LABELS, TRANSITION_LABELS
 from workflow.selectors import audit_trail, available_transitions, current_deadline, relative_time
 
 
@@ -38,7 +38,12 @@ def panel_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:
     deadline = current_deadline(statement)
     entries = [
         {
-            "label": AUDIT_LABELS.get(entry.transition, entry.transition),
+            "label": (
+                AUDIT_LABEL_SCHEDULE_LIFTED
+                if entry.transition == "schedule_publication" and entry.scheduled_for is None
+                else AUDIT_LABELS.get(entry.transition, entry.transition)
+            ),
+            "scheduled_for": entry.scheduled_for,
             "actor": _actor_name(entry),
             "is_system": entry.is_system,
             "at": entry.created_at,

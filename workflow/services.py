@@ -302,9 +302,22 @@ def statement_schedule_publication(
             raise TransitionInvalid("publish")
         if not perms.can_publish(actor, statement):
             raise TransitionNotPermitted("publish")
+        if statement.publish_at == publish_at:
+            return statement  # a repeated form submission changes nothing and logs nothing
+        now = timezone.now()
         statement.publish_at = publish_at
-        statement.updated_at = timezone.now()
+        statement.updated_at = now
         statement.save(update_fields=["publish_at", "updated_at"])
+        # The embargo is a decision members should be able to trace, like the urgent track.
+        AuditEntry.objects.create(
+            statement=statement,
+            transition="schedule_publication",
+            from_state=statement.state,
+            to_state=statement.state,
+            actor=actor,
+            scheduled_for=publish_at,
+            created_at=now,
+        )
     return statement
 
 

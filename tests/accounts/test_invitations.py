@@ -145,3 +145,60 @@ def test_link_of_someone_else_is_refused_when_signed_in(client_for, registered):
     assert response.status_code == 403
     registered.refresh_from_db()
     assert registered.membership_status == MembershipStatus.REGISTERED
+
+
+def test_revoked_invitation_link_no_longer_admits(
+    client_for, coordinator, django_capture_on_commit_callbacks
+):
+    invitation = _invite(client_for, coordinator, django_capture_on_commit_callbacks)
+    link = link_from_last_mail(r"https?://[^\s]+/invitation/[^\s]+")
+    client = Client()
+    client.get(link)  # the invitee opened the link before the coordinator took it back
+    page = client_for(coordinator).get("/coordination/invitations/").content.decode()
+    revoke = f"/coordination/invitations/{invitation.pk}/revoke/"
+    assert revoke in page
+    response = client_for(coordinator).post(revoke)
+    assert response.status_code == 302
+    assert client_for(coordinator).post(revoke).status_code == 302  # a double click is harmless
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None and invitation.revoked_by == coordinator
+    page = client_for(coordinator).get("/coordination/invitations/").content.decode()
+    assert "zurückgenommen am" in page and revoke not in page
+
+    response = Client().get(link)
+    assert response.status_code == 410
+    assert "zurückgenommen" in response.content.decode()
+    # Signing up with the remembered invitation does not make the person a member.
+    sign_up(client, "neu@example.org", name="Nadia Neu")
+    confirm_from_mail(client)
+    assert User.objects.get(email="neu@example.org").membership_status == (
+        MembershipStatus.REGISTERED
+    )
+
+
+def test_accepted_invitation_cannot_be_revoked(
+    client_for, coordinator, registered, django_capture_on_commit_callbacks
+):
+    invitation = _invite(client_for, coordinator, django_capture_on_commit_callbacks)
+    invitation.accepted_at = invitation.created_at
+    invitation.accepted_by = registered
+    invitation.save()
+    response = client_for(coordinator).post(
+        f"/coordination/invitations/{invitation.pk}/revoke/", follow=True
+    )
+    assert "bereits angenommen" in response.content.decode()
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None
+
+
+def test_only_coordinators_revoke_and_only_by_post(
+    client_for, coordinator, member, django_capture_on_commit_callbacks
+):
+    invitation = _invite(client_for, coordinator, django_capture_on_commit_callbacks)
+    revoke = f"/coordination/invitations/{invitation.pk}/revoke/"
+    assert client_for(member).post(revoke).status_code == 403
+    assert client_for(coordinator).get(revoke).status_code == 405
+    missing = "/coordination/invitations/999999/revoke/"
+    assert client_for(coordinator).post(missing).status_code == 404
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is None

@@ -230,6 +230,7 @@ MATRIX: list[Row] = [
     Row("accounts:organisation_list", "GET", coordinators()),
     Row("accounts:organisation_edit", "GET", coordinators(), pk_of("organisation")),
     Row("accounts:invitation_list", "GET", coordinators()),
+    Row("accounts:invitation_revoke", "POST", coordinators("allowed"), pk_of("invitation")),
     # --- public --------------------------------------------------------------------------
     Row("public:home", "GET", everyone("ok")),
     Row("public:statement_list", "GET", everyone("ok")),

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.test import Client
 
+from accounts.models import Invitation
 from tests.factories import OrganisationFactory, TopicFactory, UserFactory, make_statement
 
 ROLES = ("visitor", "registered", "member", "author", "coauthor", "coordinator", "suspended")
@@ -85,6 +86,7 @@ def build_world() -> World:
         "report": report,
         "admission": admission,
         "organisation": OrganisationFactory(),
+        "invitation": Invitation.objects.create(email="eingeladen@example.org"),
         "topic": TopicFactory(),
         "notification": notification,
     }

@@ -203,6 +203,22 @@ def test_schedule_publication_rules(author, coordinator, member):
     assert statement.publish_at == soon
 
 
+def test_schedule_publication_is_in_the_audit_trail_once(author, coordinator):
+    accepted = make_statement(author=author, state="accepted")
+    soon = timezone.now() + timedelta(days=1)
+    for _ in range(2):  # a double submission logs one decision
+        statement_schedule_publication(statement_id=accepted.pk, actor=coordinator, publish_at=soon)
+    statement_schedule_publication(statement_id=accepted.pk, actor=coordinator, publish_at=None)
+    entries = AuditEntry.objects.filter(
+        statement=accepted, transition="schedule_publication"
+    ).order_by("pk")
+    assert [(e.transition, e.actor, e.scheduled_for) for e in entries] == [
+        ("schedule_publication", coordinator, soon),
+        ("schedule_publication", coordinator, None),
+    ]
+    assert all(e.from_state == e.to_state == State.ACCEPTED for e in entries)
+
+
 def test_system_does_not_close_early_even_when_everyone_voted(author, coordinator):
     statement = make_statement(author=author, state="voting")
     try:

@@ -270,3 +270,21 @@ def test_post_without_expected_state_is_400(client_for, draft, author):
     assert response.status_code == 400
     assert "unvollständig" in response.content.decode()
     assert state_of(draft) == State.DRAFT
+
+
+def test_timeline_shows_scheduled_publication_time(client_for, author, coordinator):
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    from workflow.services import statement_schedule_publication
+
+    statement = make_statement(author=author, state="accepted")
+    when = (timezone.now() + timedelta(days=40)).replace(hour=18, minute=30, second=0)
+    statement_schedule_publication(statement_id=statement.pk, actor=coordinator, publish_at=when)
+    html = client_for(author).get(statement.get_absolute_url()).content.decode()
+    assert "Veröffentlichung geplant" in html
+    local = when.astimezone(ZoneInfo("Europe/Berlin"))
+    assert f"für {date_format(local, 'DATETIME_FORMAT')}" in html
