@@ -58,11 +58,18 @@ def _is_htmx(request: HttpRequest) -> bool:
     return bool(getattr(request, "htmx", False))
 
 
+def _panel_fragment(request: HttpRequest, statement: Statement, **kwargs: Any) -> HttpResponse:
+    """The discussion panel for htmx, with the paper's text swapped out of band."""
+    context = build_panel(request, statement, **kwargs)
+    context["oob_body"] = True
+    return render(request, "discussion/_panel.html", context)
+
+
 def _done(
     request: HttpRequest, statement: Statement, anchor: str, message: str = ""
 ) -> HttpResponse:
     if _is_htmx(request):
-        return render(request, "discussion/_panel.html", build_panel(request, statement))
+        return _panel_fragment(request, statement)
     if message:
         messages.success(request, message)
     target = request.POST.get("next", "")
@@ -87,11 +94,7 @@ def _form_page(
         # htmx swaps only 2xx answers: show the refusal inside the panel instead.
         messages_text = error or _("Bitte prüfen Sie Ihre Eingaben.")
         panel_form = form if isinstance(form, CommentForm) else None  # keep the input
-        return render(
-            request,
-            "discussion/_panel.html",
-            build_panel(request, statement, form=panel_form, error=messages_text),
-        )
+        return _panel_fragment(request, statement, form=panel_form, error=messages_text)
     context = {
         "statement": statement,
         "title": title,
@@ -292,11 +295,7 @@ def suggestion_apply(request: HttpRequest, pk: int) -> HttpResponse:
         services.suggestion_apply(comment=comment, actor=request.user)
     except services.DiscussionError as exc:
         if _is_htmx(request):
-            return render(
-                request,
-                "discussion/_panel.html",
-                build_panel(request, comment.statement, error=exc.message),
-            )
+            return _panel_fragment(request, comment.statement, error=exc.message)
         return render(
             request,
             "discussion/refused.html",

@@ -62,6 +62,25 @@ def test_htmx_gets_the_panel_partial(in_consultation, member, client_for):
     assert "<html" not in html and "Per htmx" in html
 
 
+def test_htmx_comment_on_a_paragraph_updates_its_count_in_the_text(
+    in_consultation, member, client_for
+):
+    first = block_ids(in_consultation)[0]
+    response = client_for(member).post(
+        reverse("discussion:comment_create", args=[in_consultation.slug]),
+        {"body": "Zu diesem Absatz", "block_id": first},
+        HTTP_HX_REQUEST="true",
+    )
+    html = response.content.decode()
+    # The text above the panel is swapped out of band, with the new count by its paragraph.
+    assert '<div class="prose" id="statement-body" hx-swap-oob="true">' in html
+    body = html.split('id="statement-body"', 1)[1]
+    assert f'<a href="#comments-{first}">1 Kommentar</a>' in body
+    # The full page carries the same id, so htmx has something to replace.
+    page = client_for(member).get(in_consultation.get_absolute_url()).content.decode()
+    assert page.count('id="statement-body"') == 1
+
+
 def test_empty_comment_is_a_form_error_not_a_500(in_consultation, member, client_for):
     url = reverse("discussion:comment_create", args=[in_consultation.slug])
     response = client_for(member).post(url, {"body": "  ", "mention_names": "Anna"})
