@@ -67,8 +67,17 @@ def _mention_candidates(statement: Statement) -> list[tuple[int, str]]:
     return [(u.pk, u.display_name) for u in people if sperms.can_view_internal(u, statement)]
 
 
-def _record_mentions(comment: Comment, *, mention_names: str, actor: Any) -> None:
-    candidates = _mention_candidates(comment.statement)
+def _render(body: str, candidates: list[tuple[int, str]]) -> str:
+    """The comment's HTML, with the members it mentions as `@Name` marked up."""
+    mentioned = find_mentions(body, candidates)
+    return markdown.render_inline_plain(
+        body, mentions=[name for pk, name in candidates if pk in mentioned]
+    )
+
+
+def _record_mentions(
+    comment: Comment, *, mention_names: str, actor: Any, candidates: list[tuple[int, str]]
+) -> None:
     wanted = find_mentions(comment.body, candidates) | names_from_field(mention_names, candidates)
     wanted.discard(comment.author_id)
     known = set(comment.mentions.values_list("user_id", flat=True))
@@ -118,19 +127,20 @@ def comment_create(
             block_source = block.source
         if suggestion_text.strip() and statement.state not in EDITABLE_STATES:
             raise DiscussionClosed(_("Der Text kann nicht mehr geändert werden."))
+        candidates = _mention_candidates(statement)
         comment = Comment.objects.create(
             statement=statement,
             revision=revision,
             author=author,
             body=body,
-            body_html=markdown.render_inline_plain(body),
+            body_html=_render(body, candidates),
             block_id=block_id,
             block_source=block_source,
             suggestion_text=suggestion_text if suggestion_text.strip() else "",
             suggestion_status=SuggestionStatus.OPEN if suggestion_text.strip() else "",
         )
         emit(EventKind.COMMENT_CREATED, statement=statement, actor=author, target=comment)
-        _record_mentions(comment, mention_names=mention_names, actor=author)
+        _record_mentions(comment, mention_names=mention_names, actor=author, candidates=candidates)
         return comment
 
 
@@ -143,16 +153,17 @@ def comment_reply(*, parent: Comment, author: Any, body: str, mention_names: str
         if parent.parent_id is not None or parent.is_deleted or parent.is_hidden:
             raise DiscussionClosed(_("Auf diesen Kommentar kann nicht geantwortet werden."))
         statement = _current_statement(parent.statement_id)
+        candidates = _mention_candidates(statement)
         reply = Comment.objects.create(
             statement=statement,
             revision=statement.current_revision,
             parent=parent,
             author=author,
             body=body,
-            body_html=markdown.render_inline_plain(body),
+            body_html=_render(body, candidates),
         )
         emit(EventKind.COMMENT_CREATED, statement=statement, actor=author, target=reply)
-        _record_mentions(reply, mention_names=mention_names, actor=author)
+        _record_mentions(reply, mention_names=mention_names, actor=author, candidates=candidates)
         return reply
 
 
@@ -191,11 +202,12 @@ def comment_edit(
             suggestion_text=comment.suggestion_text,
             written_at=comment.edited_at or comment.created_at,
         )
-        comment.body, comment.body_html = body, markdown.render_inline_plain(body)
+        candidates = _mention_candidates(comment.statement)
+        comment.body, comment.body_html = body, _render(body, candidates)
         comment.suggestion_text = new_suggestion
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "body_html", "suggestion_text", "edited_at"])
-        _record_mentions(comment, mention_names=mention_names, actor=editor)
+        _record_mentions(comment, mention_names=mention_names, actor=editor, candidates=candidates)
         return comment
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -50,6 +51,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {
     "a": {"href", "title"},
+    "strong": {"class"},
     "ol": {"start"},
     "th": {"class"},
     "td": {"class"},
@@ -62,6 +64,7 @@ _ALIGN_CLASSES = {"align-left", "align-center", "align-right"}
 BLOCK_ID_PREFIX = "b-"
 HEADING_ID_PREFIX = "h-"
 _ID_RE = re.compile(r"^(b|h)-[a-z0-9-]{1,80}$")
+MENTION_CLASS = "mention"
 
 
 @dataclass(frozen=True)
@@ -171,6 +174,8 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     if attr == "href":
         return value if _HREF_RE.match(value) else None
     if attr == "class":
+        if tag == "strong":
+            return value if value == MENTION_CLASS else None
         return value if value in _ALIGN_CLASSES else None
     if attr == "start":
         return value if value.isdigit() and len(value) < 7 else None
@@ -185,10 +190,64 @@ def render(source: str) -> str:
     return sanitise(md.renderer.render(tokens, md.options, {}))
 
 
-def render_inline_plain(source: str) -> str:
-    """Markdown for short texts (comments): same pipeline, no block ids needed."""
+def render_inline_plain(source: str, *, mentions: Iterable[str] = ()) -> str:
+    """Markdown for short texts (comments): same pipeline, no block ids needed.
+
+    `mentions` are display names the text mentions as `@Name`; those spots are marked
+    up as `<strong class="mention">` (never inside links or code).
+    """
     md = _parser()
-    return sanitise(md.render(source or ""))
+    tokens = md.parse(source or "")
+    pattern = _mention_pattern(mentions)
+    if pattern is not None:
+        for token in tokens:
+            if token.type == "inline" and token.children:
+                token.children = _mark_mentions(token.children, pattern)
+    return sanitise(md.renderer.render(tokens, md.options, {}))
+
+
+def _mention_pattern(names: Iterable[str]) -> re.Pattern[str] | None:
+    # Longest first, so "@Anna Autorin" wins over "@Anna"; a name must end at a word boundary,
+    # as in discussion.mentions.find_mentions.
+    cleaned = sorted({n.strip() for n in names if n and n.strip()}, key=len, reverse=True)
+    if not cleaned:
+        return None
+    alternatives = "|".join(re.escape(n) for n in cleaned)
+    return re.compile(rf"@(?:{alternatives})(?![\w])", re.IGNORECASE)
+
+
+def _mark_mentions(children: list[Token], pattern: re.Pattern[str]) -> list[Token]:
+    from markdown_it.common.utils import escapeHtml
+
+    result: list[Token] = []
+    in_link = 0
+    for child in children:
+        if child.type == "link_open":
+            in_link += 1
+        elif child.type == "link_close":
+            in_link -= 1
+        if child.type != "text" or in_link or "@" not in child.content:
+            result.append(child)
+            continue
+        text, pos = child.content, 0
+        for match in pattern.finditer(text):
+            if match.start() > pos:
+                result.append(_text_token(text[pos : match.start()], child))
+            marked = Token("html_inline", "", 0)
+            marked.content = (
+                f'<strong class="{MENTION_CLASS}">{escapeHtml(match.group(0))}</strong>'
+            )
+            result.append(marked)
+            pos = match.end()
+        if pos < len(text):
+            result.append(_text_token(text[pos:], child))
+    return result
+
+
+def _text_token(content: str, like: Token) -> Token:
+    token = Token("text", "", 0, level=like.level)
+    token.content = content
+    return token
 
 
 def blocks(source: str) -> list[Block]:

@@ -75,3 +75,32 @@ def test_autocomplete_limits_results(member, client_for):
         UserFactory(display_name=f"Berta {i:02d}")
     html = client_for(member).get(reverse("discussion:member_autocomplete"), {"q": "Berta"})
     assert html.content.decode().count("<option") == 8
+
+
+def test_mentions_are_marked_up_in_the_comment_text(in_consultation, member, author, client_for):
+    comment = comment_on(
+        in_consultation,
+        member,
+        "Danke @Anna Autorin! Nicht gemeint: @Annabell, `@Anna Autorin`, [@Anna Autorin](https://example.org)",
+    )
+    html = comment.body_html
+    assert html.count('<strong class="mention">@Anna Autorin</strong>') == 1
+    assert "<code>@Anna Autorin</code>" in html
+    assert ">@Anna Autorin</a>" in html
+    page = client_for(author).get(in_consultation.get_absolute_url()).content.decode()
+    assert '<strong class="mention">@Anna Autorin</strong>' in page
+
+
+def test_a_display_name_cannot_inject_markup_through_a_mention(in_consultation, member):
+    evil = UserFactory(display_name='<img src=x onerror=alert(1)> "Eve"')
+    comment = comment_on(in_consultation, member, f"Hallo @{evil.display_name}")
+    assert "<img" not in comment.body_html
+    assert '<strong class="mention">@&lt;img' in comment.body_html
+
+
+def test_users_cannot_forge_the_mention_class():
+    from statements.markdown import sanitise
+
+    assert sanitise('<strong class="mention">x</strong>') == '<strong class="mention">x</strong>'
+    assert sanitise('<strong class="evil">x</strong>') == "<strong>x</strong>"
+    assert sanitise('<p class="mention">x</p>') == "<p>x</p>"
