@@ -43,10 +43,13 @@ def main() -> str:
     baseline = harness.static_baseline(server)
     headers = harness.session_headers(reader)
     rows = []
+    sizes = []
     for statement, label in ((small, "3 comments"), (big, f"{COMMENTS} comments")):
         url = statement.get_absolute_url()
         status, queries = harness.count_queries(url, user=reader)
         assert status == 200, (url, status)
+        plain, packed = page_sizes(url, reader)
+        sizes.append(f"{label}: {plain / 1024:.0f} KB, {packed / 1024:.0f} KB gzip-compressed")
         stats = harness.http_loop(
             server,
             url,
@@ -64,6 +67,21 @@ def main() -> str:
         notes=(
             "A signed-in member reads a paper in consultation (12 paragraphs) with its "
             "discussion: one in three comments anchored to a paragraph, the rest replies. "
-            "GET over 2 connections; SQL queries counted for one request in-process."
+            "GET over 2 connections; SQL queries counted for one request in-process. "
+            "Page weight as sent to a browser without/with `Accept-Encoding: gzip`: "
+            + "; ".join(sizes)
+            + "."
         ),
     )
+
+
+def page_sizes(url: str, user: object) -> tuple[int, int]:
+    """Bytes of the page body as sent plainly and gzip-compressed."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    plain = client.get(url)
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert packed.get("Content-Encoding") == "gzip", "pages should be compressed"
+    return len(plain.content), len(packed.content)
