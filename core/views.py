@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -32,4 +33,4 @@ def privacy(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def imprint(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/imprint.html")
+    return render(request, "core/imprint.html", {"imprint_address": settings.RTM_IMPRINT_ADDRESS})

@@ -320,6 +320,11 @@ RTM_MAX_UPLOAD_BYTES = env_int("RTM_MAX_UPLOAD_BYTES", 5_000_000)
 
 # --- The group's rules (defaults; papers may override) ---------------------
 RTM_CONTACT_EMAIL = env_str("RTM_CONTACT_EMAIL", "rundertischmigrationlkl@gmx.de")
+# Name and postal address of the person responsible, for the imprint; lines separated by ";".
+# `check --deploy` warns while it is empty (core/checks.py).
+RTM_IMPRINT_ADDRESS = [
+    line.strip() for line in env_str("RTM_IMPRINT_ADDRESS", "").split(";") if line.strip()
+]
 RTM_CONSULTATION_DAYS = env_int("RTM_CONSULTATION_DAYS", 14)
 RTM_VOTING_DAYS = env_int("RTM_VOTING_DAYS", 7)
 RTM_URGENT_CONSULTATION_DAYS = env_int("RTM_URGENT_CONSULTATION_DAYS", 3)
