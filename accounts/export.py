@@ -39,6 +39,8 @@ def user_data(user: User) -> dict[str, Any]:
             "membership_status": user.membership_status,
             "is_coordinator": user.is_coordinator,
             "member_since": _iso(user.member_since),
+            "suspended_at": _iso(user.suspended_at),
+            "suspension_reason": user.suspension_reason,
             "date_joined": _iso(user.date_joined),
             "last_login": _iso(user.last_login),
             "phone": user.phone,

@@ -64,6 +64,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_coordinator = models.BooleanField(_("Koordination"), default=False)
     member_since = models.DateTimeField(_("Mitglied seit"), null=True, blank=True)
+    # Set while suspended: the person and the coordination see when and why.
+    suspended_at = models.DateTimeField(_("Gesperrt seit"), null=True, blank=True)
+    suspension_reason = models.TextField(_("Grund der Sperre"), blank=True, max_length=2000)
     organisations = models.ManyToManyField(
         "accounts.Organisation", blank=True, related_name="people", verbose_name=_("Organisationen")
     )

@@ -183,12 +183,18 @@ def _other_person(*, user_id: int, by: User) -> User:
 
 
 @transaction.atomic
-def member_suspend(*, user_id: int, by: User) -> User:
+def member_suspend(*, user_id: int, by: User, reason: str) -> User:
+    """Suspend a member; the reason is shown to them and to the coordination."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise MembershipError(_("Bitte geben Sie einen Grund für die Sperre an."))
     user = _other_person(user_id=user_id, by=by)
     if user.membership_status != MembershipStatus.MEMBER:
         raise MembershipError(_("Nur Mitglieder können gesperrt werden."))
     user.membership_status = MembershipStatus.SUSPENDED
-    user.save(update_fields=["membership_status"])
+    user.suspended_at = timezone.now()
+    user.suspension_reason = reason[:2000]
+    user.save(update_fields=["membership_status", "suspended_at", "suspension_reason"])
     return user
 
 
@@ -198,7 +204,9 @@ def member_reinstate(*, user_id: int, by: User) -> User:
     if user.membership_status != MembershipStatus.SUSPENDED:
         raise MembershipError(_("Nur gesperrte Personen können wieder aufgenommen werden."))
     user.membership_status = MembershipStatus.MEMBER
-    user.save(update_fields=["membership_status"])
+    user.suspended_at = None
+    user.suspension_reason = ""
+    user.save(update_fields=["membership_status", "suspended_at", "suspension_reason"])
     return user
 
 

@@ -226,10 +226,14 @@ def member_admin(request: HttpRequest) -> HttpResponse:
 
 
 MEMBER_ACTIONS = {
-    "suspend": lambda pk, by: services.member_suspend(user_id=pk, by=by),
-    "reinstate": lambda pk, by: services.member_reinstate(user_id=pk, by=by),
-    "make_coordinator": lambda pk, by: services.coordinator_role_set(user_id=pk, by=by, value=True),
-    "remove_coordinator": lambda pk, by: services.coordinator_role_set(
+    "suspend": lambda pk, by, data: services.member_suspend(
+        user_id=pk, by=by, reason=data.get("reason", "")
+    ),
+    "reinstate": lambda pk, by, data: services.member_reinstate(user_id=pk, by=by),
+    "make_coordinator": lambda pk, by, data: services.coordinator_role_set(
+        user_id=pk, by=by, value=True
+    ),
+    "remove_coordinator": lambda pk, by, data: services.coordinator_role_set(
         user_id=pk, by=by, value=False
     ),
 }
@@ -243,7 +247,7 @@ def member_action(request: HttpRequest, pk: int) -> HttpResponse:
     if action is None:
         return HttpResponse(_("Unbekannte Aktion."), status=400)
     try:
-        action(person.pk, request.user)
+        action(person.pk, request.user, request.POST)
     except services.MembershipError as exc:
         messages.error(request, exc.message)
     else:

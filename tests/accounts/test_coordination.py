@@ -11,15 +11,35 @@ pytestmark = pytest.mark.django_db
 
 def test_suspend_and_reinstate(client_for, coordinator, member):
     c = client_for(coordinator)
-    assert c.post(f"/coordination/members/{member.pk}/", {"action": "suspend"}).status_code == 302
+    url = f"/coordination/members/{member.pk}/"
+    response = c.post(url, {"action": "suspend", "reason": "Wiederholt <b>beleidigend</b>."})
+    assert response.status_code == 302
     member.refresh_from_db()
     assert member.membership_status == MembershipStatus.SUSPENDED
+    assert member.suspended_at is not None
     assert client_for(member).get("/dashboard/").status_code == 403
     assert client_for(member).get("/members/").status_code == 403
-    c.post(f"/coordination/members/{member.pk}/", {"action": "reinstate"})
+    # The person and the coordination see why (escaped).
+    profile = client_for(member).get("/profile/").content.decode()
+    assert "Wiederholt &lt;b&gt;beleidigend&lt;/b&gt;." in profile
+    assert (
+        "Wiederholt &lt;b&gt;beleidigend&lt;/b&gt;."
+        in c.get("/coordination/members/").content.decode()
+    )
+    c.post(url, {"action": "reinstate"})
     member.refresh_from_db()
     assert member.membership_status == MembershipStatus.MEMBER
+    assert member.suspended_at is None and member.suspension_reason == ""
     assert client_for(member).get("/dashboard/").status_code == 200
+
+
+def test_suspension_needs_a_reason(client_for, coordinator, member):
+    response = client_for(coordinator).post(
+        f"/coordination/members/{member.pk}/", {"action": "suspend", "reason": "  "}, follow=True
+    )
+    assert "Bitte geben Sie einen Grund" in response.content.decode()
+    member.refresh_from_db()
+    assert member.membership_status == MembershipStatus.MEMBER
 
 
 def test_coordinator_role_toggle(client_for, coordinator, member):
