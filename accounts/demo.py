@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import (
     AdmissionDecision,
     AdmissionRequest,
+    Invitation,
     MembershipStatus,
     Organisation,
     OrganisationKind,
@@ -91,5 +92,13 @@ def seed(*, stdout: Any = None) -> None:
                 ),
                 decision=AdmissionDecision.PENDING,
             )
+    # An open invitation, so the coordination page shows one (no mail is sent for it).
+    Invitation.objects.get_or_create(
+        email="eingeladen@example.org",
+        defaults={
+            "invited_by": User.objects.filter(email="koordination@example.org").first(),
+            "message": "Wir würden uns freuen, wenn Ihr Verein beim Runden Tisch mitarbeitet.",
+        },
+    )
     if stdout is not None:
         stdout.write(f"accounts: {len(orgs)} organisations, {len(PEOPLE)} logins")

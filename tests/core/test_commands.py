@@ -32,6 +32,9 @@ def test_seed_demo_is_idempotent():
     coordinator = User.objects.get(email="koordination@example.org")
     assert coordinator.is_coordinator and coordinator.is_member
     assert User.objects.get(email="gast@example.org").membership_status == "requested"
+    from accounts.models import Invitation
+
+    assert Invitation.objects.filter(accepted_at=None, revoked_at=None).count() == 1
 
 
 def test_demo_logins_work(client):
