@@ -38,6 +38,15 @@ def cast(db):
         block_id=blocks(consultation.current_revision.body)[0].id,
         suggestion_text="Die Bezahlkarte begrenzt Bargeld auf 50 Euro.",
     )
+    # The coordination pages with rows that carry actions: an open invitation, a suspension.
+    from accounts.models import Invitation
+
+    Invitation.objects.create(email="eingeladen@example.org", invited_by=coordinator)
+    UserFactory(
+        display_name="Sven Gesperrt",
+        membership_status="suspended",
+        suspension_reason="Wiederholt gegen die Gesprächsregeln verstoßen.",
+    )
     return {
         "author": author,
         "member": member,
