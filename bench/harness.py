@@ -114,6 +114,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def wait_for_port(port: int, timeout: float = 15.0) -> None:
+    """Until something accepts connections on the loopback port (e.g. a child SMTP server)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on port {port}")
+
+
 @dataclass
 class Server:
     """gunicorn serving the project on a free loopback port."""

@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import os
 import smtplib
-import socket
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench import harness
 
 COUNT = 2000
 
@@ -32,23 +33,6 @@ def _setup_django() -> None:
         django.setup()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_for_port(port: int, timeout: float = 15.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(f"no SMTP server on port {port}")
-
-
 def main(count: int = COUNT) -> str:
     _setup_django()
     from django.conf import settings
@@ -59,7 +43,7 @@ def main(count: int = COUNT) -> str:
     # The SMTP server runs in its own process (an in-process thread would compete for
     # the GIL with the sender and distort both timings). Its own cwd, so atpublic's
     # `public` module is not shadowed by our app of that name.
-    port = _free_port()
+    port = harness.free_port()
     server = subprocess.Popen(
         [
             sys.executable,
@@ -75,7 +59,7 @@ def main(count: int = COUNT) -> str:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    _wait_for_port(port)
+    harness.wait_for_port(port)
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
