@@ -40,6 +40,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+# The loopback helper the service tests use.
+from tests.realservices import free_port
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "var" / "bench"
 QUICK = os.environ.get("RTM_BENCH_QUICK", "") in ("1", "true", "yes")
@@ -106,24 +109,6 @@ def setup() -> None:
     call_command("collectstatic", verbosity=0, interactive=False)
     call_command("compiletranslations", verbosity=0)
     _setup_done = True
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, timeout: float = 15.0) -> None:
-    """Until something accepts connections on the loopback port (e.g. a child SMTP server)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.2):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(f"nothing listens on port {port}")
 
 
 @dataclass

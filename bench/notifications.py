@@ -18,7 +18,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench import harness
+from tests.realservices import free_port, wait_for_port
 
 COUNT = 2000
 
@@ -43,7 +43,7 @@ def main(count: int = COUNT) -> str:
     # The SMTP server runs in its own process (an in-process thread would compete for
     # the GIL with the sender and distort both timings). Its own cwd, so atpublic's
     # `public` module is not shadowed by our app of that name.
-    port = harness.free_port()
+    port = free_port()
     server = subprocess.Popen(
         [
             sys.executable,
@@ -59,7 +59,7 @@ def main(count: int = COUNT) -> str:
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    harness.wait_for_port(port)
+    wait_for_port(port)
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
     test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
