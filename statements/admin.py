@@ -1,5 +1,6 @@
-"""Admin: topics are edited here; papers and revisions are read-only (text changes go
-through statements.services, state changes through workflow.services)."""
+"""Admin for staff: topics (coordinators manage them at /coordination/topics/ too); papers and
+revisions are read-only (text changes go through statements.services, state changes through
+workflow.services)."""
 
 from __future__ import annotations
 

@@ -95,3 +95,18 @@ class CoauthorAddForm(forms.Form):
             .order_by("display_name")
         )
         self.fields["user"].label_from_instance = lambda user: user.display_name
+
+
+class TopicForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["name", "name_en"]
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        others = Topic.objects.filter(name__iexact=name)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("Ein Thema mit diesem Namen gibt es schon."))
+        return name

@@ -254,3 +254,40 @@ def coauthor_remove(*, statement: Statement, user_id: int) -> bool:
     deleted, _ = Coauthorship.objects.filter(statement=statement, user_id=user_id).delete()
     statement.__dict__.pop("_author_ids", None)
     return bool(deleted)
+
+
+# --- Topics (managed by the coordination) ---------------------------------------------
+
+
+def _unique_topic_slug(name: str) -> str:
+    base = slug_base(name)[:70] or "thema"
+    slug, n = base, 2
+    while Topic.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+@transaction.atomic
+def topic_create(*, name: str, name_en: str = "") -> Topic:
+    topic = Topic.objects.create(
+        name=name.strip(), name_en=name_en.strip(), slug=_unique_topic_slug(name)
+    )
+    _topics_changed()
+    return topic
+
+
+@transaction.atomic
+def topic_update(*, topic_id: int, name: str, name_en: str = "") -> Topic:
+    """Rename a topic. The slug stays: per-topic feed and list URLs must keep working."""
+    topic = Topic.objects.select_for_update().get(pk=topic_id)
+    topic.name, topic.name_en = name.strip(), name_en.strip()
+    topic.save(update_fields=["name", "name_en"])
+    _topics_changed()
+    return topic
+
+
+def _topics_changed() -> None:
+    # Topic names appear on the public list, pages, feeds and API.
+    from public.cache import invalidate_public_pages
+
+    invalidate_public_pages()

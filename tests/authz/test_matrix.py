@@ -230,6 +230,8 @@ MATRIX: list[Row] = [
     Row("accounts:organisation_list", "GET", coordinators()),
     Row("accounts:organisation_edit", "GET", coordinators(), pk_of("organisation")),
     Row("accounts:invitation_list", "GET", coordinators()),
+    Row("statements:topic_list", "GET", coordinators()),
+    Row("statements:topic_edit", "GET", coordinators(), pk_of("topic")),
     Row("accounts:invitation_revoke", "POST", coordinators("allowed"), pk_of("invitation")),
     # --- public --------------------------------------------------------------------------
     Row("public:home", "GET", everyone("ok")),

@@ -95,6 +95,7 @@ def coordination_urls(cast) -> list[str]:  # noqa: ANN001
         reverse("accounts:member_admin"),
         reverse("accounts:organisation_list"),
         reverse("accounts:invitation_list"),
+        reverse("statements:topic_list"),
         reverse("discussion:report_queue"),
         reverse("notifications:failed"),
         reverse("mfa_index"),

@@ -1,0 +1,53 @@
+"""The coordination manages the topics papers are filed under (list, create, rename)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts.decorators import coordinator_required
+from statements import services
+from statements.forms import TopicForm
+from statements.models import Topic
+from statements.states import PUBLIC_STATES
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_required
+def topic_list(request: HttpRequest) -> HttpResponse:
+    form = TopicForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.topic_create(name=form.cleaned_data["name"], name_en=form.cleaned_data["name_en"])
+        messages.success(request, _("Das Thema wurde angelegt."))
+        return redirect("statements:topic_list")
+    topics = Topic.objects.annotate(
+        paper_count=Count("statements", distinct=True),
+        public_count=Count(
+            "statements", filter=Q(statements__state__in=PUBLIC_STATES), distinct=True
+        ),
+    ).order_by("name")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "statements/topic_list.html", {"topics": topics, "form": form}, status=status
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@coordinator_required
+def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = get_object_or_404(Topic, pk=pk)
+    form = TopicForm(request.POST or None, instance=topic)
+    if request.method == "POST" and form.is_valid():
+        services.topic_update(
+            topic_id=topic.pk, name=form.cleaned_data["name"], name_en=form.cleaned_data["name_en"]
+        )
+        messages.success(request, _("Das Thema wurde gespeichert."))
+        return redirect("statements:topic_list")
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, "statements/topic_edit.html", {"topic": topic, "form": form}, status=status
+    )
