@@ -251,7 +251,13 @@ def member_action(request: HttpRequest, pk: int) -> HttpResponse:
     except services.MembershipError as exc:
         messages.error(request, exc.message)
     else:
-        messages.success(request, _("Gespeichert: %(name)s") % {"name": person})
+        done = {
+            "suspend": _("%(name)s ist jetzt gesperrt."),
+            "reinstate": _("%(name)s ist wieder Mitglied."),
+            "make_coordinator": _("%(name)s gehört jetzt zur Koordination."),
+            "remove_coordinator": _("%(name)s gehört nicht mehr zur Koordination."),
+        }[request.POST["action"]]
+        messages.success(request, done % {"name": person})
     return redirect("accounts:member_admin")
 
 

@@ -26,7 +26,8 @@ def test_suspend_and_reinstate(client_for, coordinator, member):
         "Wiederholt &lt;b&gt;beleidigend&lt;/b&gt;."
         in c.get("/coordination/members/").content.decode()
     )
-    c.post(url, {"action": "reinstate"})
+    response = c.post(url, {"action": "reinstate"}, follow=True)
+    assert "Mia Mitglied ist wieder Mitglied." in response.content.decode()
     member.refresh_from_db()
     assert member.membership_status == MembershipStatus.MEMBER
     assert member.suspended_at is None and member.suspension_reason == ""
