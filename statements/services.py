@@ -15,6 +15,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy
 
 from statements import markdown
 from statements.models import Coauthorship, Revision, Statement, Topic
@@ -259,6 +260,12 @@ def coauthor_remove(*, statement: Statement, user_id: int) -> bool:
 # --- Topics (managed by the coordination) ---------------------------------------------
 
 
+class TopicNameTaken(Exception):
+    """Another topic has this name (the form checks first; this is the race's backstop)."""
+
+    message = gettext_lazy("Ein Thema mit diesem Namen gibt es schon.")
+
+
 def _unique_topic_slug(name: str) -> str:
     base = slug_base(name)[:70] or "thema"
     slug, n = base, 2
@@ -267,21 +274,27 @@ def _unique_topic_slug(name: str) -> str:
     return slug
 
 
-@transaction.atomic
 def topic_create(*, name: str, name_en: str = "") -> Topic:
-    topic = Topic.objects.create(
-        name=name.strip(), name_en=name_en.strip(), slug=_unique_topic_slug(name)
-    )
+    try:
+        with transaction.atomic():
+            topic = Topic.objects.create(
+                name=name.strip(), name_en=name_en.strip(), slug=_unique_topic_slug(name)
+            )
+    except IntegrityError:
+        raise TopicNameTaken() from None
     _topics_changed()
     return topic
 
 
-@transaction.atomic
 def topic_update(*, topic_id: int, name: str, name_en: str = "") -> Topic:
     """Rename a topic. The slug stays: per-topic feed and list URLs must keep working."""
-    topic = Topic.objects.select_for_update().get(pk=topic_id)
-    topic.name, topic.name_en = name.strip(), name_en.strip()
-    topic.save(update_fields=["name", "name_en"])
+    try:
+        with transaction.atomic():
+            topic = Topic.objects.select_for_update().get(pk=topic_id)
+            topic.name, topic.name_en = name.strip(), name_en.strip()
+            topic.save(update_fields=["name", "name_en"])
+    except IntegrityError:
+        raise TopicNameTaken() from None
     _topics_changed()
     return topic
 

@@ -21,9 +21,15 @@ from statements.states import PUBLIC_STATES
 def topic_list(request: HttpRequest) -> HttpResponse:
     form = TopicForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.topic_create(name=form.cleaned_data["name"], name_en=form.cleaned_data["name_en"])
-        messages.success(request, _("Das Thema wurde angelegt."))
-        return redirect("statements:topic_list")
+        try:
+            services.topic_create(
+                name=form.cleaned_data["name"], name_en=form.cleaned_data["name_en"]
+            )
+        except services.TopicNameTaken as exc:
+            form.add_error("name", exc.message)
+        else:
+            messages.success(request, _("Das Thema wurde angelegt."))
+            return redirect("statements:topic_list")
     topics = Topic.objects.annotate(
         paper_count=Count("statements", distinct=True),
         public_count=Count(
@@ -42,11 +48,17 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
     topic = get_object_or_404(Topic, pk=pk)
     form = TopicForm(request.POST or None, instance=topic)
     if request.method == "POST" and form.is_valid():
-        services.topic_update(
-            topic_id=topic.pk, name=form.cleaned_data["name"], name_en=form.cleaned_data["name_en"]
-        )
-        messages.success(request, _("Das Thema wurde gespeichert."))
-        return redirect("statements:topic_list")
+        try:
+            services.topic_update(
+                topic_id=topic.pk,
+                name=form.cleaned_data["name"],
+                name_en=form.cleaned_data["name_en"],
+            )
+        except services.TopicNameTaken as exc:
+            form.add_error("name", exc.message)
+        else:
+            messages.success(request, _("Das Thema wurde gespeichert."))
+            return redirect("statements:topic_list")
     status = 400 if request.method == "POST" else 200
     return render(
         request, "statements/topic_edit.html", {"topic": topic, "form": form}, status=status

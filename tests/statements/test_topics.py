@@ -93,3 +93,27 @@ def test_visitors_are_sent_to_sign_in_and_unknown_topics_are_404(client_for, coo
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
     assert client_for(coordinator).get("/coordination/topics/999999/edit/").status_code == 404
     assert client_for(coordinator).get("/coordination/topics/x/edit/").status_code == 404
+
+
+def test_a_name_taken_in_a_race_is_a_clear_error_not_a_500(client_for, coordinator, monkeypatch):
+    """Two coordinators create the same topic at once: the form check passed for both."""
+    from statements import forms, services
+
+    Topic.objects.create(name="Wohnen", slug="wohnen")
+    with pytest.raises(services.TopicNameTaken):
+        services.topic_create(name="Wohnen")
+    # The other request committed between this one's form checks and its INSERT.
+    monkeypatch.setattr(forms.TopicForm, "clean_name", lambda self: self.cleaned_data["name"])
+    monkeypatch.setattr(forms.TopicForm, "validate_unique", lambda self: None)
+    response = client_for(coordinator).post(
+        "/coordination/topics/", {"name": "Wohnen", "name_en": "Housing"}
+    )
+    assert response.status_code == 400
+    assert "Ein Thema mit diesem Namen gibt es schon." in response.content.decode()
+    assert 'value="Housing"' in response.content.decode()
+    other = Topic.objects.create(name="Arbeit", slug="arbeit")
+    response = client_for(coordinator).post(
+        f"/coordination/topics/{other.pk}/edit/", {"name": "Wohnen", "name_en": ""}
+    )
+    assert response.status_code == 400
+    assert Topic.objects.filter(name="Wohnen").count() == 1
