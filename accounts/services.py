@@ -195,6 +195,7 @@ def member_suspend(*, user_id: int, by: User, reason: str) -> User:
     user.suspended_at = timezone.now()
     user.suspension_reason = reason[:2000]
     user.save(update_fields=["membership_status", "suspended_at", "suspension_reason"])
+    emit(EventKind.MEMBERSHIP_CHANGED, actor=by, extra={"user_id": user.pk, "suspended": True})
     return user
 
 
@@ -207,6 +208,7 @@ def member_reinstate(*, user_id: int, by: User) -> User:
     user.suspended_at = None
     user.suspension_reason = ""
     user.save(update_fields=["membership_status", "suspended_at", "suspension_reason"])
+    emit(EventKind.MEMBERSHIP_CHANGED, actor=by, extra={"user_id": user.pk, "suspended": False})
     return user
 
 

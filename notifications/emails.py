@@ -68,7 +68,7 @@ def target_path(kind: str, statement: Any, context: dict[str, Any]) -> str:
     """Where a notification leads: the exact comment, the ballot, the queue."""
     if kind == Kind.ADMISSION_REQUESTED:
         return reverse("accounts:admission_queue")
-    if kind == Kind.ADMISSION_DECIDED:
+    if kind in (Kind.ADMISSION_DECIDED, Kind.MEMBERSHIP_CHANGED):
         return reverse("accounts:profile")
     if statement is None:
         return reverse("notifications:list")
@@ -164,6 +164,18 @@ def admission_decided(row: Notification, loaded: Loaded) -> dict[str, Any] | Non
     )
 
 
+def membership_changed(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    person = row.recipient
+    suspended = bool(row.context.get("suspended"))
+    if person is None or (person.membership_status == "suspended") != suspended:
+        return None  # overtaken by a later decision: only the current one is mailed
+    return {
+        "suspended": suspended,
+        "reason": person.suspension_reason if suspended else "",
+        "contact_email": settings.RTM_CONTACT_EMAIL,
+    }
+
+
 def digest(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
     entries = []
     for item_id in row.context.get("items", []):
@@ -203,6 +215,7 @@ BUILDERS: dict[str, Builder] = {
     Kind.PUBLISHED: published,
     Kind.ADMISSION_REQUESTED: admission_requested,
     Kind.ADMISSION_DECIDED: admission_decided,
+    Kind.MEMBERSHIP_CHANGED: membership_changed,
     Kind.DIGEST: digest,
     Kind.SUBSCRIPTION_CONFIRM: subscription_confirm,
 }

@@ -25,6 +25,8 @@ class EventKind(models.TextChoices):
     PUBLISHED = "published"
     ADMISSION_REQUESTED = "admission_requested"  # target: the AdmissionRequest
     ADMISSION_DECIDED = "admission_decided"  # target: the AdmissionRequest
+    # extra: {"user_id": ..., "suspended": bool}: a coordinator suspended or reinstated someone
+    MEMBERSHIP_CHANGED = "membership_changed"
 
 
 def emit(

@@ -33,6 +33,7 @@ class Kind(models.TextChoices):
     PUBLISHED = EventKind.PUBLISHED.value, _("Veröffentlichung")
     ADMISSION_REQUESTED = EventKind.ADMISSION_REQUESTED.value, _("Neuer Aufnahmeantrag")
     ADMISSION_DECIDED = EventKind.ADMISSION_DECIDED.value, _("Entscheidung über die Aufnahme")
+    MEMBERSHIP_CHANGED = EventKind.MEMBERSHIP_CHANGED.value, _("Änderung Ihrer Mitgliedschaft")
     DIGEST = "digest", _("Tägliche Zusammenfassung")
     SUBSCRIPTION_CONFIRM = "subscription_confirm", _("Bestätigung des Abonnements")
 
@@ -57,11 +58,17 @@ DEFAULT_MODES: dict[str, str] = {
     Kind.PUBLISHED: Mode.DIGEST,
     Kind.ADMISSION_REQUESTED: Mode.IMMEDIATELY,
     Kind.ADMISSION_DECIDED: Mode.IMMEDIATELY,
+    Kind.MEMBERSHIP_CHANGED: Mode.IMMEDIATELY,
 }
 
-# Admission (and account security) mail cannot be switched off or delayed.
+# Admission and membership (account) mail cannot be switched off or delayed.
 LOCKED_KINDS: frozenset[str] = frozenset(
-    {Kind.ADMISSION_REQUESTED, Kind.ADMISSION_DECIDED, Kind.SUBSCRIPTION_CONFIRM}
+    {
+        Kind.ADMISSION_REQUESTED,
+        Kind.ADMISSION_DECIDED,
+        Kind.MEMBERSHIP_CHANGED,
+        Kind.SUBSCRIPTION_CONFIRM,
+    }
 )
 
 # Kinds a member can choose a mode for on the preferences page.

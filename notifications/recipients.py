@@ -88,6 +88,11 @@ def recipient_rule(
     if kind == EventKind.ADMISSION_REQUESTED:
         context["admission_request_id"] = getattr(target, "pk", None)
         return MEMBERS & Q(is_coordinator=True), context
+    if kind == EventKind.MEMBERSHIP_CHANGED:
+        # The person concerned, member or (now) suspended.
+        context["user_id"] = extra.get("user_id")
+        context["suspended"] = bool(extra.get("suspended"))
+        return _ids([extra.get("user_id")]) & Q(is_active=True), context
     if kind == EventKind.ADMISSION_DECIDED:
         # The applicant is not (yet) a member, so no membership filter here.
         context["admission_request_id"] = getattr(target, "pk", None)

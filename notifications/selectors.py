@@ -10,8 +10,8 @@ from accounts.permissions import is_member
 from notifications.models import Channel, Kind, Notification
 
 # What someone who is not (or no longer) a member may still read: the answer to their own
-# admission request. Everything else names internal papers.
-NON_MEMBER_KINDS = frozenset({Kind.ADMISSION_DECIDED})
+# admission request, the news of their suspension. Everything else names internal papers.
+NON_MEMBER_KINDS = frozenset({Kind.ADMISSION_DECIDED, Kind.MEMBERSHIP_CHANGED})
 
 
 def inapp_notifications_for(user: Any) -> QuerySet[Notification]:
