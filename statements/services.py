@@ -299,6 +299,26 @@ def topic_update(*, topic_id: int, name: str, name_en: str = "") -> Topic:
     return topic
 
 
+class TopicInUse(Exception):
+    message = gettext_lazy(
+        "Dieses Thema ist Stellungnahmen zugeordnet und kann nicht gelöscht werden. "
+        "Benennen Sie es stattdessen um."
+    )
+
+
+def topic_delete(*, topic_id: int) -> bool:
+    """Delete a topic no paper uses (a typo, say). False if it was already gone."""
+    with transaction.atomic():
+        topic = Topic.objects.select_for_update().filter(pk=topic_id).first()
+        if topic is None:
+            return False
+        if topic.statements.exists():
+            raise TopicInUse()
+        topic.delete()
+    _topics_changed()
+    return True
+
+
 def _topics_changed() -> None:
     # Topic names appear on the public list, pages, feeds and API.
     from public.cache import invalidate_public_pages

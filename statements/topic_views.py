@@ -7,7 +7,7 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import coordinator_required
 from statements import services
@@ -63,3 +63,16 @@ def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "statements/topic_edit.html", {"topic": topic, "form": form}, status=status
     )
+
+
+@require_POST
+@coordinator_required
+def topic_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    topic = get_object_or_404(Topic, pk=pk)
+    try:
+        services.topic_delete(topic_id=topic.pk)
+    except services.TopicInUse as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Das Thema „%(name)s“ wurde gelöscht.") % {"name": topic.name})
+    return redirect("statements:topic_list")

@@ -7,6 +7,7 @@ urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
     path("coordination/topics/", topic_views.topic_list, name="topic_list"),
     path("coordination/topics/<int:pk>/edit/", topic_views.topic_edit, name="topic_edit"),
+    path("coordination/topics/<int:pk>/delete/", topic_views.topic_delete, name="topic_delete"),
     path("statements/new/", views.statement_new, name="new"),
     path("statements/new/preview/", views.preview_new, name="new_preview"),
     path("statements/<slug:slug>/", views.statement_detail, name="detail"),

@@ -232,6 +232,7 @@ MATRIX: list[Row] = [
     Row("accounts:invitation_list", "GET", coordinators()),
     Row("statements:topic_list", "GET", coordinators()),
     Row("statements:topic_edit", "GET", coordinators(), pk_of("topic")),
+    Row("statements:topic_delete", "POST", coordinators("allowed"), pk_of("topic")),
     Row("accounts:invitation_revoke", "POST", coordinators("allowed"), pk_of("invitation")),
     # --- public --------------------------------------------------------------------------
     Row("public:home", "GET", everyone("ok")),

@@ -117,3 +117,23 @@ def test_a_name_taken_in_a_race_is_a_clear_error_not_a_500(client_for, coordinat
     )
     assert response.status_code == 400
     assert Topic.objects.filter(name="Wohnen").count() == 1
+
+
+def test_an_unused_topic_can_be_deleted_a_used_one_not(client_for, coordinator):
+    unused = Topic.objects.create(name="Tippfehler", slug="tippfehler")
+    used = Topic.objects.create(name="Wohnen", slug="wohnen")
+    make_statement(state="draft").topics.add(used)
+    c = client_for(coordinator)
+    page = c.get("/coordination/topics/").content.decode()
+    assert f"/coordination/topics/{unused.pk}/delete/" in page
+    assert f"/coordination/topics/{used.pk}/delete/" not in page
+    response = c.post(f"/coordination/topics/{used.pk}/delete/", follow=True)
+    assert "kann nicht gelöscht werden" in response.content.decode()
+    assert Topic.objects.filter(pk=used.pk).exists()
+    response = c.post(f"/coordination/topics/{unused.pk}/delete/", follow=True)
+    assert "Tippfehler" in response.content.decode()  # the confirmation names it
+    assert not Topic.objects.filter(pk=unused.pk).exists()
+    # Deleting again (a double click) is a 404, not a 500; GET is not allowed.
+    assert c.post(f"/coordination/topics/{unused.pk}/delete/").status_code == 404
+    assert c.get(f"/coordination/topics/{used.pk}/delete/").status_code == 405
+    assert client_for(None).post(f"/coordination/topics/{used.pk}/delete/").status_code == 302
