@@ -98,7 +98,7 @@ def test_statement_page_meta(published):
     assert 'href="/static/css/print.css" media="print"' in page
 
 
-def test_html_lang_follows_the_statement(coordinator):
+def test_the_page_speaks_the_readers_language_the_text_its_own(coordinator):
     from statements.services import statement_create
     from tests.factories import TextFields
 
@@ -109,8 +109,15 @@ def test_html_lang_follows_the_statement(coordinator):
     )
     publish(statement, coordinator=coordinator)
     page = Client().get(f"/statements/{statement.slug}/").content.decode()
-    assert '<html lang="en">' in page
+    assert '<html lang="de">' in page  # the navigation and labels are German
+    assert '<h1 id="statement-title" lang="en">In English</h1>' in page
+    assert '<p class="summary" lang="en">Summary</p>' in page
+    assert '<div class="prose" lang="en">' in page
     assert 'content="en_GB"' in page
+    listing = Client().get("/statements/").content.decode()
+    assert 'class="statement-title" lang="en"' in listing
+    english = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/statements/{statement.slug}/")
+    assert '<html lang="en">' in english.content.decode()
 
 
 def test_previous_and_next(db):
