@@ -92,6 +92,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     listing = Statement.objects.only(
         "slug",
         "title",
+        "language",
         "state",
         "updated_at",
         "consultation_ends_at",
