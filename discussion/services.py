@@ -8,6 +8,7 @@ record notification events with emit() inside the same transaction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -67,18 +68,28 @@ def _mention_candidates(statement: Statement) -> list[tuple[int, str]]:
     return [(u.pk, u.display_name) for u in people if sperms.can_view_internal(u, statement)]
 
 
-def _render(body: str, candidates: list[tuple[int, str]]) -> str:
-    """The comment's HTML, with the members it mentions as `@Name` marked up."""
-    mentioned = find_mentions(body, candidates)
-    return markdown.render_inline_plain(
-        body, mentions=[name for pk, name in candidates if pk in mentioned]
-    )
+@dataclass(frozen=True)
+class _Mentioning:
+    """Who a comment text may mention, and whom it does mention as `@Name` (parsed once)."""
+
+    candidates: list[tuple[int, str]]
+    in_text: frozenset[int]
+
+    @classmethod
+    def of(cls, statement: Statement, body: str) -> _Mentioning:
+        candidates = _mention_candidates(statement)
+        return cls(candidates, frozenset(find_mentions(body, candidates)))
+
+    def html(self, body: str) -> str:
+        """The comment's HTML, with the mentioned members marked up."""
+        names = [name for pk, name in self.candidates if pk in self.in_text]
+        return markdown.render_inline_plain(body, mentions=names)
 
 
 def _record_mentions(
-    comment: Comment, *, mention_names: str, actor: Any, candidates: list[tuple[int, str]]
+    comment: Comment, mentioning: _Mentioning, *, mention_names: str, actor: Any
 ) -> None:
-    wanted = find_mentions(comment.body, candidates) | names_from_field(mention_names, candidates)
+    wanted = set(mentioning.in_text) | names_from_field(mention_names, mentioning.candidates)
     wanted.discard(comment.author_id)
     known = set(comment.mentions.values_list("user_id", flat=True))
     new = sorted(wanted - known)
@@ -127,20 +138,20 @@ def comment_create(
             block_source = block.source
         if suggestion_text.strip() and statement.state not in EDITABLE_STATES:
             raise DiscussionClosed(_("Der Text kann nicht mehr geändert werden."))
-        candidates = _mention_candidates(statement)
+        mentioning = _Mentioning.of(statement, body)
         comment = Comment.objects.create(
             statement=statement,
             revision=revision,
             author=author,
             body=body,
-            body_html=_render(body, candidates),
+            body_html=mentioning.html(body),
             block_id=block_id,
             block_source=block_source,
             suggestion_text=suggestion_text if suggestion_text.strip() else "",
             suggestion_status=SuggestionStatus.OPEN if suggestion_text.strip() else "",
         )
         emit(EventKind.COMMENT_CREATED, statement=statement, actor=author, target=comment)
-        _record_mentions(comment, mention_names=mention_names, actor=author, candidates=candidates)
+        _record_mentions(comment, mentioning, mention_names=mention_names, actor=author)
         return comment
 
 
@@ -153,17 +164,17 @@ def comment_reply(*, parent: Comment, author: Any, body: str, mention_names: str
         if parent.parent_id is not None or parent.is_deleted or parent.is_hidden:
             raise DiscussionClosed(_("Auf diesen Kommentar kann nicht geantwortet werden."))
         statement = _current_statement(parent.statement_id)
-        candidates = _mention_candidates(statement)
+        mentioning = _Mentioning.of(statement, body)
         reply = Comment.objects.create(
             statement=statement,
             revision=statement.current_revision,
             parent=parent,
             author=author,
             body=body,
-            body_html=_render(body, candidates),
+            body_html=mentioning.html(body),
         )
         emit(EventKind.COMMENT_CREATED, statement=statement, actor=author, target=reply)
-        _record_mentions(reply, mention_names=mention_names, actor=author, candidates=candidates)
+        _record_mentions(reply, mentioning, mention_names=mention_names, actor=author)
         return reply
 
 
@@ -202,12 +213,12 @@ def comment_edit(
             suggestion_text=comment.suggestion_text,
             written_at=comment.edited_at or comment.created_at,
         )
-        candidates = _mention_candidates(comment.statement)
-        comment.body, comment.body_html = body, _render(body, candidates)
+        mentioning = _Mentioning.of(comment.statement, body)
+        comment.body, comment.body_html = body, mentioning.html(body)
         comment.suggestion_text = new_suggestion
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "body_html", "suggestion_text", "edited_at"])
-        _record_mentions(comment, mention_names=mention_names, actor=editor, candidates=candidates)
+        _record_mentions(comment, mentioning, mention_names=mention_names, actor=editor)
         return comment
 
 

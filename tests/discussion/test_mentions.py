@@ -104,3 +104,16 @@ def test_users_cannot_forge_the_mention_class():
     assert sanitise('<strong class="mention">x</strong>') == '<strong class="mention">x</strong>'
     assert sanitise('<strong class="evil">x</strong>') == "<strong>x</strong>"
     assert sanitise('<p class="mention">x</p>') == "<p>x</p>"
+
+
+def test_mark_up_follows_the_same_word_boundary_as_the_parser():
+    from statements.markdown import render_inline_plain
+
+    html = render_inline_plain(
+        "@anna, @Annabell und @Anna Autorin.", mentions=["Anna", "Anna Autorin"]
+    )
+    assert html.count('<strong class="mention">') == 2
+    assert '<strong class="mention">@anna</strong>,' in html
+    assert '<strong class="mention">@Anna Autorin</strong>.' in html  # the longer name wins
+    assert "@Annabell" in html and '<strong class="mention">@Annabell' not in html
+    assert render_inline_plain("@Anna", mentions=[]) == "<p>@Anna</p>\n"
