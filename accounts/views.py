@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from allauth.core import ratelimit
 from django.contrib import messages
@@ -16,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
@@ -225,16 +227,25 @@ def member_admin(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/member_admin.html", {"people": people})
 
 
-MEMBER_ACTIONS = {
-    "suspend": lambda pk, by, data: services.member_suspend(
-        user_id=pk, by=by, reason=data.get("reason", "")
+# Each action of the people list: the service call and what the confirmation says.
+MEMBER_ACTIONS: dict[str, tuple[Any, Any]] = {
+    "suspend": (
+        lambda pk, by, data: services.member_suspend(
+            user_id=pk, by=by, reason=data.get("reason", "")
+        ),
+        gettext_lazy("%(name)s ist jetzt gesperrt."),
     ),
-    "reinstate": lambda pk, by, data: services.member_reinstate(user_id=pk, by=by),
-    "make_coordinator": lambda pk, by, data: services.coordinator_role_set(
-        user_id=pk, by=by, value=True
+    "reinstate": (
+        lambda pk, by, data: services.member_reinstate(user_id=pk, by=by),
+        gettext_lazy("%(name)s ist wieder Mitglied."),
     ),
-    "remove_coordinator": lambda pk, by, data: services.coordinator_role_set(
-        user_id=pk, by=by, value=False
+    "make_coordinator": (
+        lambda pk, by, data: services.coordinator_role_set(user_id=pk, by=by, value=True),
+        gettext_lazy("%(name)s gehört jetzt zur Koordination."),
+    ),
+    "remove_coordinator": (
+        lambda pk, by, data: services.coordinator_role_set(user_id=pk, by=by, value=False),
+        gettext_lazy("%(name)s gehört nicht mehr zur Koordination."),
     ),
 }
 
@@ -246,17 +257,12 @@ def member_action(request: HttpRequest, pk: int) -> HttpResponse:
     action = MEMBER_ACTIONS.get(request.POST.get("action", ""))
     if action is None:
         return HttpResponse(_("Unbekannte Aktion."), status=400)
+    run, done = action
     try:
-        action(person.pk, request.user, request.POST)
+        run(person.pk, request.user, request.POST)
     except services.MembershipError as exc:
         messages.error(request, exc.message)
     else:
-        done = {
-            "suspend": _("%(name)s ist jetzt gesperrt."),
-            "reinstate": _("%(name)s ist wieder Mitglied."),
-            "make_coordinator": _("%(name)s gehört jetzt zur Koordination."),
-            "remove_coordinator": _("%(name)s gehört nicht mehr zur Koordination."),
-        }[request.POST["action"]]
         messages.success(request, done % {"name": person})
     return redirect("accounts:member_admin")
 

@@ -23,7 +23,7 @@ from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 
-from accounts.models import User
+from accounts.models import MembershipStatus, User
 from notifications.models import LOCKED_KINDS, Kind, Notification, Status
 from notifications.tokens import absolute, confirm_url, unsubscribe_url
 
@@ -167,7 +167,7 @@ def admission_decided(row: Notification, loaded: Loaded) -> dict[str, Any] | Non
 def membership_changed(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
     person = row.recipient
     suspended = bool(row.context.get("suspended"))
-    if person is None or (person.membership_status == "suspended") != suspended:
+    if person is None or (person.membership_status == MembershipStatus.SUSPENDED) != suspended:
         return None  # overtaken by a later decision: only the current one is mailed
     return {
         "suspended": suspended,
