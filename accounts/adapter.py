@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.models import EmailAddress
+from allauth.core.internal.ratelimit import get_ip
 from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
@@ -37,6 +38,15 @@ class AccountAdapter(DefaultAccountAdapter):
             # A mail server hiccup must not turn sign-up or reset into an error page; the
             # person can ask for the mail again. allauth sends these within the request.
             logger.exception("Could not send %s mail", template_prefix)
+
+    def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
+        # The "key" of the login_failed rate limit (settings.ACCOUNT_RATE_LIMITS). allauth
+        # counts failures per address alone, so five wrong passwords from anywhere would
+        # lock the coordinator out: a stranger's denial of service. We count per address
+        # and client IP; the per-IP limit still bounds guessing across addresses.
+        # (allauth uses this one method both to count and to clear after a reset.)
+        key = super()._get_login_attempts_cache_key(request, **credentials)
+        return f"{key}:{get_ip(request)}"
 
     def get_login_redirect_url(self, request: HttpRequest) -> str:
         # Non-members have nothing internal to see: their home is the profile.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.decorators import secure_admin_login
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
@@ -12,7 +13,9 @@ from django.db import models
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.forms import DisplayNameMixin
 from accounts.models import AdmissionRequest, Invitation, Organisation, User
+from core.text import clean_line
 from public.cache import invalidate_public_pages
 
 # allauth's documented way: the admin login page sends anonymous visitors to allauth's
@@ -20,13 +23,13 @@ from public.cache import invalidate_public_pages
 admin.site.login = secure_admin_login(admin.site.login)
 
 
-class UserCreationAdminForm(AdminUserCreationForm):
+class UserCreationAdminForm(DisplayNameMixin, AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "display_name")
 
 
-class UserChangeAdminForm(UserChangeForm):
+class UserChangeAdminForm(DisplayNameMixin, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
@@ -62,8 +65,18 @@ class UserAdmin(DjangoUserAdmin):
     )
 
 
+class OrganisationAdminForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "slug", "kind", "website"]
+
+    def clean_name(self) -> str:
+        return clean_line(self.cleaned_data["name"])
+
+
 @admin.register(Organisation)
 class OrganisationAdmin(admin.ModelAdmin):
+    form = OrganisationAdminForm
     list_display = ["name", "kind", "website"]
     list_filter = ["kind"]
     search_fields = ["name"]

@@ -10,15 +10,34 @@ from accounts.models import (
     OrganisationKind,
     User,
 )
-from accounts.services import signup_complete
+from accounts.services import DisplayNameTaken, display_name_taken, signup_complete
+from core.text import clean_line, name_key
 
 INVITATION_SESSION_KEY = "rtm_invitation_token"
 # Each language named in itself, whatever the interface language is.
 LANGUAGE_CHOICES = [(Language.DE.value, "Deutsch"), (Language.EN.value, "English")]
 
 
-class SignupExtraForm(forms.Form):
-    """Extra fields on allauth's sign-up form."""
+class DisplayNameMixin:
+    """clean_display_name for every form that sets a display name (sign-up, profile, admin):
+    cleaned like every name (core.text.clean_line), and refused while another person has a
+    name that looks the same. The services check again under the unique constraint."""
+
+    def _display_name_owner_id(self) -> int | None:
+        instance = getattr(self, "instance", None)
+        return instance.pk if instance is not None else None
+
+    def clean_display_name(self) -> str:
+        name = clean_line(self.cleaned_data["display_name"])  # type: ignore[attr-defined]
+        if not name_key(name):
+            raise forms.ValidationError(_("Bitte geben Sie einen Anzeigenamen an."))
+        if display_name_taken(name, exclude_user_id=self._display_name_owner_id()):
+            raise forms.ValidationError(DisplayNameTaken.message)
+        return name
+
+
+class SignupExtraForm(DisplayNameMixin, forms.Form):
+    """Extra fields on allauth's sign-up form (accounts.signup.SignupForm builds on it)."""
 
     display_name = forms.CharField(
         label=_("Anzeigename"),
@@ -33,8 +52,11 @@ class SignupExtraForm(forms.Form):
             user=user,
             display_name=self.cleaned_data["display_name"],
             language=self.cleaned_data["language"],
-            invitation_token=request.session.pop(INVITATION_SESSION_KEY, None),
+            invitation_token=request.session.get(INVITATION_SESSION_KEY),
         )
+        # Only now: if the name was taken meanwhile, the form comes back with the
+        # invitation still remembered.
+        request.session.pop(INVITATION_SESSION_KEY, None)
 
 
 class AdmissionRequestForm(forms.ModelForm):
@@ -78,7 +100,7 @@ class AdmissionDecisionForm(forms.Form):
         return data
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(DisplayNameMixin, forms.ModelForm):
     language = forms.ChoiceField(label=_("Sprache"), choices=LANGUAGE_CHOICES)
     organisations = forms.ModelMultipleChoiceField(
         label=_("Organisationen"),
@@ -92,12 +114,6 @@ class ProfileForm(forms.ModelForm):
         model = User
         fields = ["display_name", "language", "organisations"]
 
-    def clean_display_name(self) -> str:
-        name = self.cleaned_data["display_name"].strip()
-        if not name:
-            raise forms.ValidationError(_("Bitte geben Sie einen Anzeigenamen an."))
-        return name
-
 
 class OrganisationForm(forms.ModelForm):
     kind = forms.ChoiceField(label=_("Art"), choices=OrganisationKind.choices)
@@ -108,7 +124,9 @@ class OrganisationForm(forms.ModelForm):
         fields = ["name", "kind", "website"]
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name = clean_line(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError(self.fields["name"].error_messages["required"])
         others = Organisation.objects.filter(name__iexact=name)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+from core.text import display_name_key
 
 
 class MembershipStatus(models.TextChoices):
@@ -52,6 +56,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     email = models.EmailField(_("E-Mail-Adresse"), unique=True)
     display_name = models.CharField(_("Anzeigename"), max_length=80)
+    # core.text.display_name_key(display_name), kept by save(): names that look alike
+    # (case, width, Cyrillic/Greek look-alikes, invisible characters) share a key, and the
+    # database lets only one person have it. NULL while no name is chosen.
+    display_name_key = models.CharField(max_length=64, unique=True, null=True, editable=False)
     language = models.CharField(
         _("Sprache"), max_length=5, choices=Language.choices, default=Language.DE
     )
@@ -89,6 +97,13 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def __str__(self) -> str:
         return self.display_name or self.email.split("@", 1)[0]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.display_name_key = display_name_key(self.display_name)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "display_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "display_name_key"}
+        super().save(*args, **kwargs)
 
     @property
     def is_member(self) -> bool:

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import signing
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -33,6 +33,7 @@ from accounts.models import (
     Organisation,
     User,
 )
+from core.text import clean_line, display_name_key
 from notifications.events import EventKind, emit
 
 INVITATION_SALT = "accounts.invitation"
@@ -44,6 +45,39 @@ class MembershipError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+
+
+class DisplayNameTaken(Exception):
+    """Someone else has this display name or one that looks the same (the forms check
+    first; this is the backstop for two people choosing it at the same moment)."""
+
+    message = _(
+        "Dieser Name ist schon vergeben oder sieht einem vergebenen Namen zum Verwechseln "
+        "ähnlich. Bitte wählen Sie einen anderen, z. B. mit Ihrer Organisation oder einem "
+        "zweiten Vornamen."
+    )
+
+
+def display_name_taken(name: str, *, exclude_user_id: int | None = None) -> bool:
+    """Whether another person's display name looks like `name` (core.text.name_key)."""
+    key = display_name_key(clean_line(name))
+    if key is None:
+        return False
+    others = User.objects.filter(display_name_key=key)
+    if exclude_user_id is not None:
+        others = others.exclude(pk=exclude_user_id)
+    return others.exists()
+
+
+def _save_display_name(user: User, fields: list[str]) -> None:
+    """Save `fields` (display_name among them) or raise DisplayNameTaken on a race."""
+    try:
+        with transaction.atomic():
+            user.save(update_fields=fields)
+    except IntegrityError:
+        if display_name_taken(user.display_name, exclude_user_id=user.pk):
+            raise DisplayNameTaken() from None
+        raise
 
 
 class InvitationInvalid(Exception):
@@ -65,9 +99,9 @@ def signup_complete(
     The invitation only pre-approves admission when the sign-up address is the invited one:
     the link may have been forwarded, the mailbox is what the coordinator vouched for.
     """
-    user.display_name = display_name.strip()
+    user.display_name = clean_line(display_name)
     user.language = language if language in Language.values else Language.DE
-    user.save(update_fields=["display_name", "language"])
+    _save_display_name(user, ["display_name", "language"])
     if not invitation_token:
         return
     try:
@@ -137,7 +171,7 @@ def admission_request_create(
     if user.admission_requests.filter(decision=AdmissionDecision.PENDING).exists():
         raise MembershipError(_("Ihr Antrag liegt der Koordination bereits vor."))
     request = AdmissionRequest.objects.create(
-        user=user, organisation_text=organisation_text.strip(), reason=reason.strip()
+        user=user, organisation_text=clean_line(organisation_text), reason=reason.strip()
     )
     user.membership_status = MembershipStatus.REQUESTED
     user.save(update_fields=["membership_status"])
@@ -238,8 +272,9 @@ def _unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
 
 @transaction.atomic
 def organisation_create(*, name: str, kind: str, website: str = "") -> Organisation:
+    name = clean_line(name)
     return Organisation.objects.create(
-        name=name.strip(), slug=_unique_slug(name), kind=kind, website=website
+        name=name, slug=_unique_slug(name), kind=kind, website=website
     )
 
 
@@ -248,7 +283,7 @@ def organisation_update(
     *, organisation_id: int, name: str, kind: str, website: str = ""
 ) -> Organisation:
     organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
-    organisation.name = name.strip()
+    organisation.name = clean_line(name)
     organisation.kind = kind
     organisation.website = website
     organisation.save(update_fields=["name", "kind", "website"])
@@ -360,9 +395,9 @@ def invitation_revoke(*, invitation_id: int, revoked_by: User) -> Invitation:
 def profile_update(
     *, user: User, display_name: str, language: str, organisations: list[Organisation]
 ) -> User:
-    user.display_name = display_name.strip()
+    user.display_name = clean_line(display_name)
     user.language = language
-    user.save(update_fields=["display_name", "language"])
+    _save_display_name(user, ["display_name", "language"])
     user.organisations.set(organisations)
     return user
 
@@ -437,7 +472,9 @@ def coordinator_create(
     created = user is None
     if user is None:
         user = User(email=email)
-    user.display_name = display_name.strip()
+    user.display_name = clean_line(display_name)
+    if display_name_taken(user.display_name, exclude_user_id=user.pk):
+        raise DisplayNameTaken()
     user.set_password(password)
     user.membership_status = MembershipStatus.MEMBER
     user.member_since = user.member_since or timezone.now()

@@ -72,12 +72,17 @@ def profile(request: HttpRequest) -> HttpResponse:
     form = ProfileForm(request.POST, instance=request.user)
     if not form.is_valid():
         return _profile_page(request, form=form, status=400)
-    services.profile_update(
-        user=request.user,
-        display_name=form.cleaned_data["display_name"],
-        language=form.cleaned_data["language"],
-        organisations=list(form.cleaned_data["organisations"]),
-    )
+    try:
+        services.profile_update(
+            user=request.user,
+            display_name=form.cleaned_data["display_name"],
+            language=form.cleaned_data["language"],
+            organisations=list(form.cleaned_data["organisations"]),
+        )
+    except services.DisplayNameTaken as exc:  # chosen by someone else a moment ago
+        request.user.refresh_from_db()
+        form.add_error("display_name", exc.message)
+        return _profile_page(request, form=form, status=400)
     messages.success(request, _("Ihr Profil wurde gespeichert."))
     response = redirect("accounts:profile")
     # The profile language is the new choice; an older switch cookie must not override it.

@@ -74,6 +74,8 @@ def _decorate(comment: Comment, user: Any, statement: Statement, base: str) -> N
     comment.statement = statement
     comment.url = f"{base}{comment.pk}/"
     comment.author_name = author_name(comment)
+    # A role badge beside the name: a member cannot pass for the coordination by name alone.
+    comment.author_is_coordinator = comment.author is not None and is_coordinator(comment.author)
     comment.show_content = not comment.is_deleted and dperms.can_see_content(user, comment)
     comment.is_mine = comment.author_id == user.pk
     comment.may_edit = dperms.can_edit_comment(user, comment)

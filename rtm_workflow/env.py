@@ -96,7 +96,8 @@ def load_env_file(path: os.PathLike[str] | str) -> None:
     """Read KEY=VALUE lines into os.environ where the key is not set yet.
 
     Only for a developer's checkout: `make` writes `.env.local` with DEBUG=true so that
-    `python manage.py …` works there without exporting anything. The real environment
+    `python manage.py …` works there without exporting anything (manage.py calls this; the
+    settings do not, so gunicorn and Celery never see the file). The real environment
     always wins, and production images never contain the file (.dockerignore).
     """
     try:

@@ -19,11 +19,12 @@ from rtm_workflow.env import (
     env_list,
     env_str,
     env_url,
-    load_env_file,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-load_env_file(BASE_DIR / ".env.local")
+# `.env.local` (DEBUG=true, written by `make`) is read by manage.py only, never here: a
+# gunicorn or Celery process started from a developer's checkout must not quietly run
+# in debug mode with the development key. DEBUG is on only where the environment says so.
 VAR_DIR = Path(env_str("RTM_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", False)
@@ -206,8 +207,12 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "accounts.forms.SignupExtraForm"
+# Same work whether or not the address exists; a name taken meanwhile is a form error.
+ACCOUNT_FORMS = {"signup": "accounts.signup.SignupForm"}
 ACCOUNT_ADAPTER = "accounts.adapter.AccountAdapter"
 ACCOUNT_RATE_LIMITS = {
+    # "key" is address + client IP (AccountAdapter._get_login_attempts_cache_key): failures
+    # from one place never lock the account for its owner elsewhere.
     "login_failed": "5/5m/ip,5/5m/key",
     "login": "30/m/ip",
     "signup": "20/h/ip",

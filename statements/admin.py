@@ -6,15 +6,30 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from core.text import clean_line
 from public.cache import invalidate_public_pages
 from statements.models import Coauthorship, Revision, Statement, Topic
 
 
+class TopicAdminForm(forms.ModelForm):
+    class Meta:
+        model = Topic
+        fields = ["name", "name_en", "slug"]
+
+    def clean_name(self) -> str:
+        return clean_line(self.cleaned_data["name"])
+
+    def clean_name_en(self) -> str:
+        return clean_line(self.cleaned_data["name_en"])
+
+
 @admin.register(Topic)
 class TopicAdmin(admin.ModelAdmin):
+    form = TopicAdminForm
     list_display = ("name", "name_en", "slug")
     prepopulated_fields = {"slug": ("name",)}
     search_fields = ("name", "name_en")

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import MembershipStatus, User
+from core.text import clean_line
 from statements.models import Revision, Statement, Topic
 from statements.services import TextFields
 
@@ -53,6 +54,14 @@ class StatementForm(forms.Form):
     base_revision = forms.IntegerField(
         required=False, min_value=1, max_value=2**31 - 1, widget=forms.HiddenInput
     )
+
+    def clean_title(self) -> str:
+        # As the service will store it (TextFields): a title of only invisible characters
+        # is no title.
+        title = clean_line(self.cleaned_data["title"])
+        if not title:
+            raise forms.ValidationError(self.fields["title"].error_messages["required"])
+        return title
 
     def text(self) -> TextFields:
         data = self.cleaned_data
@@ -103,7 +112,9 @@ class TopicForm(forms.ModelForm):
         fields = ["name", "name_en"]
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
+        name = clean_line(self.cleaned_data["name"])
+        if not name:
+            raise forms.ValidationError(self.fields["name"].error_messages["required"])
         others = Topic.objects.filter(name__iexact=name)
         if self.instance.pk:
             others = others.exclude(pk=self.instance.pk)

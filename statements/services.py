@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 
+from core.text import clean_line, strip_bidi
 from statements import markdown
 from statements.models import Coauthorship, Revision, Statement, Topic
 from statements.states import EDITABLE_STATES
@@ -40,6 +41,15 @@ class TextFields:
     occasion: str
     summary: str
     body: str
+
+    def __post_init__(self) -> None:
+        # Title and occasion are one-line names of the paper, shown inline in lists, mails
+        # and feeds: cleaned like every name. The summary keeps its line breaks but no bidi
+        # override either. The body is Markdown whose paragraphs isolate direction; RTL
+        # writers may need marks there.
+        object.__setattr__(self, "title", clean_line(self.title))
+        object.__setattr__(self, "occasion", clean_line(self.occasion))
+        object.__setattr__(self, "summary", strip_bidi(self.summary))
 
     @classmethod
     def of(cls, revision: Revision) -> TextFields:
@@ -277,9 +287,8 @@ def _unique_topic_slug(name: str) -> str:
 def topic_create(*, name: str, name_en: str = "") -> Topic:
     try:
         with transaction.atomic():
-            topic = Topic.objects.create(
-                name=name.strip(), name_en=name_en.strip(), slug=_unique_topic_slug(name)
-            )
+            name, name_en = clean_line(name), clean_line(name_en)
+            topic = Topic.objects.create(name=name, name_en=name_en, slug=_unique_topic_slug(name))
     except IntegrityError:
         raise TopicNameTaken() from None
     _topics_changed()
@@ -291,7 +300,7 @@ def topic_update(*, topic_id: int, name: str, name_en: str = "") -> Topic:
     try:
         with transaction.atomic():
             topic = Topic.objects.select_for_update().get(pk=topic_id)
-            topic.name, topic.name_en = name.strip(), name_en.strip()
+            topic.name, topic.name_en = clean_line(name), clean_line(name_en)
             topic.save(update_fields=["name", "name_en"])
     except IntegrityError:
         raise TopicNameTaken() from None

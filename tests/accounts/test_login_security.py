@@ -23,12 +23,33 @@ def test_sixth_bad_password_is_refused_even_when_right(member):
     assert client.get("/profile/").status_code == 302
 
 
-def test_rate_limit_is_per_address_too(member):
+def test_a_stranger_cannot_lock_the_coordinator_out(coordinator):
+    """Issue 13: ten wrong passwords from one address used to lock the account for
+    everyone (the limit counted per e-mail address alone). It counts per address + IP."""
+    stranger = Client(REMOTE_ADDR="203.0.113.7")
+    for _ in range(10):
+        _login(stranger, coordinator.email, "falsch-falsch")
+    at_home = Client(REMOTE_ADDR="198.51.100.20")
+    response = _login(at_home, coordinator.email, "rtm-test-pass-2026")
+    assert response.status_code == 302
+    assert at_home.session["_auth_user_id"] == str(coordinator.pk)
+    # The stranger stays limited, even with the right password.
+    _login(stranger, coordinator.email, "rtm-test-pass-2026")
+    assert "_auth_user_id" not in stranger.session
+
+
+def test_failures_count_per_account_and_address(member, settings):
+    """With only the account limit in force: five failures lock that account from that
+    address, not from another one."""
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "login_failed": "5/5m/key"}
+    there = Client(REMOTE_ADDR="203.0.113.8")
     for _ in range(5):
-        _login(Client(REMOTE_ADDR="10.0.0.1"), member.email, "falsch-falsch")
-    other_ip = Client(REMOTE_ADDR="10.0.0.2")
-    _login(other_ip, member.email, "rtm-test-pass-2026")
-    assert "_auth_user_id" not in other_ip.session
+        _login(there, member.email, "falsch-falsch")
+    _login(there, member.email, "rtm-test-pass-2026")
+    assert "_auth_user_id" not in there.session
+    elsewhere = Client(REMOTE_ADDR="203.0.113.9")
+    _login(elsewhere, member.email, "rtm-test-pass-2026")
+    assert elsewhere.session["_auth_user_id"] == str(member.pk)
 
 
 def test_unknown_address_looks_like_a_wrong_password(member):

@@ -98,3 +98,46 @@ def test_local_broker_publishes_without_a_hostname_warning(tmp_path):
     result = _run(["-c", code], {"DEBUG": "true"}, tmp_path)
     assert result.returncode == 0, result.stderr
     assert "No hostname was supplied" not in result.stdout + result.stderr
+
+
+@pytest.fixture
+def checkout_env_local():
+    """A developer's checkout: `make` has written .env.local with DEBUG=true."""
+    path = ROOT / ".env.local"
+    created = not path.exists()
+    if created:
+        path.write_text("# Local development only (never in production images).\nDEBUG=true\n")
+    assert "DEBUG=true" in path.read_text()
+    yield path
+    if created:
+        path.unlink()
+
+
+def test_server_started_from_a_checkout_does_not_run_in_debug(tmp_path, checkout_env_local):
+    """Issue 13: gunicorn from a checkout used to read .env.local and silently run with
+    DEBUG on and the development key. Without DEBUG in its environment it now refuses."""
+    result = _run(["-c", "import rtm_workflow.wsgi"], {}, tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY" in result.stderr
+    code = "from django.conf import settings; import django; django.setup(); print(settings.DEBUG)"
+    result = _run(["-c", code], {"SECRET_KEY": "x" * 50}, tmp_path)
+    assert result.stdout.strip() == "False", result.stderr
+
+
+def test_manage_py_in_a_checkout_still_reads_env_local(tmp_path, checkout_env_local):
+    code = "from django.conf import settings; print(settings.DEBUG)"
+    result = _run(["manage.py", "shell", "-c", code], {}, tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "True"
+
+
+@pytest.mark.parametrize("debug", [None, "false", "0"])
+def test_development_key_is_refused_unless_debug_is_explicitly_true(tmp_path, debug):
+    from rtm_workflow.settings import _DEV_SECRET
+
+    env = {"SECRET_KEY": _DEV_SECRET}
+    if debug is not None:
+        env["DEBUG"] = debug
+    result = _run(["-c", "import django; django.setup()"], env, tmp_path)
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set to a private value" in result.stderr

@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 
-from accounts.services import coordinator_create
+from accounts.services import DisplayNameTaken, coordinator_create
 
 
 class Command(BaseCommand):
@@ -42,11 +42,16 @@ class Command(BaseCommand):
             validate_password(password)
         except ValidationError as exc:
             raise CommandError(" ".join(exc.messages)) from None
-        user, created = coordinator_create(
-            email=email,
-            display_name=str(options["name"]),
-            password=password,
-            admin=bool(options["admin"]),
-        )
+        try:
+            user, created = coordinator_create(
+                email=email,
+                display_name=str(options["name"]),
+                password=password,
+                admin=bool(options["admin"]),
+            )
+        except DisplayNameTaken:
+            raise CommandError(
+                f"The name {options['name']!r} is taken (or looks like one)."
+            ) from None
         verb = "Created" if created else "Updated"
         self.stdout.write(self.style.SUCCESS(f"{verb} coordinator {user.email}."))
