@@ -16,7 +16,8 @@ def test_corpus_in_comments_suggestions_names_and_reasons(
     assert len(XSS_CORPUS) >= 50
     ids = block_ids(in_consultation)
     for i, hostile in enumerate(XSS_CORPUS):
-        person = UserFactory(display_name=hostile[:80] or "x")
+        # Numbered: display names are unique up to case and look-alikes (issue 13).
+        person = UserFactory(display_name=f"{i:02d}{hostile}"[:80])
         root = services.comment_create(
             statement=in_consultation,
             author=person,
@@ -53,9 +54,9 @@ def test_corpus_in_hidden_reason_seen_by_the_author(
 def test_corpus_in_history_form_pages_and_autocomplete(in_consultation, member, client_for):
     client = client_for(member)
     comment = services.comment_create(statement=in_consultation, author=member, body="Anfang")
-    for hostile in XSS_CORPUS[:60]:
+    for i, hostile in enumerate(XSS_CORPUS[:60]):
         services.comment_edit(comment=comment, editor=member, body=hostile + " .")
-        UserFactory(display_name=hostile[:80] or "x")
+        UserFactory(display_name=f"{i:02d}{hostile}"[:80])
     history = client.get(reverse("discussion:comment_history", args=[comment.pk]))
     assert_inert(history.content.decode(), page=True)
     edit = client.get(reverse("discussion:comment_edit", args=[comment.pk]))
