@@ -14,7 +14,13 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import DisplayNameMixin
-from accounts.models import AdmissionRequest, Invitation, Organisation, User
+from accounts.models import (
+    AdmissionRequest,
+    Invitation,
+    Organisation,
+    OrganisationMembership,
+    User,
+)
 from core.text import clean_line
 from public.cache import invalidate_public_pages
 
@@ -27,6 +33,15 @@ class UserCreationAdminForm(DisplayNameMixin, AdminUserCreationForm):
     class Meta:
         model = User
         fields = ("email", "display_name")
+
+
+class OrganisationMembershipInline(admin.TabularInline):
+    """Staff may correct a membership here; the coordination's page is the normal way."""
+
+    model = OrganisationMembership
+    fk_name = "user"
+    extra = 0
+    raw_id_fields = ["organisation", "decided_by"]
 
 
 class UserChangeAdminForm(DisplayNameMixin, UserChangeForm):
@@ -43,10 +58,11 @@ class UserAdmin(DjangoUserAdmin):
     list_display = ["email", "display_name", "membership_status", "is_coordinator", "is_staff"]
     list_filter = ["membership_status", "is_coordinator", "is_staff", "is_active"]
     search_fields = ["email", "display_name"]
-    filter_horizontal = ["organisations", "groups", "user_permissions"]
+    filter_horizontal = ["groups", "user_permissions"]
+    inlines = [OrganisationMembershipInline]
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        (_("Profil"), {"fields": ("display_name", "language", "organisations", "phone")}),
+        (_("Profil"), {"fields": ("display_name", "language", "phone")}),
         (_("Mitgliedschaft"), {"fields": ("membership_status", "is_coordinator", "member_since")}),
         (
             _("Rechte"),

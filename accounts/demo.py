@@ -16,6 +16,11 @@ from accounts.models import (
     OrganisationKind,
     User,
 )
+from accounts.services import (
+    organisation_contact_set,
+    organisation_membership_decide,
+    organisation_membership_request,
+)
 
 PASSWORD = "rtm-demo-2026"  # noqa: S105 - the documented demo password
 
@@ -34,31 +39,26 @@ ORGANISATIONS = [
     ("Privatpersonen im RTM", "privatpersonen", K.PRIVATPERSON, ""),
 ]
 
-# email, display name, status, coordinator, organisation slugs
+# email, display name, status, coordinator
 PEOPLE = [
-    (
-        "koordination@example.org",
-        "Katrin Koordination",
-        MembershipStatus.MEMBER,
-        True,
-        ["wohlfahrtsverband-lkl"],
-    ),
-    (
-        "amira@example.org",
-        "Amira Haddad",
-        MembershipStatus.MEMBER,
-        False,
-        ["willkommensinitiative-grimma"],
-    ),
-    ("jonas@example.org", "Jonas Keller", MembershipStatus.MEMBER, False, ["netzwerk-asyl-borna"]),
-    (
-        "lena@example.org",
-        "Lena Schubert",
-        MembershipStatus.MEMBER,
-        False,
-        ["kirchgemeinde-markkleeberg", "garten-markranstaedt"],
-    ),
-    ("gast@example.org", "Gerd Gast", MembershipStatus.REQUESTED, False, []),
+    ("koordination@example.org", "Katrin Koordination", MembershipStatus.MEMBER, True),
+    ("amira@example.org", "Amira Haddad", MembershipStatus.MEMBER, False),
+    ("jonas@example.org", "Jonas Keller", MembershipStatus.MEMBER, False),
+    ("lena@example.org", "Lena Schubert", MembershipStatus.MEMBER, False),
+    ("gast@example.org", "Gerd Gast", MembershipStatus.REQUESTED, False),
+]
+COORDINATOR = "koordination@example.org"
+
+# email, organisation slug, confirmed by the coordination?, organisation contact?
+# The confirmed ones are those the demo co-signs for (public/demo.py); the open requests
+# fill the coordination's queue and the page of Amira, contact of her initiative.
+MEMBERSHIPS = [
+    ("koordination@example.org", "wohlfahrtsverband-lkl", True, False),
+    ("amira@example.org", "willkommensinitiative-grimma", True, True),
+    ("jonas@example.org", "netzwerk-asyl-borna", True, False),
+    ("lena@example.org", "kirchgemeinde-markkleeberg", True, False),
+    ("lena@example.org", "garten-markranstaedt", False, False),
+    ("jonas@example.org", "willkommensinitiative-grimma", False, False),
 ]
 
 
@@ -68,7 +68,7 @@ def seed(*, stdout: Any = None) -> None:
         orgs[slug], _ = Organisation.objects.get_or_create(
             slug=slug, defaults={"name": name, "kind": kind, "website": website}
         )
-    for email, name, status, coordinator, org_slugs in PEOPLE:
+    for email, name, status, coordinator in PEOPLE:
         user = User.objects.filter(email=email).first()
         if user is None:
             user = User.objects.create_user(
@@ -79,7 +79,6 @@ def seed(*, stdout: Any = None) -> None:
                 is_coordinator=coordinator,
                 member_since=timezone.now() if status == MembershipStatus.MEMBER else None,
             )
-            user.organisations.set([orgs[s] for s in org_slugs])
         EmailAddress.objects.get_or_create(
             user=user, email=email, defaults={"verified": True, "primary": True}
         )
@@ -92,6 +91,7 @@ def seed(*, stdout: Any = None) -> None:
                 ),
                 decision=AdmissionDecision.PENDING,
             )
+    _seed_memberships(orgs)
     # An open invitation, so the coordination page shows one (no mail is sent for it).
     Invitation.objects.get_or_create(
         email="eingeladen@example.org",
@@ -102,3 +102,18 @@ def seed(*, stdout: Any = None) -> None:
     )
     if stdout is not None:
         stdout.write(f"accounts: {len(orgs)} organisations, {len(PEOPLE)} logins")
+
+
+def _seed_memberships(orgs: dict[str, Organisation]) -> None:
+    """Through the services, as the coordination would; a second run changes nothing
+    (a request already confirmed stays confirmed, one left open stays open)."""
+    people = {u.email: u for u in User.objects.filter(email__in=[p[0] for p in PEOPLE])}
+    coordinator = people[COORDINATOR]
+    for email, slug, confirmed, contact in MEMBERSHIPS:
+        membership = organisation_membership_request(user=people[email], organisation=orgs[slug])
+        if confirmed:
+            organisation_membership_decide(
+                membership_id=membership.pk, by=coordinator, confirm=True
+            )
+        if contact:
+            organisation_contact_set(membership_id=membership.pk, by=coordinator, value=True)

@@ -50,8 +50,18 @@ def user_data(user: User) -> dict[str, Any]:
             for a in EmailAddress.objects.filter(user=user).order_by("email")
         ],
         "organisations": [
-            {"name": o.name, "kind": o.kind, "website": o.website}
-            for o in user.organisations.order_by("name")
+            {
+                "name": m.organisation.name,
+                "kind": m.organisation.kind,
+                "website": m.organisation.website,
+                "status": m.status,
+                "is_contact": m.is_contact,
+                "requested_at": _iso(m.requested_at),
+                "decided_at": _iso(m.decided_at),
+            }
+            for m in user.organisation_memberships.select_related("organisation").order_by(
+                "organisation__name"
+            )
         ],
         "admission_requests": [
             {

@@ -8,9 +8,15 @@ from accounts.models import (
     Language,
     Organisation,
     OrganisationKind,
+    OrganisationMembership,
     User,
 )
-from accounts.services import DisplayNameTaken, display_name_taken, signup_complete
+from accounts.services import (
+    ACTIVE_MEMBERSHIP,
+    DisplayNameTaken,
+    display_name_taken,
+    signup_complete,
+)
 from core.text import clean_line, name_key
 
 INVITATION_SESSION_KEY = "rtm_invitation_token"
@@ -101,18 +107,57 @@ class AdmissionDecisionForm(forms.Form):
 
 
 class ProfileForm(DisplayNameMixin, forms.ModelForm):
+    """Name, language, and the organisations the person says they belong to.
+
+    A tick is a request for membership; each organisation shows its status (angefragt,
+    bestätigt, abgelehnt), and only a confirmed one lets the person co-sign in its name.
+    """
+
     language = forms.ChoiceField(label=_("Sprache"), choices=LANGUAGE_CHOICES)
     organisations = forms.ModelMultipleChoiceField(
         label=_("Organisationen"),
         queryset=Organisation.objects.all(),
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text=_("Fehlt Ihre Organisation? Die Koordination kann sie anlegen."),
+        help_text=_(
+            "Ein Häkchen fragt die Zugehörigkeit an; die Koordination oder die "
+            "Ansprechperson der Organisation bestätigt sie. Erst dann können Sie für die "
+            "Organisation mitzeichnen. Fehlt Ihre Organisation? Die Koordination kann sie "
+            "anlegen."
+        ),
     )
 
     class Meta:
         model = User
-        fields = ["display_name", "language", "organisations"]
+        fields = ["display_name", "language"]
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)
+        memberships: dict[int, OrganisationMembership] = {}
+        if self.instance.pk:
+            memberships = {
+                m.organisation_id: m
+                for m in OrganisationMembership.objects.filter(user=self.instance)
+            }
+        self.memberships = memberships
+        field = self.fields["organisations"]
+        field.initial = [pk for pk, m in memberships.items() if m.status in ACTIVE_MEMBERSHIP]
+        field.label_from_instance = self._label
+
+    def _label(self, organisation: Organisation) -> str:
+        membership = self.memberships.get(organisation.pk)
+        if membership is None:
+            return organisation.name
+        status = membership.get_status_display()
+        if membership.is_contact:
+            status = _("%(status)s, Ansprechperson") % {"status": status}
+        return f"{organisation.name} ({status})"
+
+    @property
+    def requested_new(self) -> bool:
+        """Whether saving asks for a membership the person did not have (or had declined)."""
+        active = {pk for pk, m in self.memberships.items() if m.status in ACTIVE_MEMBERSHIP}
+        return any(o.pk not in active for o in self.cleaned_data.get("organisations", []))
 
 
 class OrganisationForm(forms.ModelForm):

@@ -75,9 +75,6 @@ class User(AbstractBaseUser, PermissionsMixin):
     # Set while suspended: the person and the coordination see when and why.
     suspended_at = models.DateTimeField(_("Gesperrt seit"), null=True, blank=True)
     suspension_reason = models.TextField(_("Grund der Sperre"), blank=True, max_length=2000)
-    organisations = models.ManyToManyField(
-        "accounts.Organisation", blank=True, related_name="people", verbose_name=_("Organisationen")
-    )
     # Private: visible to coordinators only, never on a public page.
     phone = models.CharField(_("Telefon (nur für die Koordination)"), max_length=40, blank=True)
     is_staff = models.BooleanField(_("Admin-Zugang"), default=False)
@@ -139,6 +136,72 @@ class Organisation(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class OrganisationMembershipStatus(models.TextChoices):
+    # Contexts: "bestätigt"/"abgelehnt" are also words for suggestions and admissions.
+    REQUESTED = "requested", pgettext_lazy("organisation membership", "angefragt")
+    CONFIRMED = "confirmed", pgettext_lazy("organisation membership", "bestätigt")
+    DECLINED = "declined", pgettext_lazy("organisation membership", "abgelehnt")
+
+
+class OrganisationMembership(models.Model):
+    """A person's claim to belong to an organisation, and who confirmed (or declined) it.
+
+    Only a confirmed membership lets the person speak for the organisation (co-sign or
+    revoke in its name): anyone can tick an organisation, so the tick alone is a request.
+    An organisation contact is a confirmed member who may confirm the others.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="organisation_memberships"
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("Organisation"),
+    )
+    status = models.CharField(
+        _("Status"),
+        max_length=10,
+        choices=OrganisationMembershipStatus.choices,
+        default=OrganisationMembershipStatus.REQUESTED,
+        db_index=True,
+    )
+    is_contact = models.BooleanField(_("Ansprechperson der Organisation"), default=False)
+    requested_at = models.DateTimeField(_("angefragt am"), default=timezone.now)
+    decided_at = models.DateTimeField(_("entschieden am"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("entschieden von"),
+    )
+
+    class Meta:
+        verbose_name = _("Zugehörigkeit zu einer Organisation")
+        verbose_name_plural = _("Zugehörigkeiten zu Organisationen")
+        ordering = ["organisation__name", "requested_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"], name="one_membership_per_person_and_organisation"
+            ),
+            # Only a confirmed member can be the organisation's contact.
+            models.CheckConstraint(
+                condition=models.Q(is_contact=False) | models.Q(status="confirmed"),
+                name="organisation_contact_is_confirmed",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.organisation} ({self.get_status_display()})"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.status == OrganisationMembershipStatus.CONFIRMED
 
 
 class AdmissionDecision(models.TextChoices):

@@ -15,6 +15,7 @@ from allauth.account.models import EmailAddress
 from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import signing
+from django.core.exceptions import PermissionDenied
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
@@ -31,7 +32,15 @@ from accounts.models import (
     Language,
     MembershipStatus,
     Organisation,
+    OrganisationMembership,
+    OrganisationMembershipStatus,
     User,
+)
+from accounts.permissions import (
+    can_decide_organisation_membership,
+    can_set_organisation_contact,
+    forget_organisation_roles,
+    is_coordinator,
 )
 from core.text import clean_line, display_name_key
 from notifications.events import EventKind, emit
@@ -295,6 +304,104 @@ def organisation_update(
     return organisation
 
 
+# --- Membership in organisations ---------------------------------------------------------
+
+ACTIVE_MEMBERSHIP = (OrganisationMembershipStatus.REQUESTED, OrganisationMembershipStatus.CONFIRMED)
+MS = OrganisationMembershipStatus
+
+
+@transaction.atomic
+def organisation_membership_request(
+    *, user: User, organisation: Organisation
+) -> OrganisationMembership:
+    """The person says they belong to `organisation`: a request until someone confirms it.
+
+    Asking again after a decline re-opens the request; an open or confirmed one stays as is.
+    """
+    membership = (
+        OrganisationMembership.objects.select_for_update()
+        .filter(user=user, organisation=organisation)
+        .first()
+    )
+    if membership is None:
+        return OrganisationMembership.objects.create(user=user, organisation=organisation)
+    if membership.status == MS.DECLINED:
+        membership.status = MS.REQUESTED
+        membership.requested_at = timezone.now()
+        membership.decided_at = membership.decided_by = None
+        membership.save(update_fields=["status", "requested_at", "decided_at", "decided_by"])
+    return membership
+
+
+@transaction.atomic
+def organisation_memberships_set(*, user: User, organisations: list[Organisation]) -> None:
+    """The profile's ticks: request each newly ticked organisation; an unticked one is a
+    withdrawn request or a departure. A decline stays on record (it is the decider's, not the
+    person's to erase); co-signatures already given stay with the organisation."""
+    wanted = {o.pk: o for o in organisations}
+    current = set(
+        OrganisationMembership.objects.filter(user=user, status__in=ACTIVE_MEMBERSHIP).values_list(
+            "organisation_id", flat=True
+        )
+    )
+    for pk, organisation in wanted.items():
+        if pk not in current:
+            organisation_membership_request(user=user, organisation=organisation)
+    OrganisationMembership.objects.filter(
+        user=user, status__in=ACTIVE_MEMBERSHIP, organisation_id__in=current - set(wanted)
+    ).delete()
+    forget_organisation_roles(user)
+
+
+@transaction.atomic
+def organisation_membership_decide(
+    *, membership_id: int, by: User, confirm: bool
+) -> OrganisationMembership:
+    """A coordinator or the organisation's contact confirms or declines a membership.
+
+    Declining a confirmed membership ends it (and with it the contact role): the person
+    no longer speaks for the organisation. Contacts decide about ordinary members only;
+    whether another contact still belongs is the coordination's decision.
+    """
+    membership = (
+        OrganisationMembership.objects.select_for_update()
+        .select_related("user", "organisation")
+        .get(pk=membership_id)
+    )
+    forget_organisation_roles(by)
+    if not can_decide_organisation_membership(by, membership.organisation_id):
+        raise PermissionDenied
+    if not is_coordinator(by) and (membership.user_id == by.pk or membership.is_contact):
+        raise MembershipError(_("Darüber entscheidet die Koordination, nicht eine Ansprechperson."))
+    target = MS.CONFIRMED if confirm else MS.DECLINED
+    if membership.status == target:
+        return membership  # a repeated click changes nothing
+    membership.status = target
+    membership.is_contact = membership.is_contact and confirm
+    membership.decided_at = timezone.now()
+    membership.decided_by = by
+    membership.save(update_fields=["status", "is_contact", "decided_at", "decided_by"])
+    return membership
+
+
+@transaction.atomic
+def organisation_contact_set(
+    *, membership_id: int, by: User, value: bool
+) -> OrganisationMembership:
+    """The coordination names (or un-names) a confirmed member as the organisation's contact."""
+    membership = OrganisationMembership.objects.select_for_update().get(pk=membership_id)
+    if not can_set_organisation_contact(by):
+        raise PermissionDenied
+    if value and membership.status != MS.CONFIRMED:
+        raise MembershipError(
+            _("Ansprechperson kann nur sein, wessen Zugehörigkeit bestätigt ist.")
+        )
+    if membership.is_contact != value:
+        membership.is_contact = value
+        membership.save(update_fields=["is_contact"])
+    return membership
+
+
 # --- Invitations --------------------------------------------------------------------
 
 
@@ -398,7 +505,7 @@ def profile_update(
     user.display_name = clean_line(display_name)
     user.language = language
     _save_display_name(user, ["display_name", "language"])
-    user.organisations.set(organisations)
+    organisation_memberships_set(user=user, organisations=organisations)
     return user
 
 

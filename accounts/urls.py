@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accounts import views
+from accounts import organisation_views, views
 
 app_name = "accounts"
 urlpatterns = [
@@ -22,6 +22,21 @@ urlpatterns = [
         "coordination/organisations/<int:pk>/edit/",
         views.organisation_edit,
         name="organisation_edit",
+    ),
+    path(
+        "coordination/memberships/",
+        organisation_views.membership_queue,
+        name="membership_queue",
+    ),
+    path(
+        "organisations/<int:pk>/members/",
+        organisation_views.organisation_members,
+        name="organisation_members",
+    ),
+    path(
+        "organisations/memberships/<int:pk>/",
+        organisation_views.membership_action,
+        name="membership_action",
     ),
     path("coordination/invitations/", views.invitation_list, name="invitation_list"),
     path(

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count
+from django.db.models import Count, Prefetch, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -39,9 +39,11 @@ from accounts.models import (
     Invitation,
     MembershipStatus,
     Organisation,
+    OrganisationMembership,
+    OrganisationMembershipStatus,
     User,
 )
-from accounts.permissions import is_member
+from accounts.permissions import is_member, organisation_roles
 
 # --- Profile -------------------------------------------------------------------------
 
@@ -60,6 +62,14 @@ def _profile_page(
         "admission_form": admission_form or (AdmissionRequestForm() if can_request else None),
         "requests": user.admission_requests.order_by("-created_at")[:5],
         "is_member": is_member(user),
+        "contact_organisations": Organisation.objects.filter(
+            pk__in=[pk for pk, contact in organisation_roles(user).items() if contact]
+        ).annotate(
+            requested_count=Count(
+                "memberships",
+                filter=Q(memberships__status=OrganisationMembershipStatus.REQUESTED),
+            )
+        ),
     }
     return render(request, "accounts/profile.html", context, status=status)
 
@@ -84,6 +94,15 @@ def profile(request: HttpRequest) -> HttpResponse:
         form.add_error("display_name", exc.message)
         return _profile_page(request, form=form, status=400)
     messages.success(request, _("Ihr Profil wurde gespeichert."))
+    if form.requested_new:
+        messages.info(
+            request,
+            _(
+                "Ihre Zugehörigkeit ist angefragt. Sobald die Koordination oder die "
+                "Ansprechperson der Organisation sie bestätigt, können Sie für die "
+                "Organisation mitzeichnen."
+            ),
+        )
     response = redirect("accounts:profile")
     # The profile language is the new choice; an older switch cookie must not override it.
     response.delete_cookie("django_language")
@@ -162,7 +181,16 @@ def directory(request: HttpRequest) -> HttpResponse:
     members = (
         User.objects.filter(membership_status=MembershipStatus.MEMBER, is_active=True)
         .only("id", "display_name", "email", "is_coordinator")
-        .prefetch_related("organisations")
+        .prefetch_related(
+            # Only confirmed memberships: a tick nobody checked is not shown as a fact.
+            Prefetch(
+                "organisation_memberships",
+                queryset=OrganisationMembership.objects.filter(
+                    status=OrganisationMembershipStatus.CONFIRMED
+                ).select_related("organisation"),
+                to_attr="confirmed_organisations",
+            )
+        )
         .order_by("display_name", "id")
     )
     return render(request, "accounts/directory.html", {"members": members})
@@ -180,7 +208,6 @@ def _queue_page(
     pending = (
         AdmissionRequest.objects.filter(decision=AdmissionDecision.PENDING)
         .select_related("user")
-        .prefetch_related("user__organisations")
         .order_by("created_at")
     )
     errors = errors or {}
@@ -228,7 +255,12 @@ def admission_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 @coordinator_required
 def member_admin(request: HttpRequest) -> HttpResponse:
-    people = User.objects.prefetch_related("organisations").order_by("display_name", "id")
+    people = User.objects.prefetch_related(
+        Prefetch(
+            "organisation_memberships",
+            queryset=OrganisationMembership.objects.select_related("organisation"),
+        )
+    ).order_by("display_name", "id")
     return render(request, "accounts/member_admin.html", {"people": people})
 
 
@@ -287,7 +319,14 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
         )
         messages.success(request, _("Die Organisation wurde angelegt."))
         return redirect("accounts:organisation_list")
-    organisations = Organisation.objects.annotate(people_count=Count("people")).order_by("name")
+    confirmed, requested = (
+        OrganisationMembershipStatus.CONFIRMED,
+        OrganisationMembershipStatus.REQUESTED,
+    )
+    organisations = Organisation.objects.annotate(
+        confirmed_count=Count("memberships", filter=Q(memberships__status=confirmed)),
+        requested_count=Count("memberships", filter=Q(memberships__status=requested)),
+    ).order_by("name")
     status = 400 if request.method == "POST" else 200
     return render(
         request,

@@ -26,7 +26,12 @@ def seed() -> tuple[object, object]:
 
     from public.services import cosignature_add
     from statements.models import Statement, Topic
-    from tests.factories import OrganisationFactory, UserFactory, make_statement
+    from tests.factories import (
+        OrganisationFactory,
+        UserFactory,
+        confirm_membership,
+        make_statement,
+    )
 
     topics = [
         Topic.objects.get_or_create(slug=slug, defaults={"name": name})[0]
@@ -56,7 +61,7 @@ def seed() -> tuple[object, object]:
     signer = UserFactory(display_name="Bench Signer")
     for i in range(ORGANISATIONS):
         organisation = OrganisationFactory(name=f"Bench-Verein {i:02d}")
-        signer.organisations.add(organisation)
+        confirm_membership(signer, organisation)
         cosignature_add(statement=target, organisation=organisation, actor=signer)
     reader = UserFactory(display_name="Bench Registriert", membership_status="registered")
     return target, reader

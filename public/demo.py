@@ -1,8 +1,9 @@
 """Demo co-signatures on the published demo statements (`manage.py seed_demo`).
 
 Runs last in the seeding order, after the workflow has published some papers.
-Idempotent: existing co-signatures are left alone. Demo members sign for their own
-organisations; one organisation is added by the coordinators "on request by e-mail".
+Idempotent: existing co-signatures are left alone. Demo members sign for the organisations
+they are confirmed members of (accounts/demo.py); one organisation is added by the
+coordinators "on request by e-mail".
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from accounts.models import Organisation, User
+from accounts.permissions import is_confirmed_member_of
 from public.models import CoSignature
 from public.services import cosignature_add
 from statements.models import Statement
@@ -42,7 +44,7 @@ def seed(*, stdout: Any = None) -> None:
                 continue
             if CoSignature.objects.filter(statement=statement, organisation=organisation).exists():
                 continue
-            if email and not actor.organisations.filter(pk=organisation.pk).exists():
+            if email and not is_confirmed_member_of(actor, organisation.pk):
                 actor = coordinator
                 if actor is None:
                     continue

@@ -1,9 +1,9 @@
 """Context for this app's panel on the MEMBERS' statement page (see statements/panels.py).
 
-Shows who co-signs a published statement and lets a member sign or revoke for
-their organisations; coordinators may add any organisation that asked by e-mail.
-A constant number of queries: co-signatures, the member's organisations, and for
-coordinators the list of all organisations.
+Shows who co-signs a published statement and lets a member sign or revoke for the
+organisations they are a confirmed member of; coordinators may add any organisation
+that asked by e-mail. A constant number of queries: co-signatures, the member's
+confirmed organisations (ids, then names), and for coordinators all organisations.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from accounts.models import Organisation
+from accounts.permissions import confirmed_organisation_ids
 from public.models import CoSignature
 from public.permissions import can_cosign, can_manage_cosigners, cosigning_open
 from statements.models import Statement
@@ -33,7 +34,9 @@ def panel_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:
     if can_cosign(user, statement):
         own = [
             {"organisation": org, "signed": org.pk in signed_ids}
-            for org in user.organisations.order_by("name")
+            for org in Organisation.objects.filter(
+                pk__in=confirmed_organisation_ids(user)
+            ).order_by("name")
         ]
     addable: list[Organisation] = []
     if can_manage_cosigners(user, statement):

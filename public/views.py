@@ -26,7 +26,7 @@ from accounts.models import Organisation
 from public import selectors
 from public.cache import cached_page, cached_response
 from public.feeds import StatementsFeed
-from public.permissions import can_cosign_for
+from public.permissions import can_cosign_for, can_revoke_cosignature_for
 from public.services import CosignNotAllowed, cosignature_add, cosignature_revoke
 from public.sitemaps import SITEMAPS
 from statements.access import statement_for
@@ -155,16 +155,19 @@ class CosignForm(forms.Form):
 @require_POST
 @member_required
 def cosign(request: HttpRequest, slug: str) -> HttpResponse:
-    """A member signs or revokes for one of their organisations; coordinators for any."""
+    """A member signs or revokes for an organisation they are a confirmed member of;
+    coordinators for any. Ticking an organisation in one's profile is not enough."""
     statement = statement_for(request.user, slug, "internal")
     form = CosignForm(request.POST)
     if not form.is_valid():
         return HttpResponseBadRequest(_("Ungültige Angaben zur Mitzeichnung."), content_type=TEXT)
     organisation = get_object_or_404(Organisation, pk=form.cleaned_data["organisation"])
-    if not can_cosign_for(request.user, statement, organisation):
+    signing = form.cleaned_data["action"] == "sign"
+    allowed = can_cosign_for if signing else can_revoke_cosignature_for
+    if not allowed(request.user, statement, organisation):
         return _refuse(request, statement)
     try:
-        if form.cleaned_data["action"] == "sign":
+        if signing:
             cosignature_add(statement=statement, organisation=organisation, actor=request.user)
             messages.success(
                 request, _("%(org)s zeichnet diese Stellungnahme mit.") % {"org": organisation.name}

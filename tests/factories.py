@@ -7,7 +7,14 @@ from typing import Any
 import factory
 from django.utils import timezone
 
-from accounts.models import MembershipStatus, Organisation, OrganisationKind, User
+from accounts.models import (
+    MembershipStatus,
+    Organisation,
+    OrganisationKind,
+    OrganisationMembership,
+    OrganisationMembershipStatus,
+    User,
+)
 from statements.models import Coauthorship, Statement, Topic
 from statements.services import TextFields, statement_create
 
@@ -42,6 +49,23 @@ class UserFactory(factory.django.DjangoModelFactory):
         EmailAddress.objects.get_or_create(
             user=obj, email=obj.email, defaults={"verified": True, "primary": True}
         )
+
+
+def confirm_membership(
+    user: User, organisation: Organisation, *, contact: bool = False
+) -> OrganisationMembership:
+    """`user` belongs to `organisation`, confirmed (as a coordinator would): may co-sign."""
+    membership, _ = OrganisationMembership.objects.update_or_create(
+        user=user,
+        organisation=organisation,
+        defaults={
+            "status": OrganisationMembershipStatus.CONFIRMED,
+            "is_contact": contact,
+            "decided_at": timezone.now(),
+        },
+    )
+    user.__dict__.pop("_organisation_roles", None)  # the next check reads the new row
+    return membership
 
 
 class TopicFactory(factory.django.DjangoModelFactory):
@@ -121,3 +145,10 @@ def _cast_votes_for(statement: Statement, *, adopt: bool) -> None:
     except ImportError:
         return
     cast_votes_for_outcome(statement=statement, adopt=adopt)
+
+
+def confirmed_organisation(user: User) -> Organisation:
+    """The one organisation `user` is a confirmed member of."""
+    return Organisation.objects.get(
+        memberships__user=user, memberships__status=OrganisationMembershipStatus.CONFIRMED
+    )

@@ -80,6 +80,9 @@ AUDIT_LABELS = {
     "mark_urgent": _("Eilverfahren angeordnet"),
     "unmark_urgent": _("Eilverfahren aufgehoben"),
     "schedule_publication": _("Veröffentlichung geplant"),
+    # Co-signing in an organisation's name (public app); the note names the organisation.
+    "cosign": _("Mitzeichnung eingetragen"),
+    "cosign_revoke": _("Mitzeichnung zurückgezogen"),
 }
 
 # A schedule entry without a time means the embargo was lifted.

@@ -83,12 +83,19 @@ def test_demo_guest_reaches_nothing_internal(client):
 
 
 def test_directory_shows_names_and_organisations_only(client_for, member, organisation):
-    member.organisations.add(organisation)
+    from accounts.services import organisation_membership_request
+    from tests.factories import OrganisationFactory, confirm_membership
+
+    confirm_membership(member, organisation)
+    # A tick nobody confirmed is not shown to the group as a fact.
+    claimed = OrganisationFactory(name="Nur Behauptet e. V.")
+    organisation_membership_request(user=member, organisation=claimed)
     UserFactory(display_name="Nicht Aufgenommen", membership_status="requested")
     response = client_for(member).get("/members/")
     html = response.content.decode()
     assert member.display_name in html
     assert organisation.name in html
+    assert claimed.name not in html
     assert member.email not in html
     assert "Nicht Aufgenommen" not in html
 
@@ -110,18 +117,21 @@ def _queries_for(client, path: str) -> int:
         ("/coordination/members/", "coordinator"),
         ("/coordination/admissions/", "coordinator"),
         ("/coordination/organisations/", "coordinator"),
+        ("/coordination/memberships/", "coordinator"),
     ],
 )
 def test_list_pages_do_not_grow_queries_with_data(client_for, member, coordinator, path, who):
     from accounts.models import AdmissionRequest
-    from tests.factories import OrganisationFactory
+    from accounts.services import organisation_membership_request
+    from tests.factories import OrganisationFactory, confirm_membership
 
     def add_people(n: int) -> None:
         for _ in range(n):
             person = UserFactory()
-            person.organisations.add(OrganisationFactory(), OrganisationFactory())
+            confirm_membership(person, OrganisationFactory())
+            organisation_membership_request(user=person, organisation=OrganisationFactory())
             applicant = UserFactory(membership_status="requested")
-            applicant.organisations.add(OrganisationFactory())
+            organisation_membership_request(user=applicant, organisation=OrganisationFactory())
             AdmissionRequest.objects.create(user=applicant, reason="Ich möchte mitmachen.")
 
     client = client_for(member if who == "member" else coordinator)

@@ -10,7 +10,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from accounts.models import AdmissionRequest, Invitation, User
-from tests.factories import OrganisationFactory, UserFactory
+from tests.factories import OrganisationFactory, UserFactory, confirm_membership
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +24,10 @@ def test_edit_profile(client_for, member, organisation):
     member.refresh_from_db()
     assert member.display_name == "Mia M."
     assert member.language == "en"
-    assert list(member.organisations.all()) == [organisation]
+    # The tick is a request, not yet a membership that speaks for the organisation.
+    assert [(m.organisation, m.status) for m in member.organisation_memberships.all()] == [
+        (organisation, "requested")
+    ]
 
 
 def test_profile_errors_keep_input(client_for, member):
@@ -41,8 +44,8 @@ def test_profile_errors_keep_input(client_for, member):
 def test_export_contains_my_data_and_nobody_elses(client_for, member):
     other = UserFactory(display_name="Otto Anders", email="otto@example.org")
     org = OrganisationFactory(name="Netzwerk Colditz")
-    member.organisations.add(org)
-    other.organisations.add(OrganisationFactory(name="Geheimverein Otto"))
+    confirm_membership(member, org)
+    confirm_membership(other, OrganisationFactory(name="Geheimverein Otto"))
     AdmissionRequest.objects.create(
         user=member, reason="Mein Grund zum Mitmachen", decision="admitted"
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.test import Client
 
 from public.services import cosignature_add
-from tests.factories import OrganisationFactory, UserFactory, make_statement
+from tests.factories import OrganisationFactory, UserFactory, confirm_membership, make_statement
 from tests.public.conftest import publish
 
 
@@ -13,7 +13,7 @@ def _cosigned_page(coordinator):  # noqa: ANN001, ANN202
     statement = publish(make_statement(state="draft"), coordinator=coordinator)
     organisation = OrganisationFactory(name="Netzwerk Alt e. V.", kind="verein")
     signer = UserFactory()
-    signer.organisations.add(organisation)
+    confirm_membership(signer, organisation)
     cosignature_add(statement=statement, organisation=organisation, actor=signer)
     url = f"/statements/{statement.slug}/"
     assert "Netzwerk Alt e. V." in Client().get(url).content.decode()  # now cached

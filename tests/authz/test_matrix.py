@@ -189,6 +189,19 @@ def admission_request(role: str, state: str | None) -> str:
     return "allowed" if role == "registered" else "invalid"  # others: refused with a message
 
 
+def organisation_deciders(outcome: str = "ok") -> Expect:
+    """The world's organisation: the coordination and its contact ("member") decide who
+    belongs; everyone else, co-authors included, gets 403 (nothing secret: its name is on
+    every profile page)."""
+
+    def expect(role: str, state: str | None) -> str:
+        if role == "visitor":
+            return "login"
+        return outcome if role in {"coordinator", "member"} else "403"
+
+    return expect
+
+
 def everyone_else(*excluded: str) -> set[str]:
     return MEMBERS - set(excluded)
 
@@ -229,6 +242,14 @@ MATRIX: list[Row] = [
     ),
     Row("accounts:organisation_list", "GET", coordinators()),
     Row("accounts:organisation_edit", "GET", coordinators(), pk_of("organisation")),
+    Row("accounts:membership_queue", "GET", coordinators()),
+    Row("accounts:organisation_members", "GET", organisation_deciders(), pk_of("organisation")),
+    Row(
+        "accounts:membership_action",
+        "POST",
+        organisation_deciders("allowed"),
+        pk_of("membership_request"),
+    ),
     Row("accounts:invitation_list", "GET", coordinators()),
     Row("statements:topic_list", "GET", coordinators()),
     Row("statements:topic_edit", "GET", coordinators(), pk_of("topic")),

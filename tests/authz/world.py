@@ -8,7 +8,13 @@ from typing import Any
 from django.test import Client
 
 from accounts.models import Invitation
-from tests.factories import OrganisationFactory, TopicFactory, UserFactory, make_statement
+from tests.factories import (
+    OrganisationFactory,
+    TopicFactory,
+    UserFactory,
+    confirm_membership,
+    make_statement,
+)
 
 ROLES = ("visitor", "registered", "member", "author", "coauthor", "coordinator", "suspended")
 STATES = (
@@ -80,12 +86,19 @@ def build_world() -> World:
     from notifications.models import Notification
 
     notification = Notification.objects.filter(recipient=author, channel="inapp").first()
+    # "member" is the organisation's contact; the co-author has asked to belong to it.
+    from accounts.services import organisation_membership_request
+
+    organisation = OrganisationFactory()
+    confirm_membership(users["member"], organisation, contact=True)
+    membership_request = organisation_membership_request(user=coauthor, organisation=organisation)
     assert notification is not None, "the comment should have notified the author in the app"
     objects = {
         "comment": comment,
         "report": report,
         "admission": admission,
-        "organisation": OrganisationFactory(),
+        "organisation": organisation,
+        "membership_request": membership_request,
         "invitation": Invitation.objects.create(email="eingeladen@example.org"),
         "topic": TopicFactory(),
         "notification": notification,

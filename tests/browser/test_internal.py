@@ -47,12 +47,24 @@ def cast(db):
         membership_status="suspended",
         suspension_reason="Wiederholt gegen die Gesprächsregeln verstoßen.",
     )
+    # Memberships in every status: the author is the organisation's contact (the profile and
+    # the co-signing panel show it), the member asks to belong, someone was declined.
+    from accounts.services import organisation_membership_decide, organisation_membership_request
+    from tests.factories import OrganisationFactory, confirm_membership
+
+    organisation = OrganisationFactory(name="Willkommensinitiative Grimma")
+    confirm_membership(author, organisation, contact=True)
+    confirm_membership(coauthor, organisation)
+    organisation_membership_request(user=member, organisation=organisation)
+    declined = organisation_membership_request(user=UserFactory(), organisation=organisation)
+    organisation_membership_decide(membership_id=declined.pk, by=coordinator, confirm=False)
     return {
         "author": author,
         "member": member,
         "coordinator": coordinator,
         "papers": papers,
         "comment": comment,
+        "organisation": organisation,
     }
 
 
@@ -73,6 +85,7 @@ def internal_urls(cast) -> list[str]:  # noqa: ANN001
         reverse("notifications:preferences"),
         reverse("accounts:profile"),
         reverse("accounts:directory"),
+        reverse("accounts:organisation_members", kwargs={"pk": cast["organisation"].pk}),
         reverse("statements:revision", kwargs={"slug": consultation.slug, "number": 1}),
         reverse("statements:diff", kwargs={"slug": draft.slug, "a": 1, "b": 1}),
         reverse("discussion:comment_history", kwargs={"pk": cast["comment"].pk}),
@@ -94,6 +107,8 @@ def coordination_urls(cast) -> list[str]:  # noqa: ANN001
         reverse("accounts:admission_queue"),
         reverse("accounts:member_admin"),
         reverse("accounts:organisation_list"),
+        reverse("accounts:membership_queue"),
+        reverse("accounts:organisation_members", kwargs={"pk": cast["organisation"].pk}),
         reverse("accounts:invitation_list"),
         reverse("statements:topic_list"),
         reverse("discussion:report_queue"),

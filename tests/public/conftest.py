@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from statements.models import Topic
-from tests.factories import OrganisationFactory, UserFactory, make_statement
+from tests.factories import OrganisationFactory, UserFactory, confirm_membership, make_statement
 
 
 def walk(statement, steps, *, coordinator):  # noqa: ANN001, ANN201
@@ -66,5 +66,5 @@ def published(author, coordinator, topic):
 def org_member(db):
     organisation = OrganisationFactory(name="Netzwerk Asyl Borna e. V.")
     user = UserFactory(display_name="Olga Organisiert")
-    user.organisations.add(organisation)
+    confirm_membership(user, organisation)
     return user

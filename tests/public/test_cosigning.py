@@ -6,7 +6,13 @@ import pytest
 
 from public.models import CoSignature
 from public.services import CosignNotAllowed, cosignature_add, cosignature_revoke
-from tests.factories import OrganisationFactory, UserFactory, make_statement
+from tests.factories import (
+    OrganisationFactory,
+    UserFactory,
+    confirm_membership,
+    confirmed_organisation,
+    make_statement,
+)
 from tests.public.conftest import walk
 
 
@@ -18,7 +24,7 @@ def post(client, statement, organisation, action="sign"):  # noqa: ANN001, ANN20
 
 
 def test_member_signs_for_own_organisation_and_revokes(published, org_member, client_for):
-    organisation = org_member.organisations.get()
+    organisation = confirmed_organisation(org_member)
     client = client_for(org_member)
     response = post(client, published, organisation)
     assert response.status_code == 302
@@ -53,7 +59,7 @@ def test_coordinator_adds_any_organisation_that_asked_by_mail(published, coordin
 @pytest.mark.parametrize("state", ["draft", "consultation", "accepted", "retracted"])
 def test_only_published_statements_can_be_cosigned(state, org_member, client_for, coordinator):
     statement = make_statement(state=state)
-    organisation = org_member.organisations.get()
+    organisation = confirmed_organisation(org_member)
     status = post(client_for(org_member), statement, organisation).status_code
     # Members may not even see drafts (404); elsewhere the state refuses (409).
     assert status in (404, 409)
@@ -63,7 +69,7 @@ def test_only_published_statements_can_be_cosigned(state, org_member, client_for
 
 
 def test_retraction_freezes_the_cosigners(published, org_member, coordinator, client_for):
-    organisation = org_member.organisations.get()
+    organisation = confirmed_organisation(org_member)
     cosignature_add(statement=published, organisation=organisation, actor=org_member)
     walk(published, ["retract"], coordinator=coordinator)
     assert post(client_for(org_member), published, organisation, "revoke").status_code == 409
@@ -77,7 +83,7 @@ def test_non_members_cannot_cosign(who, published, request, client_for):
     user = None if who == "anonymous" else request.getfixturevalue(who)
     organisation = OrganisationFactory()
     if user is not None:
-        user.organisations.add(organisation)
+        confirm_membership(user, organisation)
     response = post(client_for(user), published, organisation)
     assert response.status_code in (302, 403)
     if who == "anonymous":
@@ -95,7 +101,7 @@ def test_bad_input_is_400_or_404(published, org_member, client_for):
     url = f"/statements/{published.slug}/cosign/"
     assert client.post(url, {"organisation": "x", "action": "sign"}).status_code == 400
     assert client.post(url, {"organisation": 999999, "action": "sign"}).status_code == 404
-    organisation = org_member.organisations.get()
+    organisation = confirmed_organisation(org_member)
     assert client.post(url, {"organisation": organisation.pk, "action": "?"}).status_code == 400
 
 
@@ -105,7 +111,7 @@ def test_public_page_lists_organisations_alphabetically_without_people(published
     for name in ("Zukunft e. V.", "Arbeitskreis Asyl", "Mittendrin"):
         signer = UserFactory(display_name=f"Person von {name}")
         organisation = OrganisationFactory(name=name)
-        signer.organisations.add(organisation)
+        confirm_membership(signer, organisation)
         cosignature_add(statement=published, organisation=organisation, actor=signer)
     page = Client().get(f"/statements/{published.slug}/").content.decode()
     positions = [page.index(n) for n in ("Arbeitskreis Asyl", "Mittendrin", "Zukunft e. V.")]
@@ -125,7 +131,7 @@ def test_panel_offers_own_organisations_and_coordinator_list(
 
 
 def test_deleting_the_signer_keeps_the_organisation(published, org_member):
-    organisation = org_member.organisations.get()
+    organisation = confirmed_organisation(org_member)
     cosignature_add(statement=published, organisation=organisation, actor=org_member)
     org_member.delete()
     cosignature = CoSignature.objects.get()
@@ -135,7 +141,7 @@ def test_deleting_the_signer_keeps_the_organisation(published, org_member):
 def test_personal_export_lists_own_cosignatures(published, org_member, coordinator):
     from public.export import user_data
 
-    organisation = org_member.organisations.get()
+    organisation = confirmed_organisation(org_member)
     cosignature_add(statement=published, organisation=organisation, actor=org_member)
     rows = user_data(org_member)["cosignatures"]
     assert rows == [

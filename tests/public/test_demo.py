@@ -29,3 +29,26 @@ def test_demo_cosignatures_are_idempotent(db):
     page = Client().get(f"/statements/{first.slug}/").content.decode()
     assert "Willkommensinitiative Grimma" in page
     assert "Amira" not in page
+
+
+def test_demo_members_sign_for_confirmed_memberships_only(db):
+    """Each demo co-signature by a member rests on a confirmed membership; open requests
+    (for the coordination's queue) never turn into signatures."""
+    from accounts.demo import seed as seed_accounts
+    from accounts.permissions import is_confirmed_member_of
+
+    seed_accounts(stdout=io.StringIO())
+    make_statement(state="published", title="Erste Position")
+    seed(stdout=io.StringIO())
+    signed = list(CoSignature.objects.exclude(signed_by=None).select_related("signed_by"))
+    assert {c.signed_by.email for c in signed} == {
+        "amira@example.org",
+        "jonas@example.org",
+        "lena@example.org",
+    }
+    assert all(is_confirmed_member_of(c.signed_by, c.organisation_id) for c in signed)
+    assert not CoSignature.objects.filter(organisation__slug="garten-markranstaedt").exists()
+    from accounts.models import OrganisationMembership
+
+    assert OrganisationMembership.objects.filter(status="requested").count() == 2
+    assert OrganisationMembership.objects.get(is_contact=True).user.email == "amira@example.org"

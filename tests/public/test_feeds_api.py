@@ -11,7 +11,7 @@ import pytest
 from django.test import Client
 
 from public.services import cosignature_add
-from tests.factories import make_statement
+from tests.factories import confirmed_organisation, make_statement
 from tests.public.conftest import publish, walk
 
 DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
@@ -20,7 +20,7 @@ DOC = Path(__file__).resolve().parents[2] / "docs" / "api.md"
 @pytest.fixture
 def two(published, coordinator, org_member, topic):
     cosignature_add(
-        statement=published, organisation=org_member.organisations.get(), actor=org_member
+        statement=published, organisation=confirmed_organisation(org_member), actor=org_member
     )
     other = make_statement(author=published.created_by, state="draft", title="Widerrufen wurde")
     publish(other, coordinator=coordinator)

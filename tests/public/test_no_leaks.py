@@ -12,7 +12,7 @@ import pytest
 from django.test import Client
 
 from statements.services import TextFields, revision_save
-from tests.factories import OrganisationFactory, UserFactory, make_statement
+from tests.factories import OrganisationFactory, UserFactory, confirm_membership, make_statement
 from tests.public.conftest import client_in, publish, walk
 
 CANARIES = {
@@ -103,7 +103,7 @@ def world(db, coordinator, topic):  # noqa: C901
 
     signer = UserFactory(display_name=CANARIES["signer_name"], phone=CANARIES["phone"])
     organisation = OrganisationFactory(name="Willkommensinitiative Grimma")
-    signer.organisations.add(organisation)
+    confirm_membership(signer, organisation)
     cosignature_add(statement=paper, organisation=organisation, actor=signer)
 
     retracted = make_statement(author=author, state="draft", title="Widerrufene Position")

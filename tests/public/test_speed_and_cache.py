@@ -11,7 +11,13 @@ from django.utils import timezone
 from public.cache import generation, invalidate_public_pages
 from public.services import cosignature_add, cosignature_revoke
 from statements.models import Statement, Topic
-from tests.factories import OrganisationFactory, UserFactory, make_statement
+from tests.factories import (
+    OrganisationFactory,
+    UserFactory,
+    confirm_membership,
+    confirmed_organisation,
+    make_statement,
+)
 from tests.public.conftest import client_in, publish, walk
 
 
@@ -31,7 +37,7 @@ def build(n: int, coordinator) -> object:  # noqa: ANN001
     signer = UserFactory(display_name="Sabine Signer")
     for i in range(n):
         organisation = OrganisationFactory(name=f"Verein {i:02d}")
-        signer.organisations.add(organisation)
+        confirm_membership(signer, organisation)
         cosignature_add(statement=statements[-1], organisation=organisation, actor=signer)
     return statements[-1]
 
@@ -140,7 +146,7 @@ def test_retract_invalidates_the_statement_page(published, coordinator):
 def test_cosigning_invalidates_the_statement_page(published, org_member):
     client = Client()
     url = f"/statements/{published.slug}/"
-    organisation = org_member.organisations.get()
+    organisation = confirmed_organisation(org_member)
     assert organisation.name not in client.get(url).content.decode()
     version = published.public_version
     cosignature_add(statement=published, organisation=organisation, actor=org_member)
