@@ -77,6 +77,7 @@ def test_author_rigged_vote_gets_group_defaults_and_minimum_length(
     page = client.get(url(in_consultation, "open_vote")).content.decode()
     assert 'name="ballot-rule"' not in page and 'name="ballot-silence_threshold"' not in page
     assert 'name="short_deadline_reason"' not in page
+    assert "nur die Koordination kann sie für ein Papier ändern" in page
 
     rigged = {"expected_state": "consultation", "voting_ends_at": local_in(minutes=2)}
     response = client.post(url(in_consultation, "open_vote"), {**rigged, **RIGGED_BALLOT})
