@@ -188,7 +188,9 @@ def build_panel(
     *,
     form: CommentForm | None = None,
     error: Any = "",
+    reply: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """`reply` ({parent, body, mention_names}) refills a refused reply in its thread."""
     user = request.user
     if not dperms.can_view_comments(user, statement):
         return {}
@@ -248,6 +250,7 @@ def build_panel(
             "can_comment": can_comment,
             "form": form,
             "error": error,
+            "reply": reply,
             "is_coordinator": coordinator,
             "autocomplete_url": reverse("discussion:member_autocomplete"),
             "open_reports": sum(getattr(c, "open_reports", 0) for c in comments),

@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import ratelimit
 from discussion.mentions import find_mentions, members, names_from_field
 from discussion.models import Comment, CommentVersion, Mention, Report, SuggestionStatus
 from notifications.events import EventKind, emit
@@ -53,6 +55,20 @@ class DiscussionClosed(DiscussionError):
     status = 409
 
 
+class TooManyMentions(DiscussionError):
+    status = 400
+
+
+def _throttle(actor: Any, *actions: str) -> None:
+    """Count a person's write against the flood limits (core.ratelimit); RateLimited if over.
+
+    Only writes that come from a person's request are counted (the views pass
+    throttle=True); demo data, benchmarks and the services' own tests are not.
+    """
+    for action in actions:
+        ratelimit.consume(action, actor)
+
+
 def _current_statement(statement_id: int, *, lock: bool = False) -> Statement:
     qs = Statement.objects.select_related("current_revision")
     if lock:
@@ -87,12 +103,29 @@ class _Mentioning:
 
 
 def _record_mentions(
-    comment: Comment, mentioning: _Mentioning, *, mention_names: str, actor: Any
+    comment: Comment, mentioning: _Mentioning, *, mention_names: str, actor: Any, throttle: bool
 ) -> None:
     wanted = set(mentioning.in_text) | names_from_field(mention_names, mentioning.candidates)
     wanted.discard(comment.author_id)
+    cap = settings.RTM_MAX_MENTIONS_PER_COMMENT
+    if len(wanted) > cap:
+        # Each mention is a mail: one comment must not page the whole group.
+        raise TooManyMentions(
+            _("Sie können in einem Beitrag höchstens %(count)s Personen erwähnen.") % {"count": cap}
+        )
     known = set(comment.mentions.values_list("user_id", flat=True))
     new = sorted(wanted - known)
+    if throttle and new:
+        # Every newly mentioned person gets a notification: they count one by one.
+        ratelimit.consume(
+            "mention",
+            actor,
+            amount=len(new),
+            message=_(
+                "Sie haben in kurzer Zeit zu viele Personen erwähnt. Bitte warten Sie einen "
+                "Moment oder erwähnen Sie weniger Personen."
+            ),
+        )
     Mention.objects.bulk_create([Mention(comment=comment, user_id=pk) for pk in new])
     if new:
         emit(
@@ -112,6 +145,7 @@ def comment_create(
     block_id: str = "",
     suggestion_text: str = "",
     mention_names: str = "",
+    throttle: bool = False,
 ) -> Comment:
     """A new top-level comment, optionally anchored to a block and carrying a suggestion."""
     body, suggestion_text = body.strip(), suggestion_text.strip("\n")
@@ -119,6 +153,8 @@ def comment_create(
         raise DiscussionError(_("Ein Änderungsvorschlag bezieht sich immer auf einen Absatz."))
     if not body and not suggestion_text.strip():
         raise DiscussionError(_("Bitte schreiben Sie einen Kommentar."))
+    if throttle:
+        _throttle(author, *(("suggestion",) if suggestion_text.strip() else ()), "comment")
     with transaction.atomic():
         statement = _current_statement(statement.pk)
         revision = statement.current_revision
@@ -151,14 +187,20 @@ def comment_create(
             suggestion_status=SuggestionStatus.OPEN if suggestion_text.strip() else "",
         )
         emit(EventKind.COMMENT_CREATED, statement=statement, actor=author, target=comment)
-        _record_mentions(comment, mentioning, mention_names=mention_names, actor=author)
+        _record_mentions(
+            comment, mentioning, mention_names=mention_names, actor=author, throttle=throttle
+        )
         return comment
 
 
-def comment_reply(*, parent: Comment, author: Any, body: str, mention_names: str = "") -> Comment:
+def comment_reply(
+    *, parent: Comment, author: Any, body: str, mention_names: str = "", throttle: bool = False
+) -> Comment:
     body = body.strip()
     if not body:
         raise DiscussionError(_("Bitte schreiben Sie eine Antwort."))
+    if throttle:
+        _throttle(author, "comment")
     with transaction.atomic():
         parent = Comment.objects.select_for_update().get(pk=parent.pk)
         if parent.parent_id is not None or parent.is_deleted or parent.is_hidden:
@@ -174,7 +216,9 @@ def comment_reply(*, parent: Comment, author: Any, body: str, mention_names: str
             body_html=mentioning.html(body),
         )
         emit(EventKind.COMMENT_CREATED, statement=statement, actor=author, target=reply)
-        _record_mentions(reply, mentioning, mention_names=mention_names, actor=author)
+        _record_mentions(
+            reply, mentioning, mention_names=mention_names, actor=author, throttle=throttle
+        )
         return reply
 
 
@@ -185,9 +229,12 @@ def comment_edit(
     body: str,
     suggestion_text: str | None = None,
     mention_names: str = "",
+    throttle: bool = False,
 ) -> Comment:
     """Change the text, keeping the previous one as a CommentVersion."""
     body = body.strip()
+    if throttle:
+        _throttle(editor, "comment_edit")
     with transaction.atomic():
         comment = (
             Comment.objects.select_for_update(of=("self",))
@@ -218,7 +265,9 @@ def comment_edit(
         comment.suggestion_text = new_suggestion
         comment.edited_at = timezone.now()
         comment.save(update_fields=["body", "body_html", "suggestion_text", "edited_at"])
-        _record_mentions(comment, mentioning, mention_names=mention_names, actor=editor)
+        _record_mentions(
+            comment, mentioning, mention_names=mention_names, actor=editor, throttle=throttle
+        )
         return comment
 
 

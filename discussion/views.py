@@ -24,6 +24,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import coordinator_required, member_required
 from accounts.permissions import is_member
+from core import ratelimit
 from discussion import permissions as dperms
 from discussion import services
 from discussion.forms import CommentForm, EditForm, ReasonForm, ReplyForm
@@ -89,12 +90,24 @@ def _form_page(
     error: Any = "",
     status: int = 200,
     comment: Comment | None = None,
+    retry_after: int | None = None,
 ) -> HttpResponse:
     if _is_htmx(request) and request.method == "POST":
-        # htmx swaps only 2xx answers: show the refusal inside the panel instead.
+        # Show the refusal inside the panel, keeping what was typed (a new comment in the
+        # comment form, a reply in its thread's reply form).
         messages_text = error or _("Bitte prüfen Sie Ihre Eingaben.")
-        panel_form = form if isinstance(form, CommentForm) else None  # keep the input
-        return _panel_fragment(request, statement, form=panel_form, error=messages_text)
+        panel_form = form if isinstance(form, CommentForm) else None
+        reply = None
+        if isinstance(form, ReplyForm) and comment is not None:
+            reply = {"parent": comment.pk, "body": form["body"].value() or ""}
+            reply["mention_names"] = form["mention_names"].value() or ""
+        response = _panel_fragment(
+            request, statement, form=panel_form, error=messages_text, reply=reply
+        )
+        # htmx swaps 2xx answers, and 429 (configured in base.html); others stay 200 here.
+        if status == ratelimit.RateLimited.status:
+            response.status_code = status
+        return _with_retry_after(response, retry_after)
     context = {
         "statement": statement,
         "title": title,
@@ -104,7 +117,27 @@ def _form_page(
         "error": error,
         "comment": comment,
     }
-    return render(request, "discussion/form_page.html", context, status=status)
+    response = render(request, "discussion/form_page.html", context, status=status)
+    return _with_retry_after(response, retry_after)
+
+
+def _with_retry_after(response: HttpResponse, retry_after: int | None) -> HttpResponse:
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _refused(exc: Exception) -> dict[str, Any]:
+    """_form_page arguments for a refused write (DiscussionError or RateLimited)."""
+    return {
+        "error": exc.message,
+        "status": exc.status,
+        "retry_after": getattr(exc, "retry_after", None),
+    }
+
+
+# A person's write refused by the service: by a rule (DiscussionError) or a flood limit.
+REFUSED = (services.DiscussionError, ratelimit.RateLimited)
 
 
 def _reason_action(
@@ -183,11 +216,10 @@ def comment_create(request: HttpRequest, slug: str) -> HttpResponse:
             block_id=data.get("block_id") or "",
             suggestion_text=data.get("suggestion_text") or "",
             mention_names=data.get("mention_names") or "",
+            throttle=True,
         )
-    except services.DiscussionError as exc:
-        return _form_page(
-            request, statement, form=form, error=exc.message, status=exc.status, **page
-        )
+    except REFUSED as exc:
+        return _form_page(request, statement, form=form, **_refused(exc), **page)
     return _done(request, statement, f"comment-{comment.pk}", _("Ihr Kommentar wurde gespeichert."))
 
 
@@ -209,11 +241,10 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
             author=request.user,
             body=form.cleaned_data["body"],
             mention_names=form.cleaned_data["mention_names"],
+            throttle=True,
         )
-    except services.DiscussionError as exc:
-        return _form_page(
-            request, parent.statement, form=form, error=exc.message, status=exc.status, **page
-        )
+    except REFUSED as exc:
+        return _form_page(request, parent.statement, form=form, **_refused(exc), **page)
     return _done(
         request, parent.statement, f"comment-{reply.pk}", _("Ihre Antwort wurde gespeichert.")
     )
@@ -244,11 +275,10 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
             body=form.cleaned_data["body"],
             suggestion_text=form.cleaned_data.get("suggestion_text"),
             mention_names=form.cleaned_data["mention_names"],
+            throttle=True,
         )
-    except services.DiscussionError as exc:
-        return _form_page(
-            request, comment.statement, form=form, error=exc.message, status=exc.status, **page
-        )
+    except REFUSED as exc:
+        return _form_page(request, comment.statement, form=form, **_refused(exc), **page)
     return _done(request, comment.statement, f"comment-{comment.pk}", _("Änderung gespeichert."))
 
 

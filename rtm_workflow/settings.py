@@ -323,7 +323,9 @@ ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("ACCOUNT_REAUTHENTICATION_TIMEOUT", 3
 # Multipart bodies (file uploads) may be larger than form posts; beyond this → 413.
 RTM_MAX_UPLOAD_BYTES = env_int("RTM_MAX_UPLOAD_BYTES", 5_000_000)
 
-# --- The group's rules (defaults; papers may override) ---------------------
+# --- The group's rules (defaults; only a coordinator may set others for a paper) ---
+# The urgent lengths are also the minimum any consultation or vote lasts; only a
+# coordinator may set a shorter deadline, with a reason (workflow.services).
 RTM_CONTACT_EMAIL = env_str("RTM_CONTACT_EMAIL", "rundertischmigrationlkl@gmx.de")
 # Name and postal address of the person responsible, for the imprint; lines separated by ";".
 # `check --deploy` warns while it is empty (core/checks.py).
@@ -338,6 +340,22 @@ RTM_DEFAULT_DECISION_RULE = env_str("RTM_DEFAULT_DECISION_RULE", "majority")
 RTM_DEFAULT_QUORUM_PERCENT = env_int("RTM_DEFAULT_QUORUM_PERCENT", 25)
 RTM_SILENCE_OBJECTION_THRESHOLD = env_int("RTM_SILENCE_OBJECTION_THRESHOLD", 3)
 RTM_INVITATION_MAX_AGE_DAYS = env_int("RTM_INVITATION_MAX_AGE_DAYS", 14)
+
+# --- Flood limits per member (core/ratelimit.py; "10/m,100/h" = 10 a minute, 100 an hour) ---
+RTM_RATE_LIMITS = {
+    # New comments and replies.
+    "comment": env_str("RTM_RATE_LIMIT_COMMENT", "10/m,100/h"),
+    # Comments carrying a suggested change (counted on top of "comment").
+    "suggestion": env_str("RTM_RATE_LIMIT_SUGGESTION", "5/m,30/h"),
+    # Changes to one's own comments.
+    "comment_edit": env_str("RTM_RATE_LIMIT_COMMENT_EDIT", "10/m,100/h"),
+    # Saves in the editor (new paper, new revision, restore).
+    "revision": env_str("RTM_RATE_LIMIT_REVISION", "20/m,200/h"),
+    # People notified of a mention: each mentioned person counts once.
+    "mention": env_str("RTM_RATE_LIMIT_MENTION", "20/10m,60/h"),
+}
+# Distinct people one comment may mention.
+RTM_MAX_MENTIONS_PER_COMMENT = env_int("RTM_MAX_MENTIONS_PER_COMMENT", 10)
 
 LOGGING = {
     "version": 1,

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.decorators import member_required
+from core import ratelimit
 from statements import markdown
 from statements import permissions as perms
 from statements.access import statement_for
@@ -133,6 +134,10 @@ def statement_new(request: HttpRequest) -> HttpResponse:
         return _editor(request, None, form, preview=_preview_html(request))
     if not form.is_valid():
         return _editor(request, None, form, status=400)
+    try:
+        ratelimit.consume("revision", request.user)
+    except ratelimit.RateLimited as exc:
+        return _editor_refused(request, None, form, exc)
     statement = statement_create(
         author=request.user,
         text=form.text(),
@@ -154,6 +159,10 @@ def statement_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
         return _editor(request, statement, form, preview=_preview_html(request))
     if not form.is_valid():
         return _editor(request, statement, form, status=400)
+    try:
+        ratelimit.consume("revision", request.user)
+    except ratelimit.RateLimited as exc:
+        return _editor_refused(request, statement, form, exc)
     try:
         revision = statement_edit(
             statement_id=statement.pk,
@@ -197,6 +206,19 @@ def _editor(
         else reverse("statements:new_preview"),
     }
     return render(request, "statements/edit.html", context, status=status)
+
+
+def _editor_refused(
+    request: HttpRequest,
+    statement: Statement | None,
+    form: StatementForm,
+    exc: ratelimit.RateLimited,
+) -> HttpResponse:
+    """429: too many saves in a short time; the editor comes back with the text as sent."""
+    form.add_error(None, exc.message)
+    response = _editor(request, statement, form, status=exc.status)
+    response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 def _conflict(
@@ -356,6 +378,11 @@ def restore(request: HttpRequest, slug: str, number: int) -> HttpResponse:
         base = None
     if base is not None and not 0 < base <= MAX_ID:
         base = None
+    try:
+        ratelimit.consume("revision", request.user)
+    except ratelimit.RateLimited as exc:
+        messages.error(request, exc.message)
+        return redirect("statements:history", slug=statement.slug)
     try:
         revision = revision_restore(
             statement_id=statement.pk,

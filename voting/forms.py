@@ -9,6 +9,13 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from voting.models import DecisionRule, QuorumKind, VoteChoice
+from voting.selectors import current_member_ids
+
+# Ballot options that decide the outcome: only a coordinator may depart from the
+# group's defaults. The other option, secrecy, is the opener's choice.
+RULE_OPTIONS = frozenset(
+    {"rule", "quorum_kind", "quorum_value", "silence_threshold", "single_block_suffices"}
+)
 
 
 def default_options() -> dict[str, Any]:
@@ -50,12 +57,30 @@ class BallotOptionsForm(forms.Form):
         label=_("Schweigeverfahren: ein einzelnes Veto verhindert die Annahme"), required=False
     )
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, rules_editable: bool = True, **kwargs: Any) -> None:
         kwargs.setdefault("initial", default_options())
         super().__init__(*args, **kwargs)
+        if not rules_editable:
+            # Authors keep the group's rule, quorum and thresholds (voting.services drops
+            # them server-side too); they still choose whether the vote is secret.
+            for name in RULE_OPTIONS:
+                del self.fields[name]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        if "rule" not in self.fields:
+            return data
+        if data.get("rule") == DecisionRule.SILENCE and data.get("silence_threshold"):
+            eligible = current_member_ids().count()
+            if data["silence_threshold"] > eligible:
+                self.add_error(
+                    "silence_threshold",
+                    _(
+                        "Höchstens so viele Einsprüche, wie es Stimmberechtigte gibt "
+                        "(derzeit %(count)s)."
+                    )
+                    % {"count": eligible},
+                )
         kind = data.get("quorum_kind")
         value = data.get("quorum_value")
         if kind == QuorumKind.NONE:

@@ -7,9 +7,16 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import MembershipStatus
+from accounts.models import MembershipStatus, User
 from accounts.permissions import is_member
 from voting.models import Ballot, EligibleVoter
+
+
+def current_member_ids() -> QuerySet:
+    """The people who would be eligible if a ballot opened now: active members."""
+    return User.objects.filter(
+        is_active=True, membership_status=MembershipStatus.MEMBER
+    ).values_list("pk", flat=True)
 
 
 def ballots_waiting_for(user: Any) -> list[Ballot]:

@@ -17,13 +17,13 @@ from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import MembershipStatus, User
-from accounts.permissions import is_member
+from accounts.permissions import is_coordinator, is_member
 from notifications.events import EventKind, emit
 from statements.models import Statement
 from voting import rules
-from voting.forms import default_options
+from voting.forms import RULE_OPTIONS, default_options
 from voting.models import Ballot, DecisionRule, EligibleVoter, QuorumKind, Vote
+from voting.selectors import current_member_ids
 
 logger = logging.getLogger(__name__)
 
@@ -60,10 +60,18 @@ class InvalidChoice(VotingError):
     message = _("Diese Stimme ist bei dieser Entscheidungsregel nicht möglich.")
 
 
-def _options(options: dict[str, Any]) -> dict[str, Any]:
-    """Group defaults overlaid with what the opener chose; validated like the form."""
+def _options(options: dict[str, Any], *, rules_chosen_by_coordinator: bool) -> dict[str, Any]:
+    """Group defaults overlaid with what the opener may choose; validated like the form.
+
+    The rule, quorum and silence thresholds decide the outcome, so only a coordinator
+    may depart from the group's defaults; anyone else's values are dropped here, whatever
+    the request carried (issue 13: an author rigged a silence ballot with 10,000).
+    """
     merged = default_options()
-    merged.update({k: v for k, v in (options or {}).items() if v is not None})
+    chosen = {k: v for k, v in (options or {}).items() if v is not None}
+    if not rules_chosen_by_coordinator:
+        chosen = {k: v for k, v in chosen.items() if k not in RULE_OPTIONS}
+    merged.update(chosen)
     rule = DecisionRule(merged["rule"])
     kind = QuorumKind(merged["quorum_kind"])
     value = max(0, int(merged["quorum_value"] or 0))
@@ -85,6 +93,12 @@ def ballot_open(*, statement: Statement, opened_by: Any | None, options: dict[st
     """Open the next round on the paper's current revision; fix the eligible voters now."""
     last_round = Ballot.objects.filter(statement=statement).aggregate(m=Max("round"))["m"] or 0
     now = timezone.now()
+    member_ids = list(current_member_ids())
+    chosen = _options(options, rules_chosen_by_coordinator=is_coordinator(opened_by))
+    # More objections than voters could never reject: the threshold is at most the
+    # number of eligible voters (the coordinator's form refuses more; this is the backstop
+    # for the group default in a small group and for direct calls).
+    chosen["silence_threshold"] = max(1, min(chosen["silence_threshold"], len(member_ids)))
     ballot = Ballot.objects.create(
         statement=statement,
         round=last_round + 1,
@@ -92,11 +106,8 @@ def ballot_open(*, statement: Statement, opened_by: Any | None, options: dict[st
         opened_by=opened_by if getattr(opened_by, "pk", None) else None,
         opened_at=now,
         closes_at=statement.voting_ends_at or now + timedelta(days=7),
-        **_options(options),
+        **chosen,
     )
-    member_ids = User.objects.filter(
-        is_active=True, membership_status=MembershipStatus.MEMBER
-    ).values_list("pk", flat=True)
     EligibleVoter.objects.bulk_create(
         [EligibleVoter(ballot=ballot, user_id=pk) for pk in member_ids]
     )

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.permissions import is_coordinator
 from statements.models import Statement
 from statements.transitions import NOTE_REQUIRED
 from workflow import services
@@ -57,12 +58,15 @@ class TransitionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
 
-    def __init__(self, *args: Any, statement: Statement, name: str, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, statement: Statement, name: str, user: Any = None, **kwargs: Any
+    ) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("expected_state", statement.state)
         super().__init__(*args, **kwargs)
         self.statement = statement
         self.name = name
+        self.user = user
         note = self.fields["note"]
         if name in NOTE_REQUIRED:
             note.required = True
@@ -90,7 +94,18 @@ class TransitionForm(forms.Form):
                 "voting_ends_at",
                 local(services.default_voting_end(statement)).strftime(DATETIME_LOCAL),
             )
-        elif name == "publish":
+        if name in services.MINIMUM_DAYS_SETTING and is_coordinator(user):
+            self.fields["short_deadline_reason"] = forms.CharField(
+                label=_("Begründung für eine kürzere Frist"),
+                required=False,
+                max_length=500,
+                help_text=_(
+                    "Nur nötig, wenn die Frist kürzer als %(days)s Tage ist (Mindestdauer der "
+                    "Gruppe). Die Begründung steht im Protokoll."
+                )
+                % {"days": services.minimum_days(name)},
+            )
+        if name == "publish":
             self.fields["when"] = forms.ChoiceField(
                 label=_("Zeitpunkt"),
                 choices=[
@@ -124,6 +139,25 @@ class TransitionForm(forms.Form):
     def clean_voting_ends_at(self) -> datetime | None:
         return _future(self.cleaned_data.get("voting_ends_at"))
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        deadline_field = {"submit": "consultation_ends_at", "open_vote": "voting_ends_at"}.get(
+            self.name
+        )
+        if deadline_field and data.get(deadline_field):
+            try:
+                services.check_deadline_length(
+                    self.name,
+                    data[deadline_field],
+                    self.user,
+                    data.get("short_deadline_reason", ""),
+                )
+            except services.ShortDeadlineReasonRequired as exc:
+                self.add_error("short_deadline_reason", exc.message)
+            except services.DeadlineTooShort as exc:
+                self.add_error(deadline_field, exc.message)
+        return data
+
     def clean_publish_at(self) -> datetime | None:
         if self.data.get(self.add_prefix("when")) != PublishWhen.SCHEDULED:
             return None
@@ -143,6 +177,7 @@ class TransitionForm(forms.Form):
             voting_ends_at=data.get("voting_ends_at"),
             publish_at=data.get("publish_at"),
             ballot=ballot,
+            short_deadline_reason=data.get("short_deadline_reason", ""),
         )
 
 

@@ -85,5 +85,11 @@ AUDIT_LABELS = {
     "cosign_revoke": _("Mitzeichnung zurückgezogen"),
 }
 
+# Deadlines a coordinator set below the group minimum (the entry's note is the reason).
+AUDIT_LABELS_UNTIL = {
+    "shorten_consultation": _("Konsultation verkürzt bis %(when)s"),
+    "shorten_voting": _("Abstimmung verkürzt bis %(when)s"),
+}
+
 # A schedule entry without a time means the embargo was lifted.
 AUDIT_LABEL_SCHEDULE_LIFTED = _("Geplante Veröffentlichung aufgehoben")

@@ -12,13 +12,19 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from statements import permissions as perms
 from statements.models import Statement
 from statements.states import State
 from workflow.forms import UrgentForm
-from workflow.labels import AUDIT_LABEL_SCHEDULE_LIFTED, AUDIT_LABELS, TRANSITION_LABELS
+from workflow.labels import (
+    AUDIT_LABEL_SCHEDULE_LIFTED,
+    AUDIT_LABELS,
+    AUDIT_LABELS_UNTIL,
+    TRANSITION_LABELS,
+)
 from workflow.selectors import audit_trail, available_transitions, current_deadline, relative_time
 
 
@@ -30,6 +36,15 @@ def _actor_name(entry: Any) -> str:
     return _("ehemaliges Mitglied")
 
 
+def _entry_label(entry: Any) -> str:
+    if entry.transition in AUDIT_LABELS_UNTIL and entry.scheduled_for is not None:
+        when = date_format(timezone.localtime(entry.scheduled_for), "DATETIME_FORMAT")
+        return AUDIT_LABELS_UNTIL[entry.transition] % {"when": when}
+    if entry.transition == "schedule_publication" and entry.scheduled_for is None:
+        return AUDIT_LABEL_SCHEDULE_LIFTED
+    return AUDIT_LABELS.get(entry.transition, entry.transition)
+
+
 def panel_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:
     user = request.user
     if not perms.can_view_internal(user, statement):
@@ -38,12 +53,11 @@ def panel_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:
     deadline = current_deadline(statement)
     entries = [
         {
-            "label": (
-                AUDIT_LABEL_SCHEDULE_LIFTED
-                if entry.transition == "schedule_publication" and entry.scheduled_for is None
-                else AUDIT_LABELS.get(entry.transition, entry.transition)
-            ),
-            "scheduled_for": entry.scheduled_for,
+            "label": _entry_label(entry),
+            # A shortened deadline names its new end in the label itself.
+            "scheduled_for": None
+            if entry.transition in AUDIT_LABELS_UNTIL
+            else entry.scheduled_for,
             "actor": _actor_name(entry),
             "is_system": entry.is_system,
             "at": entry.created_at,

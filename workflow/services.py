@@ -94,6 +94,16 @@ class DeadlineInvalid(TransitionError):
     message = _("Die Frist muss in der Zukunft liegen.")
 
 
+class DeadlineTooShort(TransitionError):
+    status = 400
+    message = _("Diese Frist ist kürzer als die Mindestdauer der Gruppe.")
+
+
+class ShortDeadlineReasonRequired(TransitionError):
+    status = 400
+    message = _("Bitte begründen Sie, warum die Frist kürzer als die Mindestdauer ist.")
+
+
 @dataclass(frozen=True)
 class TransitionOptions:
     """Optional inputs some transitions take; None means the group default."""
@@ -102,6 +112,29 @@ class TransitionOptions:
     voting_ends_at: datetime | None = None
     publish_at: datetime | None = None
     ballot: dict[str, Any] | None = None  # decision rule, quorum, secrecy for open_vote
+    # Why a coordinator set a deadline below the group minimum (written to the trail).
+    short_deadline_reason: str = ""
+
+    def deadline_for(self, name: str) -> datetime | None:
+        """The deadline the transition `name` sets, if the caller chose one."""
+        if name == "submit":
+            return self.consultation_ends_at
+        if name == "open_vote":
+            return self.voting_ends_at
+        return None
+
+
+# The minimum lengths are the urgent ones (RTM_URGENT_*_DAYS): no paper, urgent or not,
+# is consulted or voted on for less unless a coordinator decides so with a reason.
+MINIMUM_DAYS_SETTING = {
+    "submit": "RTM_URGENT_CONSULTATION_DAYS",
+    "open_vote": "RTM_URGENT_VOTING_DAYS",
+}
+# A confirmation page may stay open a while before it is sent: its prefilled minimum
+# deadline still counts as the minimum for this long.
+MINIMUM_SLACK = timedelta(hours=1)
+# The same-state audit entry that records a deadline set below the minimum.
+SHORTENED_ENTRY = {"submit": "shorten_consultation", "open_vote": "shorten_voting"}
 
 
 def default_consultation_end(statement: Statement) -> datetime:
@@ -116,6 +149,36 @@ def default_consultation_end(statement: Statement) -> datetime:
 def default_voting_end(statement: Statement) -> datetime:
     days = settings.RTM_URGENT_VOTING_DAYS if statement.is_urgent else settings.RTM_VOTING_DAYS
     return timezone.now() + timedelta(days=days)
+
+
+def minimum_days(name: str) -> int:
+    return int(getattr(settings, MINIMUM_DAYS_SETTING[name]))
+
+
+def deadline_is_short(name: str, value: datetime | None) -> bool:
+    """Whether the chosen deadline of `name` (submit/open_vote) is below the group minimum."""
+    if value is None or name not in MINIMUM_DAYS_SETTING:
+        return False
+    return value < timezone.now() + timedelta(days=minimum_days(name)) - MINIMUM_SLACK
+
+
+def check_deadline_length(name: str, value: datetime | None, actor: Any, reason: str) -> bool:
+    """Raise unless `actor` may set this deadline; return whether it is a shortened one.
+
+    Shorter than the minimum is for coordinators only, and only with a reason.
+    """
+    if not deadline_is_short(name, value):
+        return False
+    if not is_coordinator(actor):
+        message = (
+            _("Die Konsultation dauert mindestens %(days)s Tage.")
+            if name == "submit"
+            else _("Die Abstimmung dauert mindestens %(days)s Tage.")
+        )
+        raise DeadlineTooShort(name, message=message % {"days": minimum_days(name)})
+    if not (reason or "").strip():
+        raise ShortDeadlineReasonRequired(name)
+    return True
 
 
 def validate_deadline(value: datetime | None) -> None:
@@ -166,7 +229,12 @@ def condition_message(name: str) -> Any:
 
 
 def _was_just_done(statement: Statement, name: str) -> bool:
-    last = AuditEntry.objects.filter(statement=statement).order_by("-pk").first()
+    last = (
+        AuditEntry.objects.filter(statement=statement)
+        .exclude(transition__in=SHORTENED_ENTRY.values())
+        .order_by("-pk")
+        .first()
+    )
     return last is not None and last.transition == name and last.to_state == statement.state
 
 
@@ -213,16 +281,15 @@ def statement_transition(
     note = (note or "").strip()
     if name in NOTE_REQUIRED and not note:
         raise NoteRequired(name)
-    if name == "submit":
-        validate_deadline(options.consultation_ends_at)
-    if name == "open_vote":
-        validate_deadline(options.voting_ends_at)
+    deadline = options.deadline_for(name)
+    validate_deadline(deadline)
 
     with transaction.atomic():
         statement = Statement.objects.select_for_update().get(pk=statement_id)
         if expected_state is not None and statement.state != expected_state:
             raise TransitionAlreadyDone(name)
         check_transition(statement, name, actor)
+        shortened = check_deadline_length(name, deadline, actor, options.short_deadline_reason)
 
         from_state = statement.state
         method = getattr(statement, name)
@@ -241,6 +308,18 @@ def statement_transition(
             note=note,
             created_at=now,
         )
+        if shortened:
+            # Its own entry, so the trail shows who cut the deadline, to when, and why.
+            AuditEntry.objects.create(
+                statement=statement,
+                transition=SHORTENED_ENTRY[name],
+                from_state=statement.state,
+                to_state=statement.state,
+                actor=actor,
+                note=options.short_deadline_reason.strip(),
+                scheduled_for=deadline,
+                created_at=now,
+            )
         _after_transition(statement, name, actor, options)
     return statement
 

@@ -55,8 +55,12 @@ def transition_confirm(request: HttpRequest, slug: str, name: str) -> HttpRespon
 
     ballot_class = ballot_options_form_class() if name == "open_vote" else None
     data = request.POST if request.method == "POST" else None
-    form = TransitionForm(data, statement=statement, name=name)
-    ballot_form = ballot_class(data, prefix="ballot") if ballot_class else None
+    form = TransitionForm(data, statement=statement, name=name, user=request.user)
+    ballot_form = (
+        ballot_class(data, prefix="ballot", rules_editable=is_coordinator(request.user))
+        if ballot_class
+        else None
+    )
     if request.method == "POST":
         forms_valid = form.is_valid() & (ballot_form is None or ballot_form.is_valid())
         if forms_valid:
@@ -64,9 +68,7 @@ def transition_confirm(request: HttpRequest, slug: str, name: str) -> HttpRespon
                 _perform(request, statement, name, form, ballot_form)
             except services.TransitionError as exc:
                 if exc.status == 400:
-                    form.add_error(
-                        "note" if isinstance(exc, services.NoteRequired) else None, exc.message
-                    )
+                    form.add_error(_error_field(form, exc), exc.message)
                 else:
                     return refusal(request, statement, exc, title=title)
             else:
@@ -81,6 +83,15 @@ def transition_confirm(request: HttpRequest, slug: str, name: str) -> HttpRespon
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "workflow/confirm.html", context, status=status)
+
+
+def _error_field(form: TransitionForm, exc: services.TransitionError) -> str | None:
+    """The form field a service's 400 refusal belongs to (None: the whole form)."""
+    if isinstance(exc, services.NoteRequired):
+        return "note"
+    if isinstance(exc, services.ShortDeadlineReasonRequired):
+        return "short_deadline_reason" if "short_deadline_reason" in form.fields else None
+    return None
 
 
 def _perform(

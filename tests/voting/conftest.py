@@ -20,7 +20,12 @@ def open_paper(db, coordinator, author, coauthor, member):  # noqa: ANN001, ANN2
             statement_id=statement.pk,
             name="open_vote",
             actor=coordinator,
-            options=TransitionOptions(ballot=ballot, voting_ends_at=voting_ends_at),
+            options=TransitionOptions(
+                ballot=ballot,
+                voting_ends_at=voting_ends_at,
+                # Short test deadlines are below the group minimum: a coordinator's reason.
+                short_deadline_reason="Test",
+            ),
         )
         statement.refresh_from_db()
         return statement
