@@ -4,7 +4,9 @@ recipient's language with the unsubscribe headers.
 
 Everything is loaded at send time from the ids in the outbox row, so a comment
 hidden after the event is not mailed, and no vote of any person is ever read:
-result mails use the ballot's stored counts only.
+result mails use the ballot's stored counts only. Visibility is decided again at
+send time too (reader_may_see): a paper that went back to draft, or whose author
+list lost the reader, since the row was written is not mailed, nor listed in a digest.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -26,6 +29,7 @@ from django.utils.text import Truncator
 from accounts.models import MembershipStatus, User
 from notifications.models import LOCKED_KINDS, Kind, Notification, Status
 from notifications.tokens import absolute, confirm_url, unsubscribe_url
+from statements.permissions import can_view, prime_author_ids
 
 
 def _model(label: str) -> Any | None:
@@ -51,6 +55,8 @@ class Loaded:
         )
         actor_ids = {r.context.get("actor_id") for r in every} - {None}
         self.actors = User.objects.in_bulk(actor_ids) if actor_ids else {}
+        # One query for the authors of every paper in the batch (for reader_may_see).
+        prime_author_ids(r.statement for r in every)
 
     @staticmethod
     def _bulk(label: str, rows: list[Notification], key: str, related: tuple = ()) -> dict:
@@ -95,6 +101,14 @@ def _visible_comment(row: Notification, loaded: Loaded) -> Any | None:
     ):
         return None
     return comment
+
+
+def reader_may_see(reader: Any, statement: Any | None) -> bool:
+    """The send-time visibility check (the same predicate as the pages): may the reader
+    (a user, or None for a public subscriber) see this paper now?"""
+    if statement is None:
+        return True
+    return can_view(reader if reader is not None else AnonymousUser(), statement)
 
 
 # --- One function per kind ---------------------------------------------------
@@ -182,6 +196,8 @@ def digest(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
         item = loaded.items.get(item_id)
         if item is None or item.statement is None:
             continue
+        if not reader_may_see(row.recipient, item.statement):
+            continue  # back to draft, withdrawn or no longer an author: not even the title
         if item.context.get("comment_id") and _visible_comment(item, loaded) is None:
             continue  # hidden since: left out of the digest too
         entries.append(
@@ -236,6 +252,8 @@ def build(row: Notification, loaded: Loaded) -> EmailMultiAlternatives | None:
         address, language, name = row.subscriber.email, row.subscriber.language, ""
     else:
         return None
+    if not reader_may_see(row.recipient, row.statement):
+        return None  # decided again now: the paper may have gone back to draft since
     with translation.override(language or settings.LANGUAGE_CODE):
         context = BUILDERS[row.kind](row, loaded)
         if context is None:

@@ -3,6 +3,10 @@
 Every rule is a Q over accounts.User built from at most a few constant-size
 queries to other apps' selectors, so the number of SQL queries for an event
 does not grow with the number of recipients.
+
+Being concerned is not enough: who_may_see() then keeps only those who may see
+the paper now (statements.permissions.can_view). A follower of a paper that went
+back to draft, or a removed co-author still in a thread, is concerned but gets no row.
 """
 
 from __future__ import annotations
@@ -32,6 +36,24 @@ def _comment_rule(statement: Any, comment: Any) -> Q:
     if statement is not None:
         rule |= Q(follows__statement=statement)
     return rule & MEMBERS
+
+
+def who_may_see(users: list[Any], statement: Any | None) -> list[Any]:
+    """The users among `users` who may see `statement` as it stands in the database now.
+
+    The statement is read again: the caller's instance may carry a stale author cache
+    (coauthor_add emits before it clears it) or predate the transition being recorded.
+    Two queries per event (the row and its co-authors), whatever the number of users.
+    """
+    if statement is None:
+        return users
+    from statements.models import Statement
+    from statements.permissions import can_view
+
+    current = Statement.objects.filter(pk=statement.pk).first()
+    if current is None:
+        return []
+    return [user for user in users if can_view(user, current)]
 
 
 def _ballot_for(statement: Any) -> Any | None:

@@ -40,7 +40,7 @@ from notifications.models import (
     PublicSubscriber,
     Status,
 )
-from notifications.recipients import recipient_rule
+from notifications.recipients import recipient_rule, who_may_see
 
 logger = logging.getLogger(__name__)
 
@@ -73,8 +73,9 @@ def notifications_for_event(
     """Write the outbox rows for one event in the caller's transaction.
 
     Queries: the recipient rule's own lookups (a fixed few per kind), one for the
-    recipients with their preference, one for public subscribers (publication
-    only) and one INSERT: the same count for 20 or 2,000 recipients.
+    recipients with their preference, two for the visibility check (the paper and
+    its co-authors), one for public subscribers (publication only) and one INSERT:
+    the same count for 20 or 2,000 recipients.
     """
     kind = str(kind)
     rule, context = recipient_rule(kind, statement=statement, target=target, extra=extra)
@@ -87,7 +88,17 @@ def notifications_for_event(
     if actor is not None and kind != Kind.ADMISSION_DECIDED:
         users = users.exclude(pk=actor.pk)
     chosen = Preference.objects.filter(user=OuterRef("pk"), kind=kind).values("mode")[:1]
-    recipients = list(users.annotate(chosen_mode=Subquery(chosen)).values_list("pk", "chosen_mode"))
+    # Concerned is not enough: only who may see the paper now gets a row (nothing of a
+    # draft reaches a former follower or a removed co-author). Checked again at send time.
+    people = who_may_see(
+        list(
+            users.annotate(chosen_mode=Subquery(chosen)).only(
+                "pk", "is_active", "membership_status", "is_coordinator"
+            )
+        ),
+        statement,
+    )
+    recipients = [(user.pk, user.chosen_mode) for user in people]
 
     rows: list[Notification] = []
     common = {
@@ -296,7 +307,9 @@ def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE
                     _mark_retry(row, f"render: {exc}")
                     continue
                 if message is None:
-                    _mark_skipped(row, "nothing to send (hidden, deleted or unsubscribed)")
+                    _mark_skipped(
+                        row, "nothing to send (hidden, deleted, unsubscribed or no longer visible)"
+                    )
                     continue
                 try:
                     send_once(connection, message, lambda finish, row=row: _mark_sent(row, finish))

@@ -18,7 +18,7 @@ from accounts.decorators import coordinator_required, member_required
 from accounts.models import User
 from accounts.permissions import is_coordinator
 from notifications import services, tokens
-from notifications.emails import target_path
+from notifications.emails import reader_may_see, target_path
 from notifications.forms import PreferencesForm, SubscribeForm
 from notifications.models import (
     LOCKED_KINDS,
@@ -31,6 +31,7 @@ from notifications.models import (
 )
 from notifications.selectors import inapp_notifications_for
 from statements.access import statement_for
+from statements.permissions import prime_author_ids
 
 
 @login_required
@@ -39,15 +40,22 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     actor_ids = {n.context.get("actor_id") for n in page} - {None}
     actors = User.objects.in_bulk(actor_ids) if actor_ids else {}
-    items = [
-        {
-            "n": n,
-            "label": Kind(n.kind).label,
-            "actor": actors.get(n.context.get("actor_id")),
-            "url": target_path(n.kind, n.statement, n.context),
-        }
-        for n in page
-    ]
+    prime_author_ids(n.statement for n in page)  # one query for every row's visibility
+    items = []
+    for n in page:
+        if not reader_may_see(request.user, n.statement):
+            # A paper the reader may no longer see (back to draft, withdrawn, no longer
+            # an author): a neutral line, neither title nor person nor link.
+            items.append({"n": n, "hidden": True})
+            continue
+        items.append(
+            {
+                "n": n,
+                "label": Kind(n.kind).label,
+                "actor": actors.get(n.context.get("actor_id")),
+                "url": target_path(n.kind, n.statement, n.context),
+            }
+        )
     return render(request, "notifications/list.html", {"page": page, "items": items})
 
 
@@ -62,7 +70,7 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
             {"title": _("Nicht gefunden"), "text": _("Diese Benachrichtigung gibt es nicht.")},
             status=404,
         )
-    if request.POST.get("open"):
+    if request.POST.get("open") and reader_may_see(request.user, row.statement):
         return redirect(target_path(row.kind, row.statement, row.context))
     return redirect("notifications:list")
 

@@ -1,53 +1,91 @@
 """This person's part in statements, for their personal data export (collected by accounts).
 
-Papers they started or co-author and every revision they saved (with its text,
-since they wrote it). Other people's revisions are not included.
+Papers they started or co-author and every revision credited to them. An export
+holds what the person wrote and never text they may not read now: a revision is
+also credited to a member whose suggestion an author applied (in draft, too), and
+then carries the whole draft. So a revision's text, and any paper's title or slug
+in any app's export, appear only while the person may see the paper
+(statements.permissions.can_view); their own suggested block is in the
+discussion part.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from statements.models import Coauthorship, Revision, Statement
+from statements.permissions import can_view, prime_author_ids
+
+
+def readable(user: Any, statements: Iterable[Statement | None]) -> set[int]:
+    """Ids of the papers among `statements` that `user` may see now (one query)."""
+    papers = [s for s in statements if s is not None]
+    prime_author_ids(papers)
+    return {s.pk for s in papers if can_view(user, s)}
+
+
+def title_for(statement: Statement | None, readable_ids: set[int]) -> str | None:
+    """The paper's title for an export, or None when the person may not see it now."""
+    return statement.title if statement is not None and statement.pk in readable_ids else None
+
+
+def slug_for(statement: Statement | None, readable_ids: set[int]) -> str | None:
+    return statement.slug if statement is not None and statement.pk in readable_ids else None
+
+
+def _revision(revision: Revision, visible: set[int]) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "statement": slug_for(revision.statement, visible),
+        "number": revision.number,
+        "created_at": revision.created_at.isoformat(),
+    }
+    if revision.statement_id in visible:
+        entry.update(
+            message=revision.message,
+            title=revision.title,
+            occasion=revision.occasion,
+            summary=revision.summary,
+            body=revision.body,
+        )
+    return entry
 
 
 def user_data(user: Any) -> dict[str, Any]:
+    papers = list(Statement.objects.filter(created_by=user).order_by("created_at", "pk"))
+    coauthorships = list(
+        Coauthorship.objects.filter(user=user)
+        .select_related("statement")
+        .order_by("added_at", "pk")
+    )
+    credited = list(
+        Revision.objects.filter(author=user)
+        .select_related("statement")
+        .order_by("created_at", "pk")
+    )
+    visible = readable(
+        user,
+        [*papers, *(c.statement for c in coauthorships), *(r.statement for r in credited)],
+    )
     started = [
         {
-            "statement": s.title,
-            "slug": s.slug,
+            "statement": title_for(s, visible),
+            "slug": slug_for(s, visible),
             "state": s.state,
             "created_at": s.created_at.isoformat(),
         }
-        for s in Statement.objects.filter(created_by=user).order_by("created_at", "pk")
+        for s in papers
     ]
     coauthored = [
         {
-            "statement": c.statement.title,
-            "slug": c.statement.slug,
+            "statement": title_for(c.statement, visible),
+            "slug": slug_for(c.statement, visible),
             "added_at": c.added_at.isoformat(),
         }
-        for c in Coauthorship.objects.filter(user=user)
-        .select_related("statement")
-        .order_by("added_at", "pk")
-    ]
-    revisions = [
-        {
-            "statement": r.statement.slug,
-            "number": r.number,
-            "created_at": r.created_at.isoformat(),
-            "message": r.message,
-            "title": r.title,
-            "occasion": r.occasion,
-            "summary": r.summary,
-            "body": r.body,
-        }
-        for r in Revision.objects.filter(author=user)
-        .select_related("statement")
-        .order_by("created_at", "pk")
+        for c in coauthorships
     ]
     return {
         "statements_started": started,
         "coauthorships": coauthored,
-        "revisions": revisions,
+        "revisions": [_revision(r, visible) for r in credited],
     }

@@ -87,6 +87,9 @@ class Statement(StatementTransitions, FSMModelMixin, models.Model):
 
     # Set by withdraw / retract; shown on the page.
     withdrawal_reason = models.TextField(_("Grund der Rücknahme"), blank=True)
+    # The state the paper was withdrawn from: members keep seeing a withdrawn paper only
+    # if they could see it just before (see permissions.can_view_internal).
+    withdrawn_from = models.CharField(max_length=50, choices=State.choices, blank=True)
     retraction_reason = models.TextField(_("Grund des Widerrufs"), blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
 

@@ -8,6 +8,8 @@ All of them accept AnonymousUser and return False for it.
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.utils import timezone
@@ -35,6 +37,26 @@ def author_ids(statement: Statement) -> frozenset[int]:
     return cached
 
 
+def prime_author_ids(statements: Iterable[Statement | None]) -> None:
+    """Fill the author cache of many statements with one query, so that checking
+    can_view on a list (in-app list, a batch of mails, an export) costs no query per row."""
+    from statements.models import Coauthorship
+
+    pending = [s for s in statements if s is not None and getattr(s, "_author_ids", None) is None]
+    if not pending:
+        return
+    coauthors: dict[int, set[int]] = defaultdict(set)
+    for statement_id, user_id in Coauthorship.objects.filter(
+        statement_id__in={s.pk for s in pending}
+    ).values_list("statement_id", "user_id"):
+        coauthors[statement_id].add(user_id)
+    for statement in pending:
+        ids = set(coauthors[statement.pk])
+        if statement.created_by_id:
+            ids.add(statement.created_by_id)
+        statement._author_ids = frozenset(ids)
+
+
 def is_author(user: Any, statement: Statement) -> bool:
     return is_member(user) and user.pk in author_ids(statement)
 
@@ -50,7 +72,10 @@ def can_view_internal(user: Any, statement: Statement) -> bool:
     if is_coordinator(user) or is_author(user, statement):
         return True
     if statement.state == State.WITHDRAWN:
-        return statement.submitted_at is not None
+        # Members see no more after a withdrawal than just before it: a paper withdrawn
+        # from draft stays with its authors, even if it had been in consultation once
+        # (its draft-phase text, titles and comments were never theirs to read).
+        return statement.withdrawn_from in MEMBER_VISIBLE_STATES
     return statement.state in MEMBER_VISIBLE_STATES
 
 

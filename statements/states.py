@@ -14,7 +14,8 @@ class State(models.TextChoices):
 
 
 # From consultation on, every member may read the paper (a withdrawn paper stays
-# readable to members if it had left the draft stage, see permissions.can_view).
+# readable to members if it was withdrawn from one of these states, see
+# permissions.can_view_internal).
 MEMBER_VISIBLE_STATES = frozenset(
     {
         State.CONSULTATION,

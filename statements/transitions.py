@@ -114,6 +114,8 @@ class StatementTransitions:
         permission=_as_fsm(perms.can_withdraw),
     )
     def withdraw(self, *, reason: str) -> None:
+        # django-fsm sets the target state after this method: self.state is the source.
+        self.withdrawn_from = self.state
         self.withdrawal_reason = reason
         self.publish_at = None
 

@@ -44,6 +44,7 @@ TRANSITION_FIELDS = [
     "submitted_at",
     "published_at",
     "withdrawal_reason",
+    "withdrawn_from",
     "retraction_reason",
     "retracted_at",
     "public_version",

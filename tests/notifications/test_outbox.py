@@ -68,9 +68,8 @@ def test_preferences_immediately_digest_off_are_respected(
 
     # The daily digest: one message per member with all their waiting items.
     mail.outbox.clear()
-    second = make_statement(author=author, state="draft", title="Schule für alle")
     with django_capture_on_commit_callbacks(execute=True):
-        emit(EventKind.CONSULTATION_OPENED, statement=second, actor=author)
+        second = make_statement(author=author, state="consultation", title="Schule für alle")
     with django_capture_on_commit_callbacks(execute=True):
         assert services.digests_build() == 1
     [digest] = [m for m in mail.outbox if m.to == [digest_person.email]]
@@ -204,8 +203,8 @@ def test_smtp_failure_retries_with_backoff_then_fails_visibly(
 ):
     person = UserFactory()
     settings.EMAIL_BACKEND = "tests.notifications.test_outbox.FailingBackend"
-    statement = make_statement(author=author, state="draft", title="Fehlerfall")
-    emit(EventKind.CONSULTATION_OPENED, statement=statement, actor=author)
+    # Submitting emits CONSULTATION_OPENED; its delivery (on commit) is not run here.
+    make_statement(author=author, state="consultation", title="Fehlerfall")
     row = Notification.objects.get(recipient=person, channel=Channel.EMAIL)
     delays = []
     for _attempt in range(services.MAX_ATTEMPTS):
@@ -236,8 +235,7 @@ def test_smtp_failure_retries_with_backoff_then_fails_visibly(
 
 def test_sweep_reclaims_expired_leases_and_requeues(author, django_capture_on_commit_callbacks):
     person = UserFactory()
-    statement = make_statement(author=author, state="draft")
-    emit(EventKind.CONSULTATION_OPENED, statement=statement, actor=author)  # never delivered
+    make_statement(author=author, state="consultation")  # its mail never delivered
     # A worker claimed the row and died before ending DATA.
     Notification.objects.filter(recipient=person, channel=Channel.EMAIL).update(
         status=Status.SENDING, lease_until=timezone.now() - timedelta(seconds=1), attempts=1
@@ -255,8 +253,7 @@ def test_sweep_reclaims_expired_leases_and_requeues(author, django_capture_on_co
 
 def test_fresh_pending_rows_wait_a_minute_for_the_sweep(author):
     UserFactory()
-    statement = make_statement(author=author, state="draft")
-    emit(EventKind.CONSULTATION_OPENED, statement=statement, actor=author)
+    make_statement(author=author, state="consultation")
     assert services.outbox_sweep() == 0
     waiting = len(email_rows(status=Status.PENDING))
     assert waiting >= 1

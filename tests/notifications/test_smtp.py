@@ -6,7 +6,6 @@ import pytest
 from django.core import mail
 
 from notifications import services
-from notifications.events import EventKind, emit
 from notifications.models import Channel, Notification, Status
 from tests.factories import UserFactory, make_statement
 from tests.realservices import _aiosmtpd_controller, free_port
@@ -50,8 +49,7 @@ def test_a_refused_recipient_is_retried_later_and_the_others_go_out_on_one_conne
     received, sessions = picky_smtp
     good = [UserFactory() for _ in range(5)]
     bounce = UserFactory(email="bounce@example.org")
-    statement = make_statement(author=author, state="draft")
-    emit(EventKind.CONSULTATION_OPENED, statement=statement, actor=author)
+    make_statement(author=author, state="consultation")  # emits CONSULTATION_OPENED
     expected = set(
         Notification.objects.filter(channel=Channel.EMAIL)
         .exclude(recipient=bounce)

@@ -64,10 +64,11 @@ def test_list_shows_only_my_notifications_and_the_header_counts_unread(
     assert page.status_code == 200
     assert text.count(in_consultation.title) == 3
     assert re.search(r'class="badge">3<', text)
-    # The list's queries do not grow with the rows: session, user, count, page, header count.
+    # The list's queries do not grow with the rows: session, user, count, page, the
+    # papers' co-authors (who may still see each paper), header count.
     for n in range(3, 30):
         inapp(member, in_consultation, n=n)
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(6):
         client.get("/notifications/")
 
 
@@ -173,7 +174,7 @@ def test_public_subscription_double_opt_in_and_one_click_unsubscribe(
     assert confirm.to == ["leserin@example.org"] and "List-Unsubscribe" not in confirm.extra_headers
     link = re.search(r"http://[^/]+(/subscribe/confirm/\S+/)", confirm.body).group(1)
     # Not yet confirmed: a publication does not reach the address.
-    statement = make_statement(author=author, state="accepted")
+    statement = make_statement(author=author, state="published")
     subscriber = PublicSubscriber.objects.get()
     assert subscriber.confirmed_at is None
     assert client.get(link).status_code == 200
