@@ -317,6 +317,9 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("ACCOUNT_REAUTHENTICATION_TIMEOUT", 300)
 # Multipart bodies (file uploads) may be larger than form posts; beyond this → 413.
 RTM_MAX_UPLOAD_BYTES = env_int("RTM_MAX_UPLOAD_BYTES", 5_000_000)
+# /healthz shows which check failed only to staff and to a monitor sending this value in
+# the X-Health-Token header; everyone else gets the status alone. Empty: staff only.
+RTM_HEALTH_TOKEN = env_str("RTM_HEALTH_TOKEN", "")
 
 # --- The group's rules (defaults; papers may override) ---------------------
 RTM_CONTACT_EMAIL = env_str("RTM_CONTACT_EMAIL", "rundertischmigrationlkl@gmx.de")
