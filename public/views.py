@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import resolve
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import member_required
 from accounts.models import Organisation
@@ -39,7 +39,7 @@ HOME_LATEST = 5
 TEXT = "text/plain; charset=utf-8"
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     def render_home() -> HttpResponse:
         # 2 queries: the latest statements, their topics.
@@ -57,7 +57,7 @@ class ListFilterForm(forms.Form):
     )
 
 
-@require_GET
+@require_safe
 def statement_list(request: HttpRequest) -> HttpResponse:
     return cached_page(request, lambda: _render_list(request), params=LIST_PARAMS)
 
