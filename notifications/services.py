@@ -21,6 +21,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.mail import get_connection
+from django.db import connection as db
 from django.db import transaction
 from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
@@ -187,16 +188,23 @@ def _mark_sent(row: Notification) -> bool:
     Ours means: still "sending" under the lease we claimed it with. The sweep may have
     returned an expired lease to "pending" and another worker claimed it anew; then this
     UPDATE matches nothing and notifications/smtp.py never ends the DATA of our copy.
-    Runs in autocommit (outbox_deliver is never inside a transaction), so "sent" is
-    committed when update() returns: before the end of DATA is written.
+    Its own transaction (outbox_deliver never runs inside one), so "sent" is committed
+    when this returns: before the end of DATA is written.
     """
     if row.lease_until is None:
         return False
-    return bool(
-        Notification.objects.filter(
+    with transaction.atomic():
+        if db.vendor == "postgresql":
+            with db.cursor() as cursor:
+                # The COMMIT's round trip is the window in which a crash of this worker
+                # loses the message; waiting for the WAL flush would widen it ~30-fold
+                # (0.14 ms → 4 ms measured). Should the database itself crash within
+                # ~0.6 s, this mark is undone and the row is sent again: a duplicate.
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        updated = Notification.objects.filter(
             pk=row.pk, status=Status.SENDING, lease_until=row.lease_until
         ).update(status=Status.SENT, sent_at=timezone.now(), lease_until=None, last_error="")
-    )
+    return bool(updated)
 
 
 def _mark_retry(row: Notification, error: str, *, from_status: str = Status.SENDING) -> None:
