@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django.views.i18n import set_language as django_set_language
 
 from accounts import services
@@ -74,10 +74,10 @@ def _profile_page(
     return render(request, "accounts/profile.html", context, status=status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD: the form page
         return _profile_page(request)
     form = ProfileForm(request.POST, instance=request.user)
     if not form.is_valid():
@@ -128,7 +128,7 @@ def admission_request(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:profile")
 
 
-@require_GET
+@require_safe
 @login_required
 def profile_export(request: HttpRequest) -> HttpResponse:
     data = collect_user_data(request.user)
@@ -142,7 +142,7 @@ def profile_export(request: HttpRequest) -> HttpResponse:
     return response
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def account_delete(request: HttpRequest) -> HttpResponse:
     form = AccountDeleteForm(request.POST or None, user=request.user)
@@ -175,7 +175,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 # --- Members ---------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @member_required
 def directory(request: HttpRequest) -> HttpResponse:
     members = (
@@ -222,7 +222,7 @@ def _queue_page(
     )
 
 
-@require_GET
+@require_safe
 @coordinator_required
 def admission_queue(request: HttpRequest) -> HttpResponse:
     return _queue_page(request)
@@ -252,7 +252,7 @@ def admission_decide(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Coordination: people ------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @coordinator_required
 def member_admin(request: HttpRequest) -> HttpResponse:
     people = User.objects.prefetch_related(
@@ -307,7 +307,7 @@ def member_action(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Coordination: organisations -------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @coordinator_required
 def organisation_list(request: HttpRequest) -> HttpResponse:
     form = OrganisationForm(request.POST or None)
@@ -336,7 +336,7 @@ def organisation_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @coordinator_required
 def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)
@@ -362,7 +362,7 @@ def organisation_edit(request: HttpRequest, pk: int) -> HttpResponse:
 # --- Invitations ---------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @coordinator_required
 def invitation_list(request: HttpRequest) -> HttpResponse:
     form = InvitationForm(request.POST or None)
@@ -405,7 +405,7 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:invitation_list")
 
 
-@require_GET
+@require_safe
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     """The link from the invitation mail: on to sign-up with the invitation remembered."""
     try:

@@ -6,6 +6,20 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.http import HttpRequest
+from django.utils.crypto import constant_time_compare
+
+TOKEN_HEADER = "X-Health-Token"  # noqa: S105 - a header name, not a secret
+
+
+def may_see_health_details(request: HttpRequest) -> bool:
+    """Staff signed in, or a monitor presenting RTM_HEALTH_TOKEN (if one is set)."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and user.is_staff:
+        return True
+    token = settings.RTM_HEALTH_TOKEN
+    offered = request.headers.get(TOKEN_HEADER, "")
+    return bool(token) and constant_time_compare(offered, token)
 
 
 def check_database() -> dict[str, Any]:

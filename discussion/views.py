@@ -19,7 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import coordinator_required, member_required
@@ -154,7 +154,7 @@ def _reason_action(
 ) -> HttpResponse:
     comment = _comment_for(request.user, pk, need)
     action = reverse(url_name, args=[comment.pk])
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD: the form page
         # The form on its own page keeps the statement page small.
         return _form_page(
             request,
@@ -250,7 +250,7 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment_for(request.user, pk, dperms.can_edit_comment)
     page = {
@@ -259,7 +259,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "submit": _("Speichern"),
         "comment": comment,
     }
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD: the form page
         form = EditForm(
             initial={"body": comment.body, "suggestion_text": comment.suggestion_text},
             is_suggestion=comment.is_suggestion,
@@ -282,7 +282,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _done(request, comment.statement, f"comment-{comment.pk}", _("Änderung gespeichert."))
 
 
-@require_GET
+@require_safe
 def comment_history(request: HttpRequest, pk: int) -> HttpResponse:
     comment = _comment_for(request.user, pk, lambda user, c: True)
     versions = comment.versions.all()
@@ -365,7 +365,7 @@ def _report(*, comment: Comment, actor: Any, reason: str) -> Any:
     return services.comment_report(comment=comment, reporter=actor, reason=reason)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     return _reason_action(
         request,
@@ -380,7 +380,7 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def comment_hide(request: HttpRequest, pk: int) -> HttpResponse:
     return _reason_action(
         request,
@@ -404,7 +404,7 @@ def comment_unhide(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 @coordinator_required
 def report_queue(request: HttpRequest) -> HttpResponse:
     reports = list(open_reports())
@@ -423,7 +423,7 @@ def report_dismiss(request: HttpRequest, pk: int) -> HttpResponse:
 # --- mentions --------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @member_required
 def member_autocomplete(request: HttpRequest) -> HttpResponse:
     """Up to eight member names for a <datalist>; the field works without it, too."""

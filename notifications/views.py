@@ -87,7 +87,7 @@ def _preference_kinds(user: User) -> list[str]:
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
     kinds = _preference_kinds(request.user)
     current = services.preferences_for(request.user)
@@ -107,7 +107,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt  # RFC 8058: mail clients POST "List-Unsubscribe=One-Click" without a token
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     payload = tokens.read_unsubscribe(token)
     if payload is None:
@@ -163,7 +163,7 @@ def follow(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(statement.get_absolute_url())
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def subscribe(request: HttpRequest) -> HttpResponse:
     form = SubscribeForm(request.POST or None)
     if request.method == "POST":
@@ -182,7 +182,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     return render(request, "notifications/subscribe.html", {"form": form})
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def subscribe_confirm(request: HttpRequest, token: str) -> HttpResponse:
     subscriber_token = tokens.read_confirm(token)
     exists = subscriber_token and PublicSubscriber.objects.filter(token=subscriber_token).exists()

@@ -21,7 +21,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 
-from public import selectors
+from public import canonical, selectors
 from public.cache import cached_response
 from statements.models import Statement
 from statements.states import State
@@ -91,7 +91,7 @@ def serialise(statement: Statement) -> dict[str, Any]:
 
 @_cors
 def statement_list(request: HttpRequest) -> HttpResponse:
-    return cached_response(request, lambda: _list(request), params=("page", "topic"))
+    return cached_response(request, lambda: _list(request), canonical=canonical.api_list_query)
 
 
 def _list(request: HttpRequest) -> HttpResponse:

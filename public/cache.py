@@ -10,6 +10,9 @@ HTML pages are cached only for anonymous visitors without pending messages; the
 CSRF token inside the page (the language switcher is a POST form) is cut out of
 the stored copy and a fresh one for the current visitor is put back on every hit.
 Feeds, the API and the sitemap are the same for everyone and cached for everyone.
+
+Only canonical URLs are stored (public/canonical.py decides per page): the key is the
+path plus the canonical query, and anything else is rendered without being stored.
 """
 
 from __future__ import annotations
@@ -19,18 +22,19 @@ import logging
 import re
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, TypeVar
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 GENERATION_KEY = "public:generation"
 PAGE_TIMEOUT = 24 * 60 * 60
@@ -89,24 +93,58 @@ def invalidate_public_pages() -> None:
 
 
 SEARCH_TIMEOUT = 60 * 60
+FACTS_TIMEOUT = PAGE_TIMEOUT
+
+# A page's canonical query string ("" for none) or None: this query is not canonical.
+Canonical = Callable[[QueryDict], "str | None"]
 
 
-def _params_known(request: HttpRequest, params: tuple[str, ...]) -> bool:
-    """Only URLs made of the page's own parameters share the cache.
+def no_parameters(query: QueryDict) -> str | None:
+    """For pages that take no query parameters: only the bare URL is canonical."""
+    return "" if not query else None
 
-    Anything else (tracking tags, random junk) is rendered but never stored, so
-    nobody can fill the cache with endless variants of one page.
+
+def shared(name: str, compute: Callable[[], T]) -> T:
+    """A value derived from what the public sees, computed once per public generation.
+
+    Serves the canonical-query checks (which topics and years exist) without SQL on a
+    cache hit; computed directly when the cache is down.
     """
-    return all(name in params for name in request.GET)
+    try:
+        key = f"public:shared:{name}:{generation()}"
+    except CacheDown:
+        return compute()
+    value = _get(key)
+    if value is None:
+        value = compute()
+        _set(key, value, FACTS_TIMEOUT)
+    return value
 
 
-def _key(kind: str, request: HttpRequest, gen: int) -> str:
-    digest = hashlib.sha256(request.get_full_path().encode()).hexdigest()[:32]
+def keep_out_of_cache(response: HttpResponse) -> HttpResponse:
+    """Let a view say, after rendering, that this answer must not be shared (e.g. it
+    clamped a page number that does not exist to the last page)."""
+    response.public_cache_skip = True  # type: ignore[attr-defined]
+    return response
+
+
+def _storable(response: HttpResponse) -> bool:
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not getattr(response, "public_cache_skip", False)
+    )
+
+
+def _key(kind: str, request: HttpRequest, gen: int, query: str) -> str:
+    """Keyed by the canonical query, so `?page=1` and the bare URL share one copy."""
+    url = f"{request.path}?{query}"
+    digest = hashlib.sha256(url.encode()).hexdigest()[:32]
     return f"public:{kind}:{gen}:{get_language() or ''}:{digest}"
 
 
-def _validators(kind: str, request: HttpRequest, gen: int) -> tuple[str, float]:
-    tag = hashlib.sha256(_key(kind, request, gen).encode()).hexdigest()[:24]
+def _validators(kind: str, request: HttpRequest, gen: int, query: str) -> tuple[str, float]:
+    tag = hashlib.sha256(_key(kind, request, gen, query).encode()).hexdigest()[:24]
     # Weak: HTML pages differ per visitor in the CSRF token only.
     return f'W/"{tag}"', gen / 1_000_000_000
 
@@ -131,14 +169,20 @@ def anonymous_cacheable(request: HttpRequest) -> bool:
 
 
 def cached_page(
-    request: HttpRequest, render: Callable[[], HttpResponse], *, params: tuple[str, ...] = ()
+    request: HttpRequest,
+    render: Callable[[], HttpResponse],
+    *,
+    canonical: Canonical = no_parameters,
 ) -> HttpResponse:
     """Serve an HTML page from the anonymous page cache, rendering it on a miss.
 
     Authenticated people get a fresh rendering (they may see more, e.g. the panel).
-    `params` are the query parameters the page understands.
+    `canonical` names the query strings worth sharing; any other URL (an unknown topic,
+    a year without papers, tracking tags, random junk) is rendered but never stored, so
+    nobody can fill the cache with endless variants of one page.
     """
-    if not anonymous_cacheable(request) or not _params_known(request, params):
+    query = canonical(request.GET) if anonymous_cacheable(request) else None
+    if query is None:
         response = render()
         patch_cache_control(response, private=True, no_cache=True)
         return response
@@ -147,46 +191,50 @@ def cached_page(
     except CacheDown:
         logger.warning("public page cache unavailable; rendering uncached", exc_info=True)
         return render()
-    etag, last_modified = _validators("page", request, gen)
+    etag, last_modified = _validators("page", request, gen, query)
     not_modified = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
     if not_modified is not None:
         return _finish(not_modified, etag, last_modified)
-    key = _key("page", request, gen)
+    key = _key("page", request, gen, query)
     stored: dict[str, Any] | None = _get(key)
     if stored is not None:
         content = stored["content"].replace(CSRF_PLACEHOLDER, get_token(request))
         response = HttpResponse(content, content_type=stored["content_type"])
         return _finish(response, etag, last_modified)
     response = render()
-    if response.status_code == 200 and not response.streaming:
+    if _storable(response):
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         charset = response.charset or "utf-8"
         content = _CSRF_INPUT.sub(
             rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode(charset)
         )
-        timeout = SEARCH_TIMEOUT if request.GET.get("q") else PAGE_TIMEOUT
+        timeout = SEARCH_TIMEOUT if QueryDict(query).get("q") else PAGE_TIMEOUT
         _set(key, {"content": content, "content_type": response["Content-Type"]}, timeout)
         _finish(response, etag, last_modified)
     return response
 
 
 def cached_response(
-    request: HttpRequest, render: Callable[[], HttpResponse], *, params: tuple[str, ...] = ()
+    request: HttpRequest,
+    render: Callable[[], HttpResponse],
+    *,
+    canonical: Canonical = no_parameters,
 ) -> HttpResponse:
     """Cache a response that is the same for everyone (feed, API, sitemap), keeping headers."""
-    if request.method not in ("GET", "HEAD") or not _params_known(request, params):
+    query = canonical(request.GET) if request.method in ("GET", "HEAD") else None
+    if query is None:
         return render()
     try:
         gen = generation()
     except CacheDown:
         logger.warning("public page cache unavailable; rendering uncached", exc_info=True)
         return render()
-    etag, last_modified = _validators("doc", request, gen)
+    etag, last_modified = _validators("doc", request, gen, query)
     not_modified = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
     if not_modified is not None:
         return _finish(not_modified, etag, last_modified)
-    key = _key("doc", request, gen)
+    key = _key("doc", request, gen, query)
     stored: dict[str, Any] | None = _get(key)
     if stored is not None:
         response = HttpResponse(stored["content"], status=200)
@@ -194,7 +242,7 @@ def cached_response(
             response.headers[name] = value
         return _finish(response, etag, last_modified)
     response = render()
-    if response.status_code == 200 and not response.streaming:
+    if _storable(response):
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
         headers = [(k, v) for k, v in response.headers.items() if k.lower() != "set-cookie"]

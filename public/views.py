@@ -14,17 +14,17 @@ from django.contrib.sitemaps.views import sitemap
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import resolve
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST, require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import member_required
 from accounts.models import Organisation
-from public import selectors
-from public.cache import cached_page, cached_response
+from public import canonical, selectors
+from public.cache import cached_page, cached_response, keep_out_of_cache
 from public.feeds import StatementsFeed
 from public.permissions import can_cosign_for, can_revoke_cosignature_for
 from public.services import CosignNotAllowed, cosignature_add, cosignature_revoke
@@ -34,12 +34,11 @@ from statements.models import Statement
 from statements.states import State
 
 PAGE_SIZE = 10
-LIST_PARAMS = ("q", "topic", "year", "page")
 HOME_LATEST = 5
 TEXT = "text/plain; charset=utf-8"
 
 
-@require_GET
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
     def render_home() -> HttpResponse:
         # 2 queries: the latest statements, their topics.
@@ -57,43 +56,53 @@ class ListFilterForm(forms.Form):
     )
 
 
-@require_GET
+@require_safe
 def statement_list(request: HttpRequest) -> HttpResponse:
-    return cached_page(request, lambda: _render_list(request), params=LIST_PARAMS)
+    canonical_query = canonical.list_query(request.GET)
+    # A canonical query renders from its canonical form, so each cache key has one page.
+    query = request.GET if canonical_query is None else QueryDict(canonical_query)
+    return cached_page(
+        request, lambda: _render_list(request, query), canonical=lambda _: canonical_query
+    )
 
 
-def _render_list(request: HttpRequest) -> HttpResponse:
-    form = ListFilterForm(request.GET or None)
+def _render_list(request: HttpRequest, query: QueryDict) -> HttpResponse:
+    form = ListFilterForm(query or None)
     form.is_valid()
     # Apply whatever parts of the filter are valid; the form shows the rest as errors.
     data = getattr(form, "cleaned_data", {})
-    query = data.get("q") or ""
+    search = data.get("q") or ""
     qs = selectors.public_statements()
     if data.get("topic"):
         qs = qs.filter(topics__slug=data["topic"])
     if data.get("year"):
         qs = qs.filter(published_at__year=data["year"])
-    if query:
-        qs = selectors.search(qs, query)
-    page = Paginator(qs.prefetch_related("topics"), PAGE_SIZE).get_page(request.GET.get("page"))
+    if search:
+        qs = selectors.search(qs, search)
+    requested = query.get("page")
+    page = Paginator(qs.prefetch_related("topics"), PAGE_SIZE).get_page(requested)
     statements = list(page.object_list)
-    if query:
+    if search:
         for statement in statements:
-            statement.snippet = selectors.snippet_html(statement, query)
-    params = request.GET.copy()
+            statement.snippet = selectors.snippet_html(statement, search)
+    params = query.copy()
     params.pop("page", None)
+    facts = canonical.public_facts()
     context = {
         "form": form,
         "page": page,
         "statements": statements,
-        "query": query,
-        "topics": list(selectors.public_topics()),
-        "years": selectors.public_years(),
+        "query": search,
+        "topics": facts.topics,
+        "years": facts.years,
         "selected_topic": data.get("topic") or "",
         "selected_year": data.get("year"),
         "querystring": params.urlencode(),
     }
-    return render(request, "public/statement_list.html", context)
+    response = render(request, "public/statement_list.html", context)
+    if requested is not None and requested != str(page.number):
+        keep_out_of_cache(response)  # a page that does not exist, shown as the last one
+    return response
 
 
 @require_safe
@@ -104,7 +113,9 @@ def feed(request: HttpRequest, topic: str | None = None) -> HttpResponse:
 
 @require_safe
 def sitemap_xml(request: HttpRequest) -> HttpResponse:
-    return cached_response(request, lambda: sitemap(request, sitemaps=SITEMAPS), params=("p",))
+    return cached_response(
+        request, lambda: sitemap(request, sitemaps=SITEMAPS), canonical=canonical.sitemap_query
+    )
 
 
 def statement_page(request: HttpRequest, slug: str) -> HttpResponse:

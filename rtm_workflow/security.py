@@ -1,6 +1,6 @@
-"""Security middleware: request size limits and two-factor authentication for coordinators.
+"""Security middleware: request size limits, no multipart bodies, two-factor authentication.
 
-Both sit in MIDDLEWARE (see settings). They run before any view reads the body, so an
+All sit in MIDDLEWARE (see settings). They run before any view reads the body, so an
 oversized POST is refused before CSRF or form parsing touch it, and a coordinator without
 a TOTP authenticator never reaches an internal page.
 """
@@ -55,6 +55,36 @@ class RequestSizeLimitMiddleware:
                 status=413,
             )
         return self.get_response(request)
+
+
+def accepts_files(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Mark a view that takes file uploads: only such views get multipart bodies."""
+    view.accepts_files = True  # type: ignore[attr-defined]
+    return view
+
+
+class RefuseMultipartMiddleware:
+    """415 for a multipart body sent to a view that takes no files (none does today).
+
+    Browsers send forms without a file input urlencoded (and so does htmx), so only a
+    crafted request is refused. Django would otherwise parse the body and spool any file
+    part to disk up to RTM_MAX_UPLOAD_BYTES, on every endpoint. In MIDDLEWARE before
+    CsrfViewMiddleware, whose process_view is the first thing that reads request.POST.
+    """
+
+    def __init__(self, get_response: Middleware) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_view(
+        self, request: HttpRequest, view: Callable[..., HttpResponse], args: object, kwargs: object
+    ) -> HttpResponse | None:
+        content_type = request.META.get("CONTENT_TYPE", "").lower()
+        if content_type.startswith("multipart/") and not getattr(view, "accepts_files", False):
+            return render(request, "415.html", status=415)
+        return None
 
 
 # Paths a coordinator without two-factor authentication may still reach: setting it up

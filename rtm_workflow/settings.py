@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before CSRF: its process_view is the first to parse the body.
+    "rtm_workflow.security.RefuseMultipartMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "accounts.middleware.UserLanguageMiddleware",
@@ -322,6 +324,9 @@ ACCOUNT_REAUTHENTICATION_REQUIRED = True
 ACCOUNT_REAUTHENTICATION_TIMEOUT = env_int("ACCOUNT_REAUTHENTICATION_TIMEOUT", 300)
 # Multipart bodies (file uploads) may be larger than form posts; beyond this → 413.
 RTM_MAX_UPLOAD_BYTES = env_int("RTM_MAX_UPLOAD_BYTES", 5_000_000)
+# /healthz shows which check failed only to staff and to a monitor sending this value in
+# the X-Health-Token header; everyone else gets the status alone. Empty: staff only.
+RTM_HEALTH_TOKEN = env_str("RTM_HEALTH_TOKEN", "")
 
 # --- The group's rules (defaults; only a coordinator may set others for a paper) ---
 # The urgent lengths are also the minimum any consultation or vote lasts; only a

@@ -16,7 +16,7 @@ from statements.models import Topic
 from statements.states import PUBLIC_STATES
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @coordinator_required
 def topic_list(request: HttpRequest) -> HttpResponse:
     form = TopicForm(request.POST or None)
@@ -42,7 +42,7 @@ def topic_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @coordinator_required
 def topic_edit(request: HttpRequest, pk: int) -> HttpResponse:
     topic = get_object_or_404(Topic, pk=pk)

@@ -20,7 +20,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import member_required
 from core import ratelimit
@@ -84,7 +84,7 @@ def _preview_html(request: HttpRequest) -> str:
 # --- dashboard ------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 @member_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     from voting.selectors import ballots_waiting_for
@@ -124,10 +124,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 # --- editor ---------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required
 def statement_new(request: HttpRequest) -> HttpResponse:
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD: the form page
         return _editor(request, None, StatementForm())
     form = StatementForm(request.POST)
     if "preview" in request.POST:
@@ -149,10 +149,10 @@ def statement_new(request: HttpRequest) -> HttpResponse:
     return redirect(statement)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def statement_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
     statement = statement_for(request.user, slug, "edit", queryset=_statements())
-    if request.method == "GET":
+    if request.method != "POST":  # GET and HEAD: the form page
         return _editor(request, statement, StatementForm.for_statement(statement))
     form = StatementForm(request.POST)
     if "preview" in request.POST:
@@ -266,7 +266,7 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
 # --- reading ----------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     statement = statement_for(request.user, slug, "view", queryset=_statements())
     if not perms.can_view_internal(request.user, statement):
@@ -287,7 +287,7 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "statements/detail.html", context)
 
 
-@require_GET
+@require_safe
 def history(request: HttpRequest, slug: str) -> HttpResponse:
     statement = statement_for(request.user, slug, "history")
     revisions = (
@@ -310,7 +310,7 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "statements/history.html", context)
 
 
-@require_GET
+@require_safe
 def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     statement = statement_for(request.user, slug, "history")
     revision = _revision(statement, number)
@@ -325,7 +325,7 @@ def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
     )
 
 
-@require_GET
+@require_safe
 def compare(request: HttpRequest, slug: str) -> HttpResponse:
     """The history page's compare form (GET a, b) → the canonical diff URL."""
     statement = statement_for(request.user, slug, "history")
@@ -338,7 +338,7 @@ def compare(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("statements:diff", slug=statement.slug, a=a, b=b)
 
 
-@require_GET
+@require_safe
 def diff(request: HttpRequest, slug: str, a: int, b: int) -> HttpResponse:
     statement = statement_for(request.user, slug, "history")
     old, new = _revision(statement, a), _revision(statement, b)
@@ -413,7 +413,7 @@ def restore(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 # --- co-authors -------------------------------------------------------------------------
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def coauthors(request: HttpRequest, slug: str) -> HttpResponse:
     statement = statement_for(request.user, slug, "coauthors", queryset=_statements())
     form = CoauthorAddForm(request.POST or None, statement=statement)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
+from typing import Any
+
 import pytest
 from django.test import Client
+from django.utils.http import urlencode
 
 from tests.factories import (
     OrganisationFactory,
@@ -13,6 +18,39 @@ from tests.factories import (
 from tests.realservices import private_redis, smtp_server, use_real_broker  # noqa: F401
 
 PASSWORD = "rtm-test-pass-2026"
+
+_FORM = "application/x-www-form-urlencoded"
+_DEFAULT: Any = object()
+
+
+def _has_files(data: object) -> bool:
+    values = data.values() if isinstance(data, Mapping) else []
+    return any(
+        hasattr(v, "read") or (isinstance(v, list | tuple) and any(hasattr(i, "read") for i in v))
+        for v in values
+    )
+
+
+def _post_like_a_browser(original: Any) -> Any:
+    """Django's test client posts multipart by default; browsers and htmx send a form
+    without a file input urlencoded, and the app refuses multipart bodies on views that
+    take no files (rtm_workflow.security.RefuseMultipartMiddleware). So a plain
+    `client.post(url, {...})` is urlencoded here; an explicit content_type or a file in
+    the data keeps Django's behaviour."""
+
+    @functools.wraps(original)
+    def post(self, path, data=None, content_type=_DEFAULT, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        if content_type is _DEFAULT:
+            if (data is None or isinstance(data, Mapping)) and not _has_files(data):
+                data, content_type = urlencode(data or {}, doseq=True), _FORM
+            else:
+                return original(self, path, data, *args, **kwargs)
+        return original(self, path, data, content_type, *args, **kwargs)
+
+    return post
+
+
+Client.post = _post_like_a_browser(Client.post)
 
 
 @pytest.fixture(autouse=True)

@@ -37,7 +37,7 @@ def refusal(
     return render(request, "workflow/refused.html", context, status=error.status)
 
 
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 @member_required
 def transition_confirm(request: HttpRequest, slug: str, name: str) -> HttpResponse:
     if name not in TRANSITION_NAMES:

@@ -81,6 +81,14 @@ def test_commands(compose):
     assert "--appendonly yes" in command_text(services["redis"]), "Redis must persist (AOF)"
 
 
+def test_redis_memory_is_bounded_without_evicting_the_task_queues(compose):
+    """Cached pages cannot grow Redis without limit (issue 13): maxmemory with LRU eviction,
+    restricted to keys with an expiry, because Celery's queues live in the same Redis."""
+    redis = command_text(compose["services"]["redis"])
+    assert re.search(r"--maxmemory \d+[kmg]b\b", redis)
+    assert "--maxmemory-policy volatile-lru" in redis
+
+
 @pytest.mark.parametrize("name", ["web", "worker", "beat", "db", "redis"])
 def test_health_checks_and_restart_policies(compose, name):
     service = compose["services"][name]

@@ -206,7 +206,7 @@ def test_sigkill_in_the_middle_of_500_every_message_arrives_exactly_once(
     assert len(smtp_server.messages) == 150
 
     # Second worker, killed at a random moment a little later. Every moment is safe
-    # except the few microseconds between the pipelined "sent" commit and writing the
+    # except the few milliseconds between sending the "sent" commit and writing the
     # end of DATA (see notifications/smtp.py), where a message would be lost.
     worker = worker_factory()
     services.outbox_sweep(now=timezone.now() + timedelta(seconds=services.LEASE_SECONDS + 60))
