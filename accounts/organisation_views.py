@@ -12,7 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from accounts import services
 from accounts.decorators import coordinator_required, member_required
@@ -26,7 +26,7 @@ from accounts.permissions import (
 MS = OrganisationMembershipStatus
 
 
-@require_GET
+@require_safe
 @coordinator_required
 def membership_queue(request: HttpRequest) -> HttpResponse:
     """Open requests of every organisation, oldest first."""
@@ -38,7 +38,7 @@ def membership_queue(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/membership_queue.html", {"pending": pending})
 
 
-@require_GET
+@require_safe
 @member_required
 def organisation_members(request: HttpRequest, pk: int) -> HttpResponse:
     organisation = get_object_or_404(Organisation, pk=pk)

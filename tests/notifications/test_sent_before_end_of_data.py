@@ -32,7 +32,9 @@ def test_a_lease_taken_over_before_the_mark_means_the_server_never_gets_our_copy
     with the other worker (not marked sent by us)."""
     for _ in range(2):
         UserFactory()
-    emit(EventKind.CONSULTATION_OPENED, statement=make_statement(author=author), actor=author)
+    statement = make_statement(author=author, state="consultation")
+    Notification.objects.all().delete()  # only this test's event, not the factory's
+    emit(EventKind.CONSULTATION_OPENED, statement=statement, actor=author)
     rows = _emails()
     assert len(rows) >= 3
     victim = rows[1]
@@ -96,6 +98,11 @@ def test_the_row_is_committed_sent_before_the_server_sees_the_end_of_data(
                 seen.append((address, row[0]))
             return "250 OK"
 
+    for _ in range(3):
+        UserFactory()
+    # Made (and its own mails delivered to locmem) before the SMTP server is configured.
+    statement = make_statement(author=author, state="consultation")
+    Notification.objects.all().delete()  # only this test's event, not the factory's
     port = free_port()
     controller = _aiosmtpd_controller()(Handler(), hostname="127.0.0.1", port=port)
     controller.start()
@@ -104,10 +111,8 @@ def test_the_row_is_committed_sent_before_the_server_sees_the_end_of_data(
     settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
     settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
     try:
-        for _ in range(3):
-            UserFactory()
         # Delivery is queued on commit (eager here); a second run finds nothing left.
-        emit(EventKind.CONSULTATION_OPENED, statement=make_statement(author=author), actor=author)
+        emit(EventKind.CONSULTATION_OPENED, statement=statement, actor=author)
         services.outbox_deliver()
         rows = _emails()
         expected = len(rows)
