@@ -113,7 +113,7 @@ class TransitionOptions:
     """Optional inputs some transitions take; None means the group default."""
 
     consultation_ends_at: datetime | None = None
-    voting_ends_at: datetime | None = None
+    voting_ends_at: datetime | None = None  # becomes the ballot's closes_at
     publish_at: datetime | None = None
     ballot: dict[str, Any] | None = None  # decision rule, quorum, secrecy for open_vote
     # Why a coordinator set a deadline below the group minimum (written to the trail).
@@ -138,15 +138,8 @@ def deadline_days(statement: Statement, name: str) -> int:
 
 
 def default_deadline(statement: Statement, name: str) -> datetime:
+    """The deadline `name` sets when nobody chose one (from the RTM_*_DAYS settings)."""
     return timezone.now() + timedelta(days=deadline_days(statement, name))
-
-
-def default_consultation_end(statement: Statement) -> datetime:
-    return default_deadline(statement, Transition.SUBMIT)
-
-
-def default_voting_end(statement: Statement) -> datetime:
-    return default_deadline(statement, Transition.OPEN_VOTE)
 
 
 def minimum_days(name: str) -> int:
@@ -283,13 +276,15 @@ def statement_transition(
         shortened = check_deadline_length(name, deadline, actor, options.short_deadline_reason)
 
         from_state = statement.state
+        # The deadline this transition sets: the caller's, or the group's default length.
+        ends = (deadline or default_deadline(statement, name)) if spec.deadline else None
         if name == Transition.CLOSE_VOTE:
             # The count comes first: it decides close_vote's target (accepted or rejected).
             # The ballot row is locked and closed in this transaction, under the paper's lock.
             adopted = ballot_close(statement=statement)
             statement.close_vote(adopted=adopted)
         else:
-            _apply(statement, name, note, options)
+            _apply(statement, name, note=note, ends=ends)
         now = timezone.now()
         statement.updated_at = now
         # Only the workflow's own fields: the text belongs to statements.services.
@@ -322,19 +317,17 @@ def statement_transition(
             ballot_open(
                 statement=statement,
                 opened_by=actor,
-                closes_at=deadline or default_deadline(statement, name),
+                closes_at=ends,
                 options=dict(options.ballot or {}),
             )
         _after_transition(statement, spec, actor, from_state)
     return statement
 
 
-def _apply(statement: Statement, name: Transition, note: str, options: TransitionOptions) -> None:
+def _apply(statement: Statement, name: Transition, *, note: str, ends: datetime | None) -> None:
     """Call the django-fsm method with the arguments it takes (close_vote: see above)."""
     if name == Transition.SUBMIT:
-        statement.submit(
-            consultation_ends_at=options.consultation_ends_at or default_deadline(statement, name)
-        )
+        statement.submit(consultation_ends_at=ends)
     elif name == Transition.WITHDRAW:
         statement.withdraw(reason=note)
     elif name == Transition.RETRACT:
