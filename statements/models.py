@@ -72,9 +72,9 @@ class Statement(StatementTransitions, FSMModelMixin, models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
-    # Deadlines (set by the workflow services from the group defaults or per paper).
+    # Deadlines (set by the workflow services from the group defaults or per paper). The
+    # voting deadline is not here: it is the open ballot's `closes_at` (voting.models).
     consultation_ends_at = models.DateTimeField(_("Ende der Konsultation"), null=True, blank=True)
-    voting_ends_at = models.DateTimeField(_("Ende der Abstimmung"), null=True, blank=True)
     publish_at = models.DateTimeField(_("Geplante Veröffentlichung"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("Erstmals eingereicht"), null=True, blank=True)
     published_at = models.DateTimeField(

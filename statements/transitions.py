@@ -5,6 +5,9 @@ named predicates from statements.permissions. The methods only change fields
 on the instance; they are called solely by workflow.services.statement_transition,
 which locks the row, checks, calls, saves and writes the audit row in one
 transaction. Nothing here sends mail or queues tasks.
+
+What each transition means to people (labels, note required, whether the system may
+take it, the event it emits) is in workflow/spec.py, one entry per method here.
 """
 
 from __future__ import annotations
@@ -63,7 +66,6 @@ class StatementTransitions:
     )
     def back_to_draft(self) -> None:
         self.consultation_ends_at = None
-        self.voting_ends_at = None
 
     @transition(
         field="state",
@@ -71,8 +73,9 @@ class StatementTransitions:
         target=State.VOTING,
         permission=_as_fsm(perms.can_open_vote),
     )
-    def open_vote(self, *, voting_ends_at: datetime) -> None:
-        self.voting_ends_at = voting_ends_at
+    def open_vote(self) -> None:
+        """Only the state changes: the deadline is the ballot's (Ballot.closes_at), fixed
+        with the ballot's other terms when workflow.services opens it."""
 
     @transition(
         field="state",
@@ -104,7 +107,6 @@ class StatementTransitions:
     def revise(self) -> None:
         # A new round: fresh deadlines later; the old ballot stays on record.
         self.consultation_ends_at = None
-        self.voting_ends_at = None
         self.publish_at = None
 
     @transition(
@@ -129,20 +131,3 @@ class StatementTransitions:
         self.retraction_reason = reason
         self.retracted_at = timezone.now()
         self.public_version += 1
-
-
-# Transitions whose note is mandatory (the reason is stored on the paper too).
-NOTE_REQUIRED = frozenset({"back_to_draft", "withdraw", "retract"})
-# Transitions the system (Celery beat, actor None) may perform: closing a vote at its
-# deadline and publishing at the scheduled time. Everything else needs a person.
-SYSTEM_TRANSITIONS = frozenset({"close_vote", "publish"})
-TRANSITION_NAMES = (
-    "submit",
-    "back_to_draft",
-    "open_vote",
-    "close_vote",
-    "publish",
-    "revise",
-    "withdraw",
-    "retract",
-)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -70,6 +71,25 @@ def eligible_non_voter_ids(ballot: Ballot) -> list[int]:
 def open_ballot_for(statement: Any) -> Ballot | None:
     """The statement's currently open ballot, if any."""
     return Ballot.objects.filter(statement_id=statement.pk, closed_at__isnull=True).first()
+
+
+def voting_deadline(statement: Any) -> datetime | None:
+    """When voting on the paper ends: its open ballot's `closes_at`, the one deadline that
+    beat, casting, early close and the panels read (None: no open ballot)."""
+    return (
+        Ballot.objects.filter(statement_id=statement.pk, closed_at__isnull=True)
+        .values_list("closes_at", flat=True)
+        .first()
+    )
+
+
+def statements_past_voting_deadline(now: datetime) -> QuerySet:
+    """Ids of papers whose open ballot's deadline has passed, earliest deadline first."""
+    return (
+        Ballot.objects.filter(closed_at__isnull=True, closes_at__lte=now)
+        .order_by("closes_at", "pk")
+        .values_list("statement_id", flat=True)
+    )
 
 
 def ballot_can_close(statement: Any) -> bool:

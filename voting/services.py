@@ -89,8 +89,19 @@ def _options(options: dict[str, Any], *, rules_chosen_by_coordinator: bool) -> d
     }
 
 
-def ballot_open(*, statement: Statement, opened_by: Any | None, options: dict[str, Any]) -> Ballot:
-    """Open the next round on the paper's current revision; fix the eligible voters now."""
+def ballot_open(
+    *,
+    statement: Statement,
+    opened_by: Any | None,
+    closes_at: datetime,
+    options: dict[str, Any],
+) -> Ballot:
+    """Open the next round on the paper's current revision; fix the eligible voters now.
+
+    `closes_at` is the voting deadline (workflow.services chooses it: the opener's, or
+    the group default from RTM_VOTING_DAYS / RTM_URGENT_VOTING_DAYS); it is fixed with
+    the rule and the voters and is the only place the deadline is stored.
+    """
     last_round = Ballot.objects.filter(statement=statement).aggregate(m=Max("round"))["m"] or 0
     now = timezone.now()
     member_ids = list(current_member_ids())
@@ -105,7 +116,7 @@ def ballot_open(*, statement: Statement, opened_by: Any | None, options: dict[st
         revision_id=statement.current_revision_id,
         opened_by=opened_by if getattr(opened_by, "pk", None) else None,
         opened_at=now,
-        closes_at=statement.voting_ends_at or now + timedelta(days=7),
+        closes_at=closes_at,
         **chosen,
     )
     EligibleVoter.objects.bulk_create(

@@ -13,10 +13,11 @@ from django.utils import timezone
 
 from statements.models import Statement
 from workflow.models import AuditEntry
+from workflow.spec import Decision
 
-# Names other apps may record; the timeline labels them in workflow.labels.AUDIT_LABELS.
-COSIGN = "cosign"
-COSIGN_REVOKE = "cosign_revoke"
+# The decisions other apps may record; the timeline names them by Decision's labels.
+COSIGN = Decision.COSIGN
+COSIGN_REVOKE = Decision.COSIGN_REVOKE
 RECORDED_ACTIONS = frozenset({COSIGN, COSIGN_REVOKE})
 
 

@@ -6,7 +6,7 @@ from django.utils import translation
 
 from statements.models import Statement
 from statements.states import State
-from statements.transitions import TRANSITION_NAMES
+from workflow.spec import Transition
 
 
 def _targets(target: object) -> list[str]:
@@ -28,7 +28,7 @@ def edges() -> list[tuple[str, str, str]]:
 
     def key(edge: tuple[str, str, str]) -> tuple[int, int, int]:
         source, name, target = edge
-        names = list(TRANSITION_NAMES)
+        names = list(Transition.values)
         return (
             names.index(name) if name in names else len(names),
             order.index(source) if source in order else len(order),

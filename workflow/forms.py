@@ -11,8 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_coordinator
 from statements.models import Statement
-from statements.transitions import NOTE_REQUIRED
 from workflow import services
+from workflow.spec import Transition, spec_for
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
@@ -67,8 +67,9 @@ class TransitionForm(forms.Form):
         self.statement = statement
         self.name = name
         self.user = user
+        spec = spec_for(name)
         note = self.fields["note"]
-        if name in NOTE_REQUIRED:
+        if spec.note_required:
             note.required = True
             note.label = _("Begründung")
             note.help_text = _("Pflichtfeld. Die Begründung steht im Protokoll der Stellungnahme.")
@@ -76,25 +77,19 @@ class TransitionForm(forms.Form):
             note.label = _("Notiz (freiwillig)")
             note.help_text = _("Erscheint im Protokoll der Stellungnahme.")
         local = timezone.localtime
-        if name == "submit":
-            self.fields["consultation_ends_at"] = deadline_field(
-                _("Ende der Konsultation"),
-                _("Standard: %(days)s Tage ab jetzt.") % {"days": self._days("CONSULTATION")},
+        # The deadline this transition sets (submit: consultation, open_vote: voting).
+        self.deadline_rule = spec.deadline
+        if self.deadline_rule:
+            days = services.deadline_days(statement, name)
+            self.fields[self.deadline_rule.option] = deadline_field(
+                self.deadline_rule.form_label,
+                _("Standard: %(days)s Tage ab jetzt.") % {"days": days},
             )
             self.initial.setdefault(
-                "consultation_ends_at",
-                local(services.default_consultation_end(statement)).strftime(DATETIME_LOCAL),
+                self.deadline_rule.option,
+                local(services.default_deadline(statement, name)).strftime(DATETIME_LOCAL),
             )
-        elif name == "open_vote":
-            self.fields["voting_ends_at"] = deadline_field(
-                _("Ende der Abstimmung"),
-                _("Standard: %(days)s Tage ab jetzt.") % {"days": self._days("VOTING")},
-            )
-            self.initial.setdefault(
-                "voting_ends_at",
-                local(services.default_voting_end(statement)).strftime(DATETIME_LOCAL),
-            )
-        if name in services.MINIMUM_DAYS_SETTING and is_coordinator(user):
+        if self.deadline_rule and is_coordinator(user):
             self.fields["short_deadline_reason"] = forms.CharField(
                 label=_("Begründung für eine kürzere Frist"),
                 required=False,
@@ -105,7 +100,7 @@ class TransitionForm(forms.Form):
                 )
                 % {"days": services.minimum_days(name)},
             )
-        if name == "publish":
+        if name == Transition.PUBLISH:
             self.fields["when"] = forms.ChoiceField(
                 label=_("Zeitpunkt"),
                 choices=[
@@ -127,12 +122,6 @@ class TransitionForm(forms.Form):
                     "publish_at", local(statement.publish_at).strftime(DATETIME_LOCAL)
                 )
 
-    def _days(self, kind: str) -> int:
-        from django.conf import settings
-
-        prefix = "RTM_URGENT_" if self.statement.is_urgent else "RTM_"
-        return getattr(settings, f"{prefix}{kind}_DAYS")
-
     def clean_consultation_ends_at(self) -> datetime | None:
         return _future(self.cleaned_data.get("consultation_ends_at"))
 
@@ -141,9 +130,7 @@ class TransitionForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
-        deadline_field = {"submit": "consultation_ends_at", "open_vote": "voting_ends_at"}.get(
-            self.name
-        )
+        deadline_field = self.deadline_rule.option if self.deadline_rule else None
         if deadline_field and data.get(deadline_field):
             try:
                 services.check_deadline_length(
@@ -168,7 +155,10 @@ class TransitionForm(forms.Form):
 
     @property
     def scheduled(self) -> bool:
-        return self.name == "publish" and self.cleaned_data.get("when") == PublishWhen.SCHEDULED
+        return (
+            self.name == Transition.PUBLISH
+            and self.cleaned_data.get("when") == PublishWhen.SCHEDULED
+        )
 
     def options(self, ballot: dict[str, Any] | None = None) -> services.TransitionOptions:
         data = self.cleaned_data

@@ -8,13 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from statements.states import State
+from workflow.spec import AUDIT_CHOICES
 
 
 class AuditEntry(models.Model):
     statement = models.ForeignKey(
         "statements.Statement", on_delete=models.CASCADE, related_name="audit_entries"
     )
-    transition = models.CharField(max_length=30)
+    # A state transition (workflow.spec.Transition) or a same-state decision (Decision).
+    transition = models.CharField(max_length=30, choices=AUDIT_CHOICES)
     from_state = models.CharField(max_length=20, choices=State.choices)
     to_state = models.CharField(max_length=20, choices=State.choices)
     # NULL actor with is_system=True means Celery beat did it; NULL actor with
@@ -24,7 +26,8 @@ class AuditEntry(models.Model):
     )
     is_system = models.BooleanField(default=False)
     note = models.TextField(blank=True)
-    # For "schedule_publication" entries: the publication time that was set (NULL: lifted).
+    # For schedule_publication: the publication time that was set (NULL: lifted); for
+    # shorten_*: the shortened deadline.
     scheduled_for = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 

@@ -1,8 +1,8 @@
 """Context for this app's panel on the statement page (see statements/panels.py).
 
 Queries: the audit trail (one, actors joined), the author ids (one, cached on the
-statement and shared with the other panels), plus whatever the voting app's
-ballot_can_close condition needs while a vote is open.
+statement and shared with the other panels), plus, while a vote is open, the
+ballot's deadline (one) and whatever the voting app's ballot_can_close condition needs.
 """
 
 from __future__ import annotations
@@ -12,20 +12,14 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from statements import permissions as perms
 from statements.models import Statement
 from statements.states import State
 from workflow.forms import UrgentForm
-from workflow.labels import (
-    AUDIT_LABEL_SCHEDULE_LIFTED,
-    AUDIT_LABELS,
-    AUDIT_LABELS_UNTIL,
-    TRANSITION_LABELS,
-)
 from workflow.selectors import audit_trail, available_transitions, current_deadline, relative_time
+from workflow.spec import AUDIT_LABELS_UNTIL, TRANSITIONS, Transition, audit_label
 
 
 def _actor_name(entry: Any) -> str:
@@ -36,15 +30,6 @@ def _actor_name(entry: Any) -> str:
     return _("ehemaliges Mitglied")
 
 
-def _entry_label(entry: Any) -> str:
-    if entry.transition in AUDIT_LABELS_UNTIL and entry.scheduled_for is not None:
-        when = date_format(timezone.localtime(entry.scheduled_for), "DATETIME_FORMAT")
-        return AUDIT_LABELS_UNTIL[entry.transition] % {"when": when}
-    if entry.transition == "schedule_publication" and entry.scheduled_for is None:
-        return AUDIT_LABEL_SCHEDULE_LIFTED
-    return AUDIT_LABELS.get(entry.transition, entry.transition)
-
-
 def panel_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:
     user = request.user
     if not perms.can_view_internal(user, statement):
@@ -53,7 +38,7 @@ def panel_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:
     deadline = current_deadline(statement)
     entries = [
         {
-            "label": _entry_label(entry),
+            "label": audit_label(entry.transition, entry.scheduled_for),
             # A shortened deadline names its new end in the label itself.
             "scheduled_for": None
             if entry.transition in AUDIT_LABELS_UNTIL
@@ -71,7 +56,8 @@ def panel_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:
     actions = [
         {
             "name": name,
-            "label": TRANSITION_LABELS[name],
+            "label": name.label,
+            "setback": TRANSITIONS[name].setback,
             "url": reverse("workflow:transition", kwargs={"slug": statement.slug, "name": name}),
         }
         for name in available_transitions(statement, user)
@@ -88,7 +74,7 @@ def panel_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:
     if (
         statement.state == State.VOTING
         and perms.can_close_vote(user, statement)
-        and not any(a["name"] == "close_vote" for a in actions)
+        and Transition.CLOSE_VOTE not in (a["name"] for a in actions)
     ):
         hints.append(
             _(

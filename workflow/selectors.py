@@ -13,15 +13,16 @@ from django_fsm import can_proceed
 
 from statements.models import Statement
 from statements.states import State
-from statements.transitions import TRANSITION_NAMES
+from voting.selectors import voting_deadline
 from workflow.models import AuditEntry
 from workflow.services import user_has_transition_perm
+from workflow.spec import Transition
 
 
-def available_transitions(statement: Statement, user: Any) -> list[str]:
+def available_transitions(statement: Statement, user: Any) -> list[Transition]:
     """Exactly the transitions `user` may take now (state, permission, conditions)."""
     names = []
-    for name in TRANSITION_NAMES:
+    for name in Transition:
         method = getattr(statement, name)
         if not can_proceed(method, check_conditions=False):
             continue
@@ -42,8 +43,10 @@ def current_deadline(statement: Statement) -> tuple[str, datetime] | None:
     """The deadline that matters in the current state, as (label, when)."""
     if statement.state == State.CONSULTATION and statement.consultation_ends_at:
         return _("Konsultation endet"), statement.consultation_ends_at
-    if statement.state == State.VOTING and statement.voting_ends_at:
-        return _("Abstimmung endet"), statement.voting_ends_at
+    if statement.state == State.VOTING:
+        # One query: the open ballot's closes_at, the deadline beat and casting use too.
+        ends = voting_deadline(statement)
+        return (_("Abstimmung endet"), ends) if ends else None
     if statement.state == State.ACCEPTED and statement.publish_at:
         return _("Veröffentlichung geplant"), statement.publish_at
     return None

@@ -5,10 +5,12 @@ locked row, applies the django-fsm transition, saves, writes the audit row and
 records the side effects (ballot, notifications, public cache) in the same
 transaction. A second, concurrent attempt waits for the lock, then finds the
 state changed and fails with TransitionAlreadyDone instead of applying twice.
+What each transition means (note required, system allowed, event, deadline) is
+read from workflow.spec.TRANSITIONS.
 
 run_due_work() is what Celery beat runs every minute: it closes votes whose
-deadline passed and publishes papers whose embargo ended, as the system
-(actor None). It is idempotent and safe to run twice at once.
+deadline (the open ballot's closes_at) passed and publishes papers whose embargo
+ended, as the system (actor None). It is idempotent and safe to run twice at once.
 """
 
 from __future__ import annotations
@@ -25,12 +27,14 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
 from accounts.permissions import is_coordinator
-from notifications.events import EventKind, emit
+from notifications.events import emit
 from statements import permissions as perms
 from statements.models import Statement
-from statements.states import State
-from statements.transitions import NOTE_REQUIRED, SYSTEM_TRANSITIONS, TRANSITION_NAMES
+from statements.states import PUBLIC_STATES, State
+from voting.selectors import statements_past_voting_deadline, voting_deadline
+from voting.services import ballot_close, ballot_open
 from workflow.models import AuditEntry
+from workflow.spec import SHORTENED_ENTRIES, Decision, Transition, TransitionSpec, spec_for
 
 logger = logging.getLogger(__name__)
 
@@ -39,7 +43,6 @@ TRANSITION_FIELDS = [
     "state",
     "updated_at",
     "consultation_ends_at",
-    "voting_ends_at",
     "publish_at",
     "submitted_at",
     "published_at",
@@ -110,7 +113,7 @@ class TransitionOptions:
     """Optional inputs some transitions take; None means the group default."""
 
     consultation_ends_at: datetime | None = None
-    voting_ends_at: datetime | None = None
+    voting_ends_at: datetime | None = None  # becomes the ballot's closes_at
     publish_at: datetime | None = None
     ballot: dict[str, Any] | None = None  # decision rule, quorum, secrecy for open_vote
     # Why a coordinator set a deadline below the group minimum (written to the trail).
@@ -118,47 +121,36 @@ class TransitionOptions:
 
     def deadline_for(self, name: str) -> datetime | None:
         """The deadline the transition `name` sets, if the caller chose one."""
-        if name == "submit":
-            return self.consultation_ends_at
-        if name == "open_vote":
-            return self.voting_ends_at
-        return None
+        rule = spec_for(name).deadline
+        return getattr(self, rule.option) if rule else None
 
 
-# The minimum lengths are the urgent ones (RTM_URGENT_*_DAYS): no paper, urgent or not,
-# is consulted or voted on for less unless a coordinator decides so with a reason.
-MINIMUM_DAYS_SETTING = {
-    "submit": "RTM_URGENT_CONSULTATION_DAYS",
-    "open_vote": "RTM_URGENT_VOTING_DAYS",
-}
 # A confirmation page may stay open a while before it is sent: its prefilled minimum
 # deadline still counts as the minimum for this long.
 MINIMUM_SLACK = timedelta(hours=1)
-# The same-state audit entry that records a deadline set below the minimum.
-SHORTENED_ENTRY = {"submit": "shorten_consultation", "open_vote": "shorten_voting"}
 
 
-def default_consultation_end(statement: Statement) -> datetime:
-    days = (
-        settings.RTM_URGENT_CONSULTATION_DAYS
-        if statement.is_urgent
-        else settings.RTM_CONSULTATION_DAYS
-    )
-    return timezone.now() + timedelta(days=days)
+def deadline_days(statement: Statement, name: str) -> int:
+    """The default length of the deadline `name` sets: the group's, shorter if urgent."""
+    rule = spec_for(name).deadline
+    setting = rule.urgent_setting if statement.is_urgent else rule.default_setting
+    return int(getattr(settings, setting))
 
 
-def default_voting_end(statement: Statement) -> datetime:
-    days = settings.RTM_URGENT_VOTING_DAYS if statement.is_urgent else settings.RTM_VOTING_DAYS
-    return timezone.now() + timedelta(days=days)
+def default_deadline(statement: Statement, name: str) -> datetime:
+    """The deadline `name` sets when nobody chose one (from the RTM_*_DAYS settings)."""
+    return timezone.now() + timedelta(days=deadline_days(statement, name))
 
 
 def minimum_days(name: str) -> int:
-    return int(getattr(settings, MINIMUM_DAYS_SETTING[name]))
+    """No paper, urgent or not, is consulted or voted on for less than the urgent length,
+    unless a coordinator decides so with a reason."""
+    return int(getattr(settings, spec_for(name).deadline.urgent_setting))
 
 
 def deadline_is_short(name: str, value: datetime | None) -> bool:
     """Whether the chosen deadline of `name` (submit/open_vote) is below the group minimum."""
-    if value is None or name not in MINIMUM_DAYS_SETTING:
+    if value is None or spec_for(name).deadline is None:
         return False
     return value < timezone.now() + timedelta(days=minimum_days(name)) - MINIMUM_SLACK
 
@@ -171,12 +163,8 @@ def check_deadline_length(name: str, value: datetime | None, actor: Any, reason:
     if not deadline_is_short(name, value):
         return False
     if not is_coordinator(actor):
-        message = (
-            _("Die Konsultation dauert mindestens %(days)s Tage.")
-            if name == "submit"
-            else _("Die Abstimmung dauert mindestens %(days)s Tage.")
-        )
-        raise DeadlineTooShort(name, message=message % {"days": minimum_days(name)})
+        message = spec_for(name).deadline.too_short % {"days": minimum_days(name)}
+        raise DeadlineTooShort(name, message=message)
     if not (reason or "").strip():
         raise ShortDeadlineReasonRequired(name)
     return True
@@ -206,33 +194,26 @@ def user_has_transition_perm(statement: Statement, name: str, user: Any) -> bool
 
 
 def system_may(statement: Statement, name: str) -> bool:
-    """The system acts only when a deadline it owns has passed."""
-    now = timezone.now()
-    if name == "close_vote":
-        return statement.voting_ends_at is not None and statement.voting_ends_at <= now
-    if name == "publish":
-        return statement.publish_at is not None and statement.publish_at <= now
-    return False
+    """The system acts only on transitions its spec allows, once their deadline passed."""
+    if not spec_for(name).system_allowed:
+        return False
+    if name == Transition.CLOSE_VOTE:
+        deadline = voting_deadline(statement)
+    elif name == Transition.PUBLISH:
+        deadline = statement.publish_at
+    else:  # a system transition without a deadline here: refuse rather than guess
+        return False
+    return deadline is not None and deadline <= timezone.now()
 
 
 def condition_message(name: str) -> Any:
-    if name == "submit":
-        return _(
-            "Titel, Zusammenfassung und Text müssen ausgefüllt sein, bevor die Konsultation "
-            "beginnt."
-        )
-    if name == "close_vote":
-        return _(
-            "Die Abstimmung kann vor Ablauf der Frist nur geschlossen werden, wenn alle "
-            "Stimmberechtigten abgestimmt haben."
-        )
-    return TransitionInvalid.message
+    return spec_for(name).condition_message or TransitionInvalid.message
 
 
 def _was_just_done(statement: Statement, name: str) -> bool:
     last = (
         AuditEntry.objects.filter(statement=statement)
-        .exclude(transition__in=SHORTENED_ENTRY.values())
+        .exclude(transition__in=SHORTENED_ENTRIES)
         .order_by("-pk")
         .first()
     )
@@ -251,7 +232,7 @@ def check_transition(statement: Statement, name: str, actor: Any | None) -> None
             raise TransitionAlreadyDone(name)
         raise TransitionInvalid(name)
     if actor is None:
-        if name not in SYSTEM_TRANSITIONS or not system_may(statement, name):
+        if not system_may(statement, name):
             raise TransitionNotPermitted(name)
     elif not user_has_transition_perm(statement, name, actor):
         raise TransitionNotPermitted(name)
@@ -276,11 +257,13 @@ def statement_transition(
     `expected_state` is the state the user saw when they clicked; if the paper
     moved on meanwhile, the attempt is reported as already done.
     """
-    if name not in TRANSITION_NAMES:
+    if name not in Transition.values:
         raise TransitionInvalid(name)
+    name = Transition(name)
+    spec = spec_for(name)
     options = options or TransitionOptions()
     note = (note or "").strip()
-    if name in NOTE_REQUIRED and not note:
+    if spec.note_required and not note:
         raise NoteRequired(name)
     deadline = options.deadline_for(name)
     validate_deadline(deadline)
@@ -293,8 +276,15 @@ def statement_transition(
         shortened = check_deadline_length(name, deadline, actor, options.short_deadline_reason)
 
         from_state = statement.state
-        method = getattr(statement, name)
-        method(**_transition_kwargs(statement, name, note, options))
+        # The deadline this transition sets: the caller's, or the group's default length.
+        ends = (deadline or default_deadline(statement, name)) if spec.deadline else None
+        if name == Transition.CLOSE_VOTE:
+            # The count comes first: it decides close_vote's target (accepted or rejected).
+            # The ballot row is locked and closed in this transaction, under the paper's lock.
+            adopted = ballot_close(statement=statement)
+            statement.close_vote(adopted=adopted)
+        else:
+            _apply(statement, name, note=note, ends=ends)
         now = timezone.now()
         statement.updated_at = now
         # Only the workflow's own fields: the text belongs to statements.services.
@@ -313,7 +303,7 @@ def statement_transition(
             # Its own entry, so the trail shows who cut the deadline, to when, and why.
             AuditEntry.objects.create(
                 statement=statement,
-                transition=SHORTENED_ENTRY[name],
+                transition=spec.deadline.shortened_entry,
                 from_state=statement.state,
                 to_state=statement.state,
                 actor=actor,
@@ -321,49 +311,42 @@ def statement_transition(
                 scheduled_for=deadline,
                 created_at=now,
             )
-        _after_transition(statement, name, actor, options)
+        if name == Transition.OPEN_VOTE:
+            # The ballot fixes the revision, rule, voters and the deadline (the one place
+            # the voting deadline is stored).
+            ballot_open(
+                statement=statement,
+                opened_by=actor,
+                closes_at=ends,
+                options=dict(options.ballot or {}),
+            )
+        _after_transition(statement, spec, actor, from_state)
     return statement
 
 
-def _transition_kwargs(
-    statement: Statement, name: str, note: str, options: TransitionOptions
-) -> dict[str, Any]:
-    if name == "submit":
-        return {
-            "consultation_ends_at": options.consultation_ends_at
-            or default_consultation_end(statement)
-        }
-    if name == "open_vote":
-        return {"voting_ends_at": options.voting_ends_at or default_voting_end(statement)}
-    if name == "close_vote":
-        from voting.services import ballot_close
-
-        return {"adopted": bool(ballot_close(statement=statement))}
-    if name in ("withdraw", "retract"):
-        return {"reason": note}
-    return {}
+def _apply(statement: Statement, name: Transition, *, note: str, ends: datetime | None) -> None:
+    """Call the django-fsm method with the arguments it takes (close_vote: see above)."""
+    if name == Transition.SUBMIT:
+        statement.submit(consultation_ends_at=ends)
+    elif name == Transition.WITHDRAW:
+        statement.withdraw(reason=note)
+    elif name == Transition.RETRACT:
+        statement.retract(reason=note)
+    else:
+        getattr(statement, name)()
 
 
 def _after_transition(
-    statement: Statement, name: str, actor: Any | None, options: TransitionOptions
+    statement: Statement, spec: TransitionSpec, actor: Any | None, from_state: str
 ) -> None:
     """Side effects recorded in the same transaction (delivery happens on commit)."""
-    if name == "open_vote":
-        from voting.services import ballot_open
-
-        ballot_open(statement=statement, opened_by=actor, options=dict(options.ballot or {}))
-    if name in ("publish", "retract"):
+    if from_state in PUBLIC_STATES or statement.state in PUBLIC_STATES:
+        # What the public sees changed (publish, retract).
         from public.cache import invalidate_public_pages
 
         invalidate_public_pages()
-    event = {
-        "submit": EventKind.CONSULTATION_OPENED,
-        "open_vote": EventKind.VOTING_OPENED,
-        "close_vote": EventKind.VOTING_RESULT,
-        "publish": EventKind.PUBLISHED,
-    }.get(name)
-    if event is not None:
-        emit(event, statement=statement, actor=actor)
+    if spec.event is not None:
+        emit(spec.event, statement=statement, actor=actor)
 
 
 # --- embargo and urgent track ------------------------------------------------------
@@ -378,10 +361,10 @@ def statement_schedule_publication(
         statement = Statement.objects.select_for_update().get(pk=statement_id)
         if statement.state != State.ACCEPTED:
             if statement.state == State.PUBLISHED:
-                raise TransitionAlreadyDone("publish")
-            raise TransitionInvalid("publish")
+                raise TransitionAlreadyDone(Transition.PUBLISH)
+            raise TransitionInvalid(Transition.PUBLISH)
         if not perms.can_publish(actor, statement):
-            raise TransitionNotPermitted("publish")
+            raise TransitionNotPermitted(Transition.PUBLISH)
         if statement.publish_at == publish_at:
             return statement  # a repeated form submission changes nothing and logs nothing
         now = timezone.now()
@@ -391,7 +374,7 @@ def statement_schedule_publication(
         # The embargo is a decision members should be able to trace, like the urgent track.
         AuditEntry.objects.create(
             statement=statement,
-            transition="schedule_publication",
+            transition=Decision.SCHEDULE_PUBLICATION,
             from_state=statement.state,
             to_state=statement.state,
             actor=actor,
@@ -402,7 +385,7 @@ def statement_schedule_publication(
 
 
 def _set_urgent(*, statement_id: int, actor: Any, urgent: bool, reason: str) -> Statement:
-    name = "mark_urgent" if urgent else "unmark_urgent"
+    name = Decision.MARK_URGENT if urgent else Decision.UNMARK_URGENT
     reason = (reason or "").strip()
     if urgent and not reason:
         raise NoteRequired(name)
@@ -473,34 +456,36 @@ def run_due_work() -> DueWorkResult:
     result = DueWorkResult()
     due = (
         (
-            "close_vote",
-            Statement.objects.filter(state=State.VOTING, voting_ends_at__lte=now),
-            "voting_ends_at",
+            Transition.CLOSE_VOTE,
+            State.VOTING,
+            # The deadline is the open ballot's; the transition checks it again on the
+            # locked row (system_may), so a stale id here only costs a skipped attempt.
+            statements_past_voting_deadline(now),
             result.closed,
         ),
         (
-            "publish",
-            Statement.objects.filter(state=State.ACCEPTED, publish_at__lte=now),
-            "publish_at",
+            Transition.PUBLISH,
+            State.ACCEPTED,
+            Statement.objects.filter(state=State.ACCEPTED, publish_at__lte=now)
+            .order_by("publish_at", "pk")
+            .values_list("pk", flat=True),
             result.published,
         ),
     )
-    for name, queryset, deadline, done in due:
-        ids = list(queryset.order_by(deadline, "pk").values_list("pk", flat=True)[:DUE_BATCH])
-        for statement_id in ids:
-            if _run_one(name, queryset, statement_id):
+    for name, expected, due_ids, done in due:
+        for statement_id in list(due_ids[:DUE_BATCH]):
+            if _run_one(name, expected, statement_id):
                 done.append(statement_id)
     return result
 
 
-def _run_one(name: str, queryset: Any, statement_id: int) -> bool:
-    expected = State.VOTING if name == "close_vote" else State.ACCEPTED
+def _run_one(name: Transition, expected: State, statement_id: int) -> bool:
     try:
         with transaction.atomic():
             # Claim the row; a concurrent run holding it is doing this paper already.
             claimed = list(
-                queryset.select_for_update(skip_locked=True)
-                .filter(pk=statement_id)
+                Statement.objects.select_for_update(skip_locked=True)
+                .filter(pk=statement_id, state=expected)
                 .values_list("pk", flat=True)[:1]
             )
             if not claimed:

@@ -20,10 +20,9 @@ from accounts.permissions import is_coordinator
 from statements.access import statement_for
 from statements.models import Statement
 from statements.permissions import can_mark_urgent
-from statements.transitions import TRANSITION_NAMES
 from workflow import services
 from workflow.forms import TransitionForm, UrgentForm, ballot_options_form_class
-from workflow.labels import TRANSITION_DONE, TRANSITION_EXPLANATIONS, TRANSITION_LABELS
+from workflow.spec import DECISION_DONE, DECISION_TITLES, TRANSITIONS, Decision, Transition
 
 
 def refusal(
@@ -40,10 +39,12 @@ def refusal(
 @require_http_methods(["GET", "HEAD", "POST"])
 @member_required
 def transition_confirm(request: HttpRequest, slug: str, name: str) -> HttpResponse:
-    if name not in TRANSITION_NAMES:
+    if name not in Transition.values:
         raise Http404
+    name = Transition(name)
+    spec = TRANSITIONS[name]
     statement = statement_for(request.user, slug, "internal")
-    title = TRANSITION_LABELS[name]
+    title = name.label
     if request.method == "POST":
         expected = request.POST.get("expected_state", "")
         if expected and expected != statement.state:
@@ -53,7 +54,7 @@ def transition_confirm(request: HttpRequest, slug: str, name: str) -> HttpRespon
     except services.TransitionError as exc:
         return refusal(request, statement, exc, title=title)
 
-    ballot_class = ballot_options_form_class() if name == "open_vote" else None
+    ballot_class = ballot_options_form_class() if name == Transition.OPEN_VOTE else None
     data = request.POST if request.method == "POST" else None
     form = TransitionForm(data, statement=statement, name=name, user=request.user)
     ballot_form = (
@@ -77,7 +78,7 @@ def transition_confirm(request: HttpRequest, slug: str, name: str) -> HttpRespon
         "statement": statement,
         "name": name,
         "title": title,
-        "explanation": TRANSITION_EXPLANATIONS[name],
+        "explanation": spec.explanation,
         "form": form,
         "ballot_form": ballot_form,
     }
@@ -103,7 +104,7 @@ def _perform(
             actor=request.user,
             publish_at=form.cleaned_data["publish_at"],
         )
-        messages.success(request, TRANSITION_DONE["schedule"])
+        messages.success(request, DECISION_DONE[Decision.SCHEDULE_PUBLICATION])
         return
     services.statement_transition(
         statement_id=statement.pk,
@@ -113,7 +114,7 @@ def _perform(
         expected_state=form.cleaned_data["expected_state"],
         options=form.options(ballot=dict(ballot_form.cleaned_data) if ballot_form else None),
     )
-    messages.success(request, TRANSITION_DONE[name])
+    messages.success(request, TRANSITIONS[name].done)
 
 
 @require_POST
@@ -122,8 +123,8 @@ def urgent(request: HttpRequest, slug: str) -> HttpResponse:
     """Mark (with a reason) or unmark the paper as urgent (Eilverfahren)."""
     statement = statement_for(request.user, slug, "internal")
     mark = request.POST.get("action") != "unmark"
-    name = "mark_urgent" if mark else "unmark_urgent"
-    title = TRANSITION_LABELS[name]
+    name = Decision.MARK_URGENT if mark else Decision.UNMARK_URGENT
+    title = DECISION_TITLES[name]
     if not can_mark_urgent(request.user, statement):
         error_class = services.TransitionInvalid if is_coordinator(request.user) else None
         error = (error_class or services.TransitionNotPermitted)(name)
@@ -141,5 +142,5 @@ def urgent(request: HttpRequest, slug: str) -> HttpResponse:
             services.statement_unmark_urgent(statement_id=statement.pk, actor=request.user)
     except services.TransitionError as exc:
         return refusal(request, statement, exc, title=title)
-    messages.success(request, TRANSITION_DONE[name])
+    messages.success(request, DECISION_DONE[name])
     return redirect(statement.get_absolute_url())

@@ -16,7 +16,7 @@ from discussion.models import SuggestionStatus
 from discussion.services import comment_create
 from statements.states import State
 from tests.factories import make_statement
-from workflow.labels import AUDIT_LABELS
+from workflow.spec import TRANSITIONS, Transition
 
 pytestmark = pytest.mark.django_db
 
@@ -33,7 +33,7 @@ def test_each_meaning_keeps_its_english_word():
         assert str(MembershipStatus.MEMBER.label) == "member"
         assert translation.gettext("Mitglied") == "Member"  # the co-author form's label
         assert translation.pgettext("privacy heading", "Löschen") == "Deletion"
-        assert str(AUDIT_LABELS["open_vote"]) == "vote opened"
+        assert str(TRANSITIONS[Transition.OPEN_VOTE].audit_label) == "vote opened"
         assert translation.gettext("Abstimmung eröffnet") == "Voting opened"  # notifications
 
 

@@ -96,7 +96,6 @@ def test_admin_shows_no_votes_while_open_and_none_of_secret_ballots(
     assert "sichtbar-erst-danach" not in client.get("/admin/voting/vote/").content.decode()
     from django.utils import timezone
 
-    type(paper).objects.filter(pk=paper.pk).update(voting_ends_at=timezone.now())
     Ballot.objects.update(closes_at=timezone.now())
     statement_transition(statement_id=paper.pk, name="close_vote", actor=None)
     page = client.get("/admin/voting/vote/").content.decode()

@@ -15,7 +15,6 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from statements.models import Statement
 from tests.factories import UserFactory
 from voting.models import Ballot, Vote
 from voting.services import ballots_send_reminders
@@ -109,7 +108,6 @@ def test_secret_choices_never_shown(
     assert len(mail.outbox) > before, "the reminder went to the one who has not voted"
     past = timezone.now() - timedelta(seconds=1)
     Ballot.objects.filter(pk=ballot.pk).update(closes_at=past)
-    Statement.objects.filter(pk=paper.pk).update(voting_ends_at=past)
     with django_capture_on_commit_callbacks(execute=True):
         statement_transition(statement_id=paper.pk, name="close_vote", actor=None)
     ballot.refresh_from_db()

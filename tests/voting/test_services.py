@@ -19,6 +19,7 @@ from voting.services import (
     ballots_send_reminders,
     vote_cast,
 )
+from voting.testing import set_voting_deadline
 from workflow.services import statement_transition
 
 pytestmark = pytest.mark.django_db
@@ -26,11 +27,7 @@ pytestmark = pytest.mark.django_db
 
 def expire(statement) -> None:  # noqa: ANN001
     """Let the voting deadline pass."""
-    from statements.models import Statement
-
-    past = timezone.now() - timedelta(minutes=1)
-    Statement.objects.filter(pk=statement.pk).update(voting_ends_at=past)
-    Ballot.objects.filter(statement=statement).update(closes_at=past)
+    set_voting_deadline(statement=statement, when=timezone.now() - timedelta(minutes=1))
 
 
 def close(statement, actor=None):  # noqa: ANN001, ANN201
@@ -43,7 +40,14 @@ def close(statement, actor=None):  # noqa: ANN001, ANN201
 
 
 def test_open_fixes_rule_revision_deadline_and_voters(open_paper, member, coordinator):
-    paper = open_paper(rule="two_thirds", quorum_kind="absolute", quorum_value=2, is_secret=True)
+    ends = timezone.now() + timedelta(days=5)
+    paper = open_paper(
+        voting_ends_at=ends,
+        rule="two_thirds",
+        quorum_kind="absolute",
+        quorum_value=2,
+        is_secret=True,
+    )
     ballot = Ballot.objects.get(statement=paper)
     assert (ballot.rule, ballot.quorum_kind, ballot.quorum_value, ballot.is_secret) == (
         "two_thirds",
@@ -52,7 +56,8 @@ def test_open_fixes_rule_revision_deadline_and_voters(open_paper, member, coordi
         True,
     )
     assert ballot.revision_id == paper.current_revision_id
-    assert ballot.closes_at == paper.voting_ends_at
+    assert ballot.closes_at == ends
+    assert selectors.voting_deadline(paper) == ends
     assert ballot.opened_by == coordinator
     assert member.pk in selectors.eligible_voter_ids(ballot)
 
@@ -92,7 +97,7 @@ def test_vote_after_deadline_refused_even_before_close(open_paper, member):
             statement=paper,
             voter=member,
             choice="yes",
-            now=paper.voting_ends_at + timedelta(seconds=1),
+            now=selectors.voting_deadline(paper) + timedelta(seconds=1),
         )
     assert not Vote.objects.exists()
 

@@ -12,19 +12,14 @@ from statements.models import Statement
 from statements.states import State
 from tests.factories import make_statement
 from tests.realservices import WorkerProcess, require_postgres
+from voting.testing import set_voting_deadline
 from workflow.models import AuditEntry
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
 
 def _deadline_passed(statement: Statement) -> None:
-    past = timezone.now() - timedelta(minutes=1)
-    Statement.objects.filter(pk=statement.pk).update(voting_ends_at=past)
-    try:
-        from voting.models import Ballot
-    except ImportError:  # pragma: no cover - voting app not there yet
-        return
-    Ballot.objects.filter(statement=statement).update(closes_at=past)
+    set_voting_deadline(statement=statement, when=timezone.now() - timedelta(minutes=1))
 
 
 def _wait_for_finished_tasks(worker: WorkerProcess, count: int, timeout: float = 60) -> None:

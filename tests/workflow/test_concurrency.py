@@ -9,10 +9,10 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from statements.models import Statement
 from statements.states import State
 from tests.factories import UserFactory, make_statement
 from tests.realservices import require_postgres
+from voting.testing import set_voting_deadline
 from workflow.models import AuditEntry
 from workflow.services import TransitionAlreadyDone, TransitionError, statement_transition
 
@@ -66,24 +66,10 @@ def test_twenty_concurrent_publishes_apply_once():
 def test_twenty_concurrent_deadline_closes_apply_once():
     require_postgres()
     statement = make_statement(state="voting")
-    Statement.objects.filter(pk=statement.pk).update(
-        voting_ends_at=timezone.now() - timedelta(minutes=1)
-    )
-    _sync_ballot_deadline(statement)
+    set_voting_deadline(statement=statement, when=timezone.now() - timedelta(minutes=1))
     outcomes = race(statement.pk, "close_vote", None)
     assert sorted(outcomes) == ["already"] * (THREADS - 1) + ["done"]
     statement.refresh_from_db()
     assert statement.state in (State.ACCEPTED, State.REJECTED)
     entries = AuditEntry.objects.filter(statement=statement, transition="close_vote")
     assert entries.count() == 1 and entries.get().is_system
-
-
-def _sync_ballot_deadline(statement: Statement) -> None:
-    """The voting app keeps its own copy of the deadline on the ballot."""
-    try:
-        from voting.models import Ballot
-    except ImportError:  # pragma: no cover - voting app not there yet
-        return
-    Ballot.objects.filter(statement=statement).update(
-        closes_at=timezone.now() - timedelta(minutes=1)
-    )

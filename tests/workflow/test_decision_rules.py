@@ -153,8 +153,7 @@ def test_coordinator_shortens_only_with_a_reason_in_the_trail(
     assert response.status_code == 302
     entry = AuditEntry.objects.get(statement=in_consultation, transition="shorten_voting")
     assert (entry.actor, entry.note) == (coordinator, "Kreistag tagt morgen früh")
-    in_consultation.refresh_from_db()
-    assert entry.scheduled_for == in_consultation.voting_ends_at
+    assert entry.scheduled_for == Ballot.objects.get(statement=in_consultation).closes_at
     page = client.get(in_consultation.get_absolute_url()).content.decode()
     assert "Abstimmung verkürzt bis" in page and "Kreistag tagt morgen früh" in page
 

@@ -7,9 +7,9 @@ import pytest
 from django.urls import reverse
 
 from statements.states import State
-from statements.transitions import TRANSITION_NAMES
 from tests.factories import make_statement
 from workflow.models import AuditEntry
+from workflow.spec import Transition
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def test_every_page_for_every_role(state, client_for, request, author, coauthor)
     for role in ROLES:
         user = None if role == "anonymous" else request.getfixturevalue(role)
         client = client_for(user)
-        for name in TRANSITION_NAMES:
+        for name in Transition:
             url = reverse("workflow:transition", kwargs={"slug": statement.slug, "name": name})
             status = client.get(url).status_code
             assert status in (200, 302, 403, 404, 409), (role, state, name, status)

@@ -11,6 +11,7 @@ from django.utils import timezone
 from statements.services import TextFields, TextFrozen, revision_save
 from statements.states import State
 from tests.factories import make_statement
+from voting.selectors import voting_deadline
 from workflow.models import AuditEntry
 from workflow.services import (
     DeadlineInvalid,
@@ -50,7 +51,7 @@ def test_urgent_paper_gets_short_default_deadlines(draft, author, coordinator):
     statement = statement_transition(statement_id=draft.pk, name="submit", actor=author)
     assert statement.consultation_ends_at <= timezone.now() + timedelta(days=3)
     statement = statement_transition(statement_id=draft.pk, name="open_vote", actor=coordinator)
-    assert statement.voting_ends_at <= timezone.now() + timedelta(days=2)
+    assert voting_deadline(statement) <= timezone.now() + timedelta(days=2)
 
 
 def test_mark_urgent_needs_reason_and_coordinator(draft, author, coordinator):

@@ -140,7 +140,10 @@ class Workflow(RuleBasedStateMachine):
         if name == "open_vote":
             days = "RTM_URGENT_VOTING_DAYS" if self.urgent else "RTM_VOTING_DAYS"
             self.voting_ends_at = self.now + timedelta(days=getattr(django_settings, days))
-            assert self.fresh().voting_ends_at == self.voting_ends_at
+            # The ballot holds the one voting deadline.
+            from voting.selectors import voting_deadline
+
+            assert voting_deadline(self.statement) == self.voting_ends_at
         if name in ("publish", "revise", "withdraw"):
             self.publish_at = None
 

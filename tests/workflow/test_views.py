@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from statements.states import State
 from tests.factories import make_statement
+from voting.selectors import voting_deadline
 from workflow.forms import DATETIME_LOCAL
 from workflow.models import AuditEntry
 
@@ -169,7 +170,7 @@ def test_open_vote_with_voting_deadline(client_for, in_consultation, coordinator
     assert response.status_code == 302, response.content.decode()[:2000]
     in_consultation.refresh_from_db()
     assert in_consultation.state == State.VOTING
-    assert in_consultation.voting_ends_at == ends.replace(second=0, microsecond=0)
+    assert voting_deadline(in_consultation) == ends.replace(second=0, microsecond=0)
 
 
 def test_urgent_mark_and_unmark(client_for, in_consultation, coordinator, author):
