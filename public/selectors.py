@@ -38,11 +38,7 @@ PUBLIC_FIELDS = (
 
 def public_statements() -> QuerySet[Statement]:
     """Published and retracted statements, newest publication first."""
-    return (
-        Statement.objects.public()
-        .only(*PUBLIC_FIELDS)
-        .order_by("-published_at", "-id")
-    )
+    return Statement.objects.public().only(*PUBLIC_FIELDS).order_by("-published_at", "-id")
 
 
 def cosignatures_prefetch() -> Prefetch:
