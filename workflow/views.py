@@ -21,8 +21,9 @@ from statements.access import statement_for
 from statements.models import Statement
 from statements.permissions import can_mark_urgent
 from statements.transitions import TRANSITION_NAMES
+from voting.forms import BallotOptionsForm
 from workflow import services
-from workflow.forms import TransitionForm, UrgentForm, ballot_options_form_class
+from workflow.forms import TransitionForm, UrgentForm
 from workflow.labels import TRANSITION_DONE, TRANSITION_EXPLANATIONS, TRANSITION_LABELS
 
 
@@ -53,7 +54,7 @@ def transition_confirm(request: HttpRequest, slug: str, name: str) -> HttpRespon
     except services.TransitionError as exc:
         return refusal(request, statement, exc, title=title)
 
-    ballot_class = ballot_options_form_class() if name == "open_vote" else None
+    ballot_class = BallotOptionsForm if name == "open_vote" else None
     data = request.POST if request.method == "POST" else None
     form = TransitionForm(data, statement=statement, name=name, user=request.user)
     ballot_form = (

@@ -12,6 +12,7 @@ from statements.models import Statement
 from statements.states import State
 from tests.factories import make_statement
 from tests.realservices import WorkerProcess, require_postgres
+from voting.models import Ballot
 from workflow.models import AuditEntry
 
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
@@ -20,10 +21,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 def _deadline_passed(statement: Statement) -> None:
     past = timezone.now() - timedelta(minutes=1)
     Statement.objects.filter(pk=statement.pk).update(voting_ends_at=past)
-    try:
-        from voting.models import Ballot
-    except ImportError:  # pragma: no cover - voting app not there yet
-        return
     Ballot.objects.filter(statement=statement).update(closes_at=past)
 
 

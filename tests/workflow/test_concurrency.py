@@ -13,6 +13,7 @@ from statements.models import Statement
 from statements.states import State
 from tests.factories import UserFactory, make_statement
 from tests.realservices import require_postgres
+from voting.models import Ballot
 from workflow.models import AuditEntry
 from workflow.services import TransitionAlreadyDone, TransitionError, statement_transition
 
@@ -80,10 +81,6 @@ def test_twenty_concurrent_deadline_closes_apply_once():
 
 def _sync_ballot_deadline(statement: Statement) -> None:
     """The voting app keeps its own copy of the deadline on the ballot."""
-    try:
-        from voting.models import Ballot
-    except ImportError:  # pragma: no cover - voting app not there yet
-        return
     Ballot.objects.filter(statement=statement).update(
         closes_at=timezone.now() - timedelta(minutes=1)
     )
