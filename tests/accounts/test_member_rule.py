@@ -132,3 +132,25 @@ def test_a_member_cannot_be_invited_again_others_can(people, coordinator):
         invitation_create(email=people["Zora Mitglied"].email, invited_by=coordinator)
     invitation = invitation_create(email=people["Zora Abgelehnt"].email, invited_by=coordinator)
     assert invitation.pk
+
+
+@pytest.mark.parametrize(
+    ("name", "may"),
+    [
+        ("Zora Registriert", True),
+        ("Zora Abgelehnt", True),
+        ("Zora Wartend", False),
+        ("Zora Mitglied", False),
+        ("Zora Gesperrt", False),
+    ],
+)
+def test_who_may_ask_to_be_admitted_is_one_rule(people, client_for, name, may):
+    """The profile offers the request form exactly to those the service accepts it from."""
+    user = people[name]
+    page = client_for(user).get(reverse("accounts:profile")).content.decode()
+    assert ("Aufnahme beantragen" in page) is may
+    if may:
+        admission_request_create(user=user, organisation_text="", reason="Ich mache mit.")
+    else:
+        with pytest.raises(MembershipError):
+            admission_request_create(user=user, organisation_text="", reason="Ich mache mit.")
