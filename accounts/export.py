@@ -1,7 +1,8 @@
 """Personal data export (GDPR Art. 15/20): everything we keep about one person, as JSON.
 
-accounts contributes its own part; every other app may offer `<app>/export.py` with
-`user_data(user) -> dict` (JSON-serialisable, only that person's data).
+accounts contributes its own part; every other app has `<app>/export.py` with
+`user_data(user) -> dict` (JSON-serialisable, only that person's data), listed below.
+A missing one is an error, never a section quietly left out of someone's export.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from django.utils.module_loading import import_string
 
 from accounts.models import Invitation, User
 
-# The apps asked for their part, in this order; a missing module is skipped.
+# The apps asked for their part, in this order (tests/accounts/test_profile.py checks
+# that every app with an export.py is listed).
 APP_EXPORTERS = (
     "statements.export.user_data",
     "workflow.export.user_data",
@@ -89,9 +91,5 @@ def collect_user_data(user: User) -> dict[str, Any]:
         "accounts": user_data(user),
     }
     for dotted in APP_EXPORTERS:
-        try:
-            exporter = import_string(dotted)
-        except ImportError:
-            continue
-        data[dotted.split(".", 1)[0]] = exporter(user)
+        data[dotted.split(".", 1)[0]] = import_string(dotted)(user)
     return data

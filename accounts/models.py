@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -27,7 +28,27 @@ class Language(models.TextChoices):
     EN = "en", _("English")
 
 
-class UserManager(BaseUserManager["User"]):
+def member_q(relation: str = "") -> Q:
+    """Who is a member: an admitted person whose account is active (coordinators too).
+
+    The one definition for queries; `relation` reaches people from another model
+    ("user__" from a ballot seat). accounts.permissions.is_member is the same rule for
+    one loaded user. A suspended, declined or only registered person is no member.
+    """
+    return Q(
+        **{f"{relation}is_active": True, f"{relation}membership_status": MembershipStatus.MEMBER}
+    )
+
+
+MEMBER_Q = member_q()
+
+
+class UserQuerySet(models.QuerySet["User"]):
+    def members(self) -> UserQuerySet:
+        return self.filter(MEMBER_Q)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
     use_in_migrations = True
 
     def _create_user(self, email: str, password: str | None, **extra: object) -> User:
@@ -101,10 +122,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         if update_fields is not None and "display_name" in update_fields:
             kwargs["update_fields"] = {*update_fields, "display_name_key"}
         super().save(*args, **kwargs)
-
-    @property
-    def is_member(self) -> bool:
-        return self.is_active and self.membership_status == MembershipStatus.MEMBER
 
     def get_short_name(self) -> str:
         return str(self)

@@ -11,7 +11,8 @@ from accounts.models import MembershipStatus, OrganisationMembership, Organisati
 
 
 def is_member(user: Any) -> bool:
-    """An admitted, active member (coordinators are members too)."""
+    """An admitted, active member (coordinators are members too): accounts.models.MEMBER_Q
+    for one loaded user (anonymous visitors are no members)."""
     return bool(
         getattr(user, "is_authenticated", False)
         and user.is_active
@@ -21,6 +22,14 @@ def is_member(user: Any) -> bool:
 
 def is_coordinator(user: Any) -> bool:
     return is_member(user) and bool(user.is_coordinator)
+
+
+def can_request_admission(user: Any) -> bool:
+    """Registered people ask to be admitted, and so may those declined before."""
+    return bool(getattr(user, "is_authenticated", False)) and user.membership_status in (
+        MembershipStatus.REGISTERED,
+        MembershipStatus.DECLINED,
+    )
 
 
 def is_admin(user: Any) -> bool:

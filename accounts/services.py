@@ -38,6 +38,7 @@ from accounts.models import (
 )
 from accounts.permissions import (
     can_decide_organisation_membership,
+    can_request_admission,
     can_set_organisation_contact,
     forget_organisation_roles,
     is_coordinator,
@@ -173,7 +174,7 @@ def admission_request_create(
 ) -> AdmissionRequest:
     """A registered (or once declined) person asks to be admitted."""
     user = User.objects.select_for_update().get(pk=user.pk)
-    if user.membership_status not in (MembershipStatus.REGISTERED, MembershipStatus.DECLINED):
+    if not can_request_admission(user):
         raise MembershipError(
             _("Eine Aufnahme kann nur beantragen, wer registriert und noch nicht Mitglied ist.")
         )
@@ -462,7 +463,7 @@ def _send_invitation_mail(invitation_id: int) -> None:
 def invitation_create(*, email: str, invited_by: User, message: str = "") -> Invitation:
     """A coordinator invites someone by e-mail; the mail leaves once the row is committed."""
     email = email.strip().lower()
-    if User.objects.filter(email__iexact=email, membership_status=MembershipStatus.MEMBER).exists():
+    if User.objects.members().filter(email__iexact=email).exists():
         raise MembershipError(_("Diese Person ist bereits Mitglied."))
     invitation = Invitation.objects.create(email=email, invited_by=invited_by, message=message)
     transaction.on_commit(lambda: _send_invitation_mail(invitation.pk))

@@ -37,13 +37,12 @@ from accounts.models import (
     AdmissionDecision,
     AdmissionRequest,
     Invitation,
-    MembershipStatus,
     Organisation,
     OrganisationMembership,
     OrganisationMembershipStatus,
     User,
 )
-from accounts.permissions import is_member, organisation_roles
+from accounts.permissions import can_request_admission, is_member, organisation_roles
 
 # --- Profile -------------------------------------------------------------------------
 
@@ -56,7 +55,7 @@ def _profile_page(
     status: int = 200,
 ) -> HttpResponse:
     user = request.user
-    can_request = user.membership_status in (MembershipStatus.REGISTERED, MembershipStatus.DECLINED)
+    can_request = can_request_admission(user)
     context = {
         "form": form or ProfileForm(instance=user),
         "admission_form": admission_form or (AdmissionRequestForm() if can_request else None),
@@ -179,7 +178,7 @@ def set_language(request: HttpRequest) -> HttpResponse:
 @member_required
 def directory(request: HttpRequest) -> HttpResponse:
     members = (
-        User.objects.filter(membership_status=MembershipStatus.MEMBER, is_active=True)
+        User.objects.members()
         .only("id", "display_name", "email", "is_coordinator")
         .prefetch_related(
             # Only confirmed memberships: a tick nobody checked is not shown as a fact.

@@ -10,11 +10,11 @@ from collections.abc import Iterable
 
 from django.db.models import QuerySet
 
-from accounts.models import MembershipStatus, User
+from accounts.models import User
 
 
 def members() -> QuerySet[User]:
-    return User.objects.filter(is_active=True, membership_status=MembershipStatus.MEMBER)
+    return User.objects.members()
 
 
 def find_mentions(text: str, candidates: Iterable[tuple[int, str]]) -> set[int]:

@@ -32,13 +32,6 @@ from notifications.tokens import absolute, confirm_url, unsubscribe_url
 from statements.permissions import can_view, prime_author_ids
 
 
-def _model(label: str) -> Any | None:
-    try:
-        return apps.get_model(label)
-    except LookupError:
-        return None
-
-
 class Loaded:
     """Everything a batch of rows needs, fetched with a fixed number of queries."""
 
@@ -61,10 +54,9 @@ class Loaded:
     @staticmethod
     def _bulk(label: str, rows: list[Notification], key: str, related: tuple = ()) -> dict:
         ids = {r.context.get(key) for r in rows} - {None}
-        model = _model(label)
-        if not ids or model is None:
+        if not ids:
             return {}
-        return model.objects.select_related(*related).in_bulk(ids)
+        return apps.get_model(label).objects.select_related(*related).in_bulk(ids)
 
 
 # --- Links -------------------------------------------------------------------

@@ -15,10 +15,10 @@ from typing import Any
 
 from django.db.models import Q
 
-from accounts.models import MembershipStatus
+from accounts.models import MEMBER_Q
 from notifications.events import EventKind
 
-MEMBERS = Q(membership_status=MembershipStatus.MEMBER, is_active=True)
+MEMBERS = MEMBER_Q
 NOBODY = Q(pk__in=[])
 
 

@@ -38,7 +38,9 @@ class StatementsFeed(Feed):
     def get_object(self, request: HttpRequest, topic: str | None = None) -> Topic | None:
         if topic is None:
             return None
-        return get_object_or_404(Topic, slug=topic)
+        # Only a topic some public paper carries: the name of a topic used by internal
+        # papers alone is not the public's to read.
+        return get_object_or_404(selectors.public_topics(), slug=topic)
 
     def title(self, obj: Topic | None) -> str:
         base = _("Positionen des Runden Tisches Migration Landkreis Leipzig")

@@ -17,11 +17,10 @@ from accounts.permissions import confirmed_organisation_ids
 from public.models import CoSignature
 from public.permissions import can_cosign, can_manage_cosigners, cosigning_open
 from statements.models import Statement
-from statements.states import PUBLIC_STATES
 
 
 def panel_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:
-    if statement.state not in PUBLIC_STATES:
+    if not statement.is_public:
         return {"public_panel": None}
     user = request.user
     cosignatures = list(

@@ -1,7 +1,8 @@
 """Read queries for the public side. Only published and retracted statements, ever.
 
 Every public page, the feed, the API and the sitemap start from
-public_statements(): that one place decides what the public may see. The columns
+public_statements(), which applies the one rule of what the public may see
+(statements.models.public_q: Statement.objects.public(), Statement.is_public). The columns
 are limited to what a public page shows, so internal fields are never even loaded.
 """
 
@@ -16,10 +17,8 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from accounts.models import Organisation
 from public.models import CoSignature
-from statements.models import Statement, Topic
-from statements.states import PUBLIC_STATES, State
+from statements.models import Statement, Topic, public_q
 
 PUBLIC_FIELDS = (
     "id",
@@ -39,11 +38,7 @@ PUBLIC_FIELDS = (
 
 def public_statements() -> QuerySet[Statement]:
     """Published and retracted statements, newest publication first."""
-    return (
-        Statement.objects.filter(state__in=PUBLIC_STATES, published_at__isnull=False)
-        .only(*PUBLIC_FIELDS)
-        .order_by("-published_at", "-id")
-    )
+    return Statement.objects.public().only(*PUBLIC_FIELDS).order_by("-published_at", "-id")
 
 
 def cosignatures_prefetch() -> Prefetch:
@@ -96,16 +91,12 @@ def neighbours(statement: Statement) -> tuple[Statement | None, Statement | None
 
 def public_topics() -> QuerySet[Topic]:
     """Topics that at least one public statement carries."""
-    return Topic.objects.filter(statements__state__in=PUBLIC_STATES).distinct().order_by("name")
+    return Topic.objects.filter(public_q("statements__")).distinct().order_by("name")
 
 
 def public_years() -> list[int]:
     dates = public_statements().dates("published_at", "year", order="DESC")
     return [d.year for d in dates]
-
-
-def cosigning_organisations() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(cosignatures__statement__state=State.PUBLISHED).distinct()
 
 
 # --- search -------------------------------------------------------------------

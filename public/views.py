@@ -138,7 +138,7 @@ def statement_page(request: HttpRequest, slug: str) -> HttpResponse:
 
 def published_statement(request: HttpRequest, statement: Statement) -> HttpResponse:
     """The public reading page of a published or retracted statement."""
-    if not statement.is_public or statement.published_at is None:
+    if not statement.is_public:
         raise Http404
     # Queries after the fetch: topics, co-signing organisations, older, newer.
     prefetch_related_objects([statement], "topics", selectors.cosignatures_prefetch())

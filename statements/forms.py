@@ -8,7 +8,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import MembershipStatus, User
+from accounts.models import User
 from core.text import clean_line
 from statements.models import Revision, Statement, Topic
 from statements.services import TextFields
@@ -99,9 +99,7 @@ class CoauthorAddForm(forms.Form):
         from statements.permissions import author_ids
 
         self.fields["user"].queryset = (
-            User.objects.filter(membership_status=MembershipStatus.MEMBER, is_active=True)
-            .exclude(pk__in=author_ids(statement))
-            .order_by("display_name")
+            User.objects.members().exclude(pk__in=author_ids(statement)).order_by("display_name")
         )
         self.fields["user"].label_from_instance = lambda user: user.display_name
 

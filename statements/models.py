@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin
 
-from statements.states import State
+from statements.states import PUBLIC_STATES, State
 from statements.transitions import StatementTransitions
 
 
@@ -29,6 +30,22 @@ class Topic(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+def public_q(relation: str = "") -> Q:
+    """What the public sees: a published or retracted paper with a publication date.
+
+    The one definition of the rule. `relation` reaches statements from another model
+    ("statements__" from a topic); Statement.objects.public() and Statement.is_public
+    are the same rule for querysets and for one loaded paper. Both parts matter: the
+    state keeps drafts out, the date orders every list, feed and sitemap.
+    """
+    return Q(**{f"{relation}state__in": PUBLIC_STATES, f"{relation}published_at__isnull": False})
+
+
+class StatementQuerySet(models.QuerySet["Statement"]):
+    def public(self) -> StatementQuerySet:
+        return self.filter(public_q())
 
 
 class Statement(StatementTransitions, FSMModelMixin, models.Model):
@@ -96,6 +113,8 @@ class Statement(StatementTransitions, FSMModelMixin, models.Model):
     # Bumped by a service whenever the cached public page must change.
     public_version = models.PositiveIntegerField(default=0)
 
+    objects = StatementQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("Stellungnahme")
         verbose_name_plural = _("Stellungnahmen")
@@ -110,7 +129,8 @@ class Statement(StatementTransitions, FSMModelMixin, models.Model):
 
     @property
     def is_public(self) -> bool:
-        return self.state in (State.PUBLISHED, State.RETRACTED)
+        """public_q() for this one paper (no query)."""
+        return self.state in PUBLIC_STATES and self.published_at is not None
 
 
 class Coauthorship(models.Model):

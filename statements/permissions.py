@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 
 from accounts.permissions import is_coordinator, is_member
-from statements.states import EDITABLE_STATES, MEMBER_VISIBLE_STATES, PUBLIC_STATES, State
+from statements.states import EDITABLE_STATES, MEMBER_VISIBLE_STATES, State
 
 if TYPE_CHECKING:
     from statements.models import Statement
@@ -80,8 +80,8 @@ def can_view_internal(user: Any, statement: Statement) -> bool:
 
 
 def can_view(user: Any, statement: Statement) -> bool:
-    """May see the statement at all (public readers see published/retracted ones)."""
-    return statement.state in PUBLIC_STATES or can_view_internal(user, statement)
+    """May see the statement at all (public readers: Statement.is_public, the public rule)."""
+    return statement.is_public or can_view_internal(user, statement)
 
 
 def can_edit(user: Any, statement: Statement) -> bool:

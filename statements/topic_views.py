@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -12,8 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import coordinator_required
 from statements import services
 from statements.forms import TopicForm
-from statements.models import Topic
-from statements.states import PUBLIC_STATES
+from statements.models import Topic, public_q
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -32,9 +31,7 @@ def topic_list(request: HttpRequest) -> HttpResponse:
             return redirect("statements:topic_list")
     topics = Topic.objects.annotate(
         paper_count=Count("statements", distinct=True),
-        public_count=Count(
-            "statements", filter=Q(statements__state__in=PUBLIC_STATES), distinct=True
-        ),
+        public_count=Count("statements", filter=public_q("statements__"), distinct=True),
     ).order_by("name")
     status = 400 if request.method == "POST" else 200
     return render(

@@ -139,11 +139,9 @@ def advance(statement: Statement, state: str) -> Statement:
 
 
 def _cast_votes_for(statement: Statement, *, adopt: bool) -> None:
-    """Hook for the voting app: make the open ballot come out as wanted."""
-    try:
-        from voting.testing import cast_votes_for_outcome
-    except ImportError:
-        return
+    """Make the open ballot come out as wanted."""
+    from voting.testing import cast_votes_for_outcome
+
     cast_votes_for_outcome(statement=statement, adopt=adopt)
 
 

@@ -8,16 +8,14 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from accounts.models import MembershipStatus, User
+from accounts.models import User, member_q
 from accounts.permissions import is_member
 from voting.models import Ballot, EligibleVoter
 
 
 def current_member_ids() -> QuerySet:
     """The people who would be eligible if a ballot opened now: active members."""
-    return User.objects.filter(
-        is_active=True, membership_status=MembershipStatus.MEMBER
-    ).values_list("pk", flat=True)
+    return User.objects.members().values_list("pk", flat=True)
 
 
 def ballots_waiting_for(user: Any) -> list[Ballot]:
@@ -41,12 +39,7 @@ def ballots_waiting_for(user: Any) -> list[Ballot]:
 
 def _seats_still_able_to_vote(ballot: Ballot) -> QuerySet[EligibleVoter]:
     """Seats whose person still exists and is still an active member."""
-    return EligibleVoter.objects.filter(
-        ballot=ballot,
-        user__isnull=False,
-        user__is_active=True,
-        user__membership_status=MembershipStatus.MEMBER,
-    )
+    return EligibleVoter.objects.filter(member_q("user__"), ballot=ballot)
 
 
 def eligible_voter_ids(ballot: Ballot) -> list[int]:

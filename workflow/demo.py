@@ -17,6 +17,7 @@ from django.utils import timezone
 from accounts.models import User
 from statements.models import Statement
 from statements.services import TextFields, legacy_slug_base, slug_base, statement_create
+from voting.testing import cast_votes_for_outcome
 from workflow.services import (
     TransitionError,
     TransitionOptions,
@@ -203,10 +204,6 @@ PAPERS = (
 
 
 def _cast_votes(statement: Statement, adopt: bool) -> None:
-    try:
-        from voting.testing import cast_votes_for_outcome
-    except ImportError:
-        return  # the voting stub adopts every paper
     cast_votes_for_outcome(statement=statement, adopt=adopt)
 
 

@@ -177,12 +177,3 @@ class UrgentForm(forms.Form):
         max_length=500,
         help_text=_("Zum Beispiel: Die Anhörung im Kreistag ist schon nächste Woche."),
     )
-
-
-def ballot_options_form_class() -> type[forms.Form] | None:
-    """The voting app's options form (decision rule, quorum, secrecy), if it exists yet."""
-    try:
-        from voting.forms import BallotOptionsForm
-    except ImportError:
-        return None
-    return BallotOptionsForm

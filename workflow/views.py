@@ -20,8 +20,9 @@ from accounts.permissions import is_coordinator
 from statements.access import statement_for
 from statements.models import Statement
 from statements.permissions import can_mark_urgent
+from voting.forms import BallotOptionsForm
 from workflow import services
-from workflow.forms import TransitionForm, UrgentForm, ballot_options_form_class
+from workflow.forms import TransitionForm, UrgentForm
 from workflow.spec import DECISION_DONE, DECISION_TITLES, TRANSITIONS, Decision, Transition
 
 
@@ -54,7 +55,7 @@ def transition_confirm(request: HttpRequest, slug: str, name: str) -> HttpRespon
     except services.TransitionError as exc:
         return refusal(request, statement, exc, title=title)
 
-    ballot_class = ballot_options_form_class() if name == Transition.OPEN_VOTE else None
+    ballot_class = BallotOptionsForm if name == Transition.OPEN_VOTE else None
     data = request.POST if request.method == "POST" else None
     form = TransitionForm(data, statement=statement, name=name, user=request.user)
     ballot_form = (

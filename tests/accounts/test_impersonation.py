@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 
 from accounts.models import Organisation, User
+from accounts.permissions import is_member
 from accounts.services import DisplayNameTaken, profile_update
 from core.text import clean_line, name_key
 from discussion.services import comment_create
@@ -82,7 +83,7 @@ def test_invited_person_with_a_look_alike_name_is_refused_and_can_retry(
     # A second try with an own name still carries the invitation.
     assert sign_up(client, "neu@example.org", name="Nadia Neu").status_code == 302
     confirm_from_mail(client)
-    assert User.objects.get(email="neu@example.org").is_member
+    assert is_member(User.objects.get(email="neu@example.org"))
 
 
 def test_admin_forms_refuse_a_look_alike(author):

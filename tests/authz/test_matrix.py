@@ -260,7 +260,10 @@ MATRIX: list[Row] = [
     Row("public:statement_list", "GET", everyone("ok")),
     Row("public:feed", "GET", everyone("ok")),
     Row(
-        "public:topic_feed", "GET", everyone("ok"), lambda w, s: {"topic": w.objects["topic"].slug}
+        "public:topic_feed",
+        "GET",
+        everyone("ok"),
+        lambda w, s: {"topic": w.objects["public_topic"].slug},
     ),
     Row("public:statement_page", "GET", public_or_internal, slug, per_state=True),
     Row("public:cosign", "POST", member_action_on_statement(), slug, per_state=True),

@@ -101,6 +101,14 @@ def build_world() -> World:
         "membership_request": membership_request,
         "invitation": Invitation.objects.create(email="eingeladen@example.org"),
         "topic": TopicFactory(),
+        # Topic feeds exist only for topics some public paper carries.
+        "public_topic": _public_topic(statements["published"]),
         "notification": notification,
     }
     return World(users=users, statements=statements, objects=objects)
+
+
+def _public_topic(statement: Any) -> Any:
+    topic = TopicFactory()
+    statement.topics.add(topic)
+    return topic

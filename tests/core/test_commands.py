@@ -7,6 +7,7 @@ from allauth.account.models import EmailAddress
 from django.core.management import CommandError, call_command
 
 from accounts.models import Organisation, OrganisationKind, User
+from accounts.permissions import is_member
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def test_seed_demo_is_idempotent():
         OrganisationKind.PRIVATPERSON,
     } <= kinds
     coordinator = User.objects.get(email="koordination@example.org")
-    assert coordinator.is_coordinator and coordinator.is_member
+    assert coordinator.is_coordinator and is_member(coordinator)
     assert User.objects.get(email="gast@example.org").membership_status == "requested"
     from accounts.models import Invitation
 
@@ -54,7 +55,7 @@ def test_createcoordinator(client):
         stdout=out,
     )
     user = User.objects.get(email="chefin@example.org")
-    assert user.is_coordinator and user.is_member
+    assert user.is_coordinator and is_member(user)
     assert EmailAddress.objects.get(user=user).verified
     response = client.post(
         "/accounts/login/", {"login": "chefin@example.org", "password": "sehr-geheim-2026"}

@@ -11,6 +11,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from discussion.services import comment_create, suggestion_decline
+from statements.markdown import blocks
 from statements.services import TextFields, revision_save
 from tests.factories import OrganisationFactory, UserFactory, confirm_membership, make_statement
 from tests.public.conftest import client_in, publish, walk
@@ -75,23 +77,17 @@ def world(db, coordinator, topic):  # noqa: C901
         base_revision_id=paper.current_revision_id,
     )
     walk(paper, ["submit"], coordinator=coordinator)
-    try:
-        from discussion.services import comment_create, suggestion_decline
-        from statements.markdown import blocks
-    except ImportError:  # the discussion app is not there yet
-        pass
-    else:
-        comment_create(statement=paper, author=voter, body=f"Kommentar {CANARIES['comment']}")
-        paper.refresh_from_db()
-        block = blocks(paper.body)[0]
-        suggestion = comment_create(
-            statement=paper,
-            author=voter,
-            body="Vorschlag",
-            block_id=block.id,
-            suggestion_text=f"Ersatz {CANARIES['suggestion']}",
-        )
-        suggestion_decline(comment=suggestion, actor=author, reason=f"Nein {CANARIES['comment']}")
+    comment_create(statement=paper, author=voter, body=f"Kommentar {CANARIES['comment']}")
+    paper.refresh_from_db()
+    block = blocks(paper.body)[0]
+    suggestion = comment_create(
+        statement=paper,
+        author=voter,
+        body="Vorschlag",
+        block_id=block.id,
+        suggestion_text=f"Ersatz {CANARIES['suggestion']}",
+    )
+    suggestion_decline(comment=suggestion, actor=author, reason=f"Nein {CANARIES['comment']}")
     walk(paper, ["open_vote"], coordinator=coordinator)
     from voting.services import vote_cast
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 from statements.services import TextFields, TextFrozen, revision_save
 from statements.states import State
 from tests.factories import make_statement
-from voting.selectors import voting_deadline
+from voting.selectors import ballot_can_close, voting_deadline
+from voting.testing import cast_votes_for_outcome
 from workflow.models import AuditEntry
 from workflow.services import (
     DeadlineInvalid,
@@ -222,10 +223,6 @@ def test_schedule_publication_is_in_the_audit_trail_once(author, coordinator):
 
 def test_system_does_not_close_early_even_when_everyone_voted(author, coordinator):
     statement = make_statement(author=author, state="voting")
-    try:
-        from voting.testing import cast_votes_for_outcome
-    except ImportError:  # pragma: no cover - voting app not there yet
-        pytest.skip("voting.testing missing")
     cast_votes_for_outcome(statement=statement, adopt=True)
     with pytest.raises(TransitionNotPermitted):
         statement_transition(statement_id=statement.pk, name="close_vote", actor=None)
@@ -239,10 +236,8 @@ def test_system_does_not_close_early_even_when_everyone_voted(author, coordinato
 
 def test_coordinator_cannot_close_early_while_votes_are_missing(author, coordinator, member):
     statement = make_statement(author=author, state="voting")
-    from voting.selectors import ballot_can_close
-
-    if ballot_can_close(statement):  # pragma: no cover - voting stub
-        pytest.skip("voting app's ballot_can_close is still a stub")
+    # The rule itself first: with votes missing and the deadline ahead, it says "wait".
+    assert not ballot_can_close(statement)
     with pytest.raises(TransitionInvalid) as refused:
         statement_transition(statement_id=statement.pk, name="close_vote", actor=coordinator)
     assert "alle" in str(refused.value.message)

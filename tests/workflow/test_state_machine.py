@@ -29,6 +29,7 @@ from hypothesis.stateful import (
 
 from statements.services import TextFields, TextFrozen, revision_save
 from tests.factories import UserFactory, make_statement
+from voting.testing import cast_votes_for_outcome
 from workflow import services
 from workflow.models import AuditEntry
 
@@ -213,10 +214,6 @@ class Workflow(RuleBasedStateMachine):
 
     @rule(adopt=st.booleans())
     def everyone_votes(self, adopt: bool) -> None:
-        try:
-            from voting.testing import cast_votes_for_outcome
-        except ImportError:
-            return
         if self.state == "voting" and self.now < self.voting_ends_at:
             cast_votes_for_outcome(statement=self.fresh(), adopt=adopt)
 
