@@ -202,3 +202,102 @@ def test_only_coordinators_revoke_and_only_by_post(
     assert client_for(coordinator).post(missing).status_code == 404
     invitation.refresh_from_db()
     assert invitation.revoked_at is None
+
+
+class RefusingBackend:
+    """A mail server that is down."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        pass
+
+    def open(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+    def send_messages(self, messages) -> int:  # noqa: ANN001
+        raise ConnectionRefusedError("SMTP down")
+
+
+def test_a_mail_server_that_is_down_delays_the_invitation_but_never_fails_the_request(
+    client_for, coordinator, settings, django_capture_on_commit_callbacks
+):
+    """Issue 14: the invitation was sent inline after commit; an SMTP failure gave the
+    coordinator a 500 with the row already saved. Now it is an outbox row like every mail."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from notifications.models import Channel, Kind, Notification, Status
+    from notifications.services import outbox_deliver, outbox_sweep
+
+    settings.EMAIL_BACKEND = "tests.accounts.test_invitations.RefusingBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(coordinator).post(
+            "/coordination/invitations/", {"email": "neu@example.org", "message": "Komm dazu!"}
+        )
+    assert response.status_code == 302
+    invitation = Invitation.objects.get(email="neu@example.org")
+    row = Notification.objects.get(invitation=invitation)
+    assert (row.kind, row.channel, row.status) == (Kind.MEMBER_INVITED, Channel.EMAIL, "pending")
+    assert row.attempts == 1 and "SMTP down" in row.last_error
+    assert mail.outbox == []
+
+    # The server is back; the sweep finds the row once its back-off is over.
+    assert row.next_attempt_at > timezone.now()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    Notification.objects.filter(pk=row.pk).update(
+        next_attempt_at=row.next_attempt_at - timedelta(minutes=5)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert outbox_sweep() == 1
+    row.refresh_from_db()
+    assert row.status == Status.SENT
+    assert [m.to for m in mail.outbox] == [["neu@example.org"]]
+    body = mail.outbox[0].body
+    assert "Komm dazu!" in body and "/invitation/" in body
+    # Both languages: the invitee has no account, so no language yet.
+    assert "lädt Sie ein" in body and "invites you" in body
+    html = mail.outbox[0].alternatives[0][0]
+    assert 'lang="en"' in html and "Komm dazu!" in html
+    # No unsubscribe header: there is nothing to unsubscribe from.
+    assert "List-Unsubscribe" not in mail.outbox[0].extra_headers
+    assert outbox_deliver() == 0  # never twice
+
+
+def test_an_invitation_taken_back_before_delivery_is_not_mailed(
+    coordinator, django_capture_on_commit_callbacks
+):
+    from accounts.services import invitation_create, invitation_revoke
+    from notifications.models import Notification, Status
+
+    invitation = invitation_create(email="falsch@example.org", invited_by=coordinator)
+    invitation_revoke(invitation_id=invitation.pk, revoked_by=coordinator)
+    from notifications.services import outbox_deliver
+
+    assert outbox_deliver() == 0
+    assert mail.outbox == []
+    assert Notification.objects.get(invitation=invitation).status == Status.SKIPPED
+
+
+def test_deleting_the_invited_persons_account_removes_the_invitation_mail(
+    client_for, coordinator, registered, django_capture_on_commit_callbacks
+):
+    from accounts.services import account_delete, invitation_create
+    from notifications.models import Notification
+
+    invitation_create(email=registered.email, invited_by=coordinator)
+    assert Notification.objects.filter(invitation__email=registered.email).exists()
+    account_delete(user=registered)
+    assert not Notification.objects.filter(invitation__isnull=False).exists()
+
+
+def test_a_failed_invitation_mail_is_listed_with_its_address(client_for, coordinator):
+    from accounts.services import invitation_create
+    from notifications.models import Notification, Status
+
+    invitation = invitation_create(email="fehlschlag@example.org", invited_by=coordinator)
+    Notification.objects.filter(invitation=invitation).update(status=Status.FAILED)
+    page = client_for(coordinator).get("/coordination/notifications/").content.decode()
+    assert "fehlschlag@example.org" in page
