@@ -34,7 +34,10 @@ def test_invited_person_becomes_member_after_verification(
     link = link_from_last_mail(r"https?://[^\s]+/invitation/[^\s]+")
 
     client = Client()
-    response = client.get(link)
+    page = client.get(link)  # opening the link changes nothing: a page with a button
+    assert page.status_code == 200
+    assert "neu@example.org" in page.content.decode() and 'method="post"' in page.content.decode()
+    response = client.post(link)
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/signup/?email=neu%40example.org")
     signup_page = client.get(response["Location"]).content.decode()
@@ -62,7 +65,7 @@ def test_signup_with_another_address_is_not_pre_approved(
     _invite(client_for, coordinator, django_capture_on_commit_callbacks)
     link = link_from_last_mail(r"https?://[^\s]+/invitation/[^\s]+")
     client = Client()
-    client.get(link)
+    client.post(link)
     sign_up(client, "jemand-anders@example.org")
     confirm_from_mail(client)
     assert (
@@ -131,8 +134,19 @@ def test_signed_in_registered_person_opening_their_link_becomes_member(client_fo
     from accounts.services import invitation_create
 
     invitation = invitation_create(email=registered.email, invited_by=None)
-    response = client_for(registered).get(f"/invitation/{invitation_token(invitation)}/")
-    assert response.status_code == 302
+    link = f"/invitation/{invitation_token(invitation)}/"
+    # Issue 14: a GET admitted. Now it shows the invitation with a button; only the POST
+    # (the person's own click) admits, so a mail scanner opening the link changes nothing.
+    page = client_for(registered).get(link)
+    assert page.status_code == 200 and "Einladung annehmen" in page.content.decode()
+    assert client_for(registered).head(link).status_code == 200
+    registered.refresh_from_db()
+    assert registered.membership_status == MembershipStatus.REGISTERED
+    invitation.refresh_from_db()
+    assert invitation.accepted_by is None and invitation.accepted_at is None
+
+    response = client_for(registered).post(link)
+    assert response.status_code == 302 and response["Location"] == "/dashboard/"
     registered.refresh_from_db()
     assert registered.membership_status == MembershipStatus.MEMBER
 
@@ -141,7 +155,9 @@ def test_link_of_someone_else_is_refused_when_signed_in(client_for, registered):
     from accounts.services import invitation_create
 
     invitation = invitation_create(email="andere@example.org", invited_by=None)
-    response = client_for(registered).get(f"/invitation/{invitation_token(invitation)}/")
+    link = f"/invitation/{invitation_token(invitation)}/"
+    assert client_for(registered).get(link).status_code == 403
+    response = client_for(registered).post(link)
     assert response.status_code == 403
     registered.refresh_from_db()
     assert registered.membership_status == MembershipStatus.REGISTERED
@@ -153,7 +169,7 @@ def test_revoked_invitation_link_no_longer_admits(
     invitation = _invite(client_for, coordinator, django_capture_on_commit_callbacks)
     link = link_from_last_mail(r"https?://[^\s]+/invitation/[^\s]+")
     client = Client()
-    client.get(link)  # the invitee opened the link before the coordinator took it back
+    client.post(link)  # the invitee followed the link before the coordinator took it back
     page = client_for(coordinator).get("/coordination/invitations/").content.decode()
     revoke = f"/coordination/invitations/{invitation.pk}/revoke/"
     assert revoke in page
@@ -168,6 +184,7 @@ def test_revoked_invitation_link_no_longer_admits(
     response = Client().get(link)
     assert response.status_code == 410
     assert "zurückgenommen" in response.content.decode()
+    assert Client().post(link).status_code == 410
     # Signing up with the remembered invitation does not make the person a member.
     sign_up(client, "neu@example.org", name="Nadia Neu")
     confirm_from_mail(client)
@@ -301,3 +318,31 @@ def test_a_failed_invitation_mail_is_listed_with_its_address(client_for, coordin
     Notification.objects.filter(invitation=invitation).update(status=Status.FAILED)
     page = client_for(coordinator).get("/coordination/notifications/").content.decode()
     assert "fehlschlag@example.org" in page
+
+
+def test_an_anonymous_get_leaves_the_session_alone(
+    client_for, coordinator, django_capture_on_commit_callbacks
+):
+    from accounts.forms import INVITATION_SESSION_KEY
+
+    _invite(client_for, coordinator, django_capture_on_commit_callbacks)
+    link = link_from_last_mail(r"https?://[^\s]+/invitation/[^\s]+")
+    client = Client()
+    client.get(link)
+    assert INVITATION_SESSION_KEY not in client.session
+    client.post(link)
+    assert INVITATION_SESSION_KEY in client.session
+
+
+def test_a_member_opening_an_invitation_is_told_and_nothing_changes(
+    client_for, member, coordinator
+):
+    from accounts.services import invitation_create
+
+    invitation = invitation_create(email="frei@example.org", invited_by=coordinator)
+    link = f"/invitation/{invitation_token(invitation)}/"
+    page = client_for(member).get(link)
+    assert page.status_code == 200 and "bereits Mitglied" in page.content.decode()
+    assert client_for(member).post(link)["Location"] == "/profile/"
+    invitation.refresh_from_db()
+    assert invitation.accepted_by is None
