@@ -93,9 +93,6 @@ class Statement(StatementTransitions, FSMModelMixin, models.Model):
     retraction_reason = models.TextField(_("Grund des Widerrufs"), blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
 
-    # Bumped by a service whenever the cached public page must change.
-    public_version = models.PositiveIntegerField(default=0)
-
     class Meta:
         verbose_name = _("Stellungnahme")
         verbose_name_plural = _("Stellungnahmen")

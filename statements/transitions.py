@@ -93,7 +93,6 @@ class StatementTransitions:
     def publish(self) -> None:
         self.published_at = timezone.now()
         self.publish_at = None
-        self.public_version += 1
 
     @transition(
         field="state",
@@ -128,7 +127,6 @@ class StatementTransitions:
     def retract(self, *, reason: str) -> None:
         self.retraction_reason = reason
         self.retracted_at = timezone.now()
-        self.public_version += 1
 
 
 # Transitions whose note is mandatory (the reason is stored on the paper too).

@@ -148,11 +148,8 @@ def test_cosigning_invalidates_the_statement_page(published, org_member):
     url = f"/statements/{published.slug}/"
     organisation = confirmed_organisation(org_member)
     assert organisation.name not in client.get(url).content.decode()
-    version = published.public_version
     cosignature_add(statement=published, organisation=organisation, actor=org_member)
     assert organisation.name in client.get(url).content.decode()
-    published.refresh_from_db()
-    assert published.public_version == version + 1
     cosignature_revoke(statement=published, organisation=organisation, actor=org_member)
     assert organisation.name not in client.get(url).content.decode()
 
