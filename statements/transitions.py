@@ -1,4 +1,4 @@
-"""The paper's state machine, declared once (PRODUCT.md's state table).
+"""The paper's state machine, declared once (the state table in docs/product.md).
 
 Each method is a django-fsm transition. Conditions and permissions are the
 named predicates from statements.permissions. The methods only change fields

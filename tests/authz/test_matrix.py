@@ -88,7 +88,7 @@ def coordinators(outcome: str = "ok") -> Expect:
 
 
 def sees_internal(role: str, state: str) -> bool:
-    """PRODUCT.md: drafts are the authors' (and coordination's); members see the rest."""
+    """docs/product.md: drafts are the authors' (and coordination's); members see the rest."""
     if role in AUTHORS or role == "coordinator":
         return True
     return role == "member" and state in MEMBER_VISIBLE

@@ -1,6 +1,6 @@
 """Role × state matrix for every discussion action, through the test client.
 
-PRODUCT.md: comments during draft (authors and coordinators) and consultation
+docs/product.md: comments during draft (authors and coordinators) and consultation
 (all members), read-only afterwards; authors decide on suggestions while the
 text is editable; authors and coordinators resolve; any member who can see a
 comment reports it; coordinators hide. Everyone else gets 403 if they may see
