@@ -167,7 +167,7 @@ def queue_delivery(event_key: str | None = None) -> None:
 
         try:
             deliver_pending.delay(event_key=event_key)
-        except Exception:  # noqa: BLE001 - the request must succeed without a broker
+        except Exception:  # the request must succeed without a broker
             logger.warning("could not queue notification delivery; the sweep will", exc_info=True)
 
     transaction.on_commit(publish)
@@ -271,7 +271,7 @@ def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE
                     continue
                 try:
                     message = emails.build(row, loaded)
-                except Exception as exc:  # noqa: BLE001 - one bad row must not stop the batch
+                except Exception as exc:  # one bad row must not stop the batch
                     logger.exception("could not render notification %s", row.pk)
                     _mark_retry(row, f"render: {exc}")
                     continue
@@ -307,7 +307,7 @@ def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE
     finally:
         try:
             connection.close()
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.debug("closing the mail connection failed", exc_info=True)
     return sent
 
@@ -315,7 +315,7 @@ def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE
 def _drop(connection: Any) -> None:
     try:
         connection.close()
-    except Exception:  # noqa: BLE001 - it is broken already
+    except Exception:  # it is broken already
         logger.debug("closing a broken mail connection failed", exc_info=True)
     if hasattr(connection, "connection"):
         connection.connection = None

@@ -18,11 +18,11 @@ from statements import permissions as perms
 from statements.states import State
 
 
-def has_required_text(statement) -> bool:  # noqa: ANN001
+def has_required_text(statement) -> bool:
     return bool(statement.title.strip() and statement.summary.strip() and statement.body.strip())
 
 
-def ballot_can_close(statement) -> bool:  # noqa: ANN001
+def ballot_can_close(statement) -> bool:
     """The voting app decides: deadline passed, or every eligible voter has voted."""
     # Imported late: voting imports statements.models, which imports this module.
     from voting.selectors import ballot_can_close as voting_ballot_can_close
@@ -30,10 +30,10 @@ def ballot_can_close(statement) -> bool:  # noqa: ANN001
     return bool(voting_ballot_can_close(statement))
 
 
-def _as_fsm(predicate):  # noqa: ANN001, ANN202
+def _as_fsm(predicate):
     """django-fsm calls permission(instance, user); our predicates take (user, statement)."""
 
-    def check(instance, user) -> bool:  # noqa: ANN001
+    def check(instance, user) -> bool:
         return predicate(user, instance)
 
     check.__name__ = predicate.__name__

@@ -224,7 +224,7 @@ def test_only_coordinators_revoke_and_only_by_post(
 class RefusingBackend:
     """A mail server that is down."""
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         pass
 
     def open(self) -> None:
@@ -233,7 +233,7 @@ class RefusingBackend:
     def close(self) -> None:
         pass
 
-    def send_messages(self, messages) -> int:  # noqa: ANN001
+    def send_messages(self, messages) -> int:
         raise ConnectionRefusedError("SMTP down")
 
 

@@ -78,7 +78,7 @@ def test_export_collects_other_apps_parts(client_for, member, monkeypatch):
     assert data["tests"] == {"user": member.pk}
 
 
-def fake_exporter(user):  # noqa: ANN001, ANN201
+def fake_exporter(user):
     return {"user": user.pk}
 
 

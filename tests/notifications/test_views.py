@@ -23,7 +23,7 @@ from tests.factories import UserFactory, make_statement
 pytestmark = pytest.mark.django_db
 
 
-def inapp(user, statement, kind=Kind.CONSULTATION_OPENED, **extra):  # noqa: ANN001, ANN003, ANN201
+def inapp(user, statement, kind=Kind.CONSULTATION_OPENED, **extra):
     return Notification.objects.create(
         kind=kind,
         event_key=f"t:{kind}:{statement.pk}:{user.pk}:{extra.get('n', 0)}",

@@ -24,7 +24,7 @@ from workflow.services import statement_transition
 pytestmark = pytest.mark.django_db
 
 
-def expire(statement) -> None:  # noqa: ANN001
+def expire(statement) -> None:
     """Let the voting deadline pass."""
     from statements.models import Statement
 
@@ -33,7 +33,7 @@ def expire(statement) -> None:  # noqa: ANN001
     Ballot.objects.filter(statement=statement).update(closes_at=past)
 
 
-def close(statement, actor=None):  # noqa: ANN001, ANN201
+def close(statement, actor=None):
     """Close as `actor`, or (None) as the system at the deadline."""
     if actor is None:
         expire(statement)

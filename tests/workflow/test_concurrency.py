@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 THREADS = 20
 
 
-def race(statement_id: int, name: str, actor) -> list[str]:  # noqa: ANN001
+def race(statement_id: int, name: str, actor) -> list[str]:
     """Run `name` from THREADS threads released at once; return each outcome."""
     barrier = threading.Barrier(THREADS)
     outcomes: list[str] = []

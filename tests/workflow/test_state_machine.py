@@ -97,7 +97,7 @@ class Workflow(RuleBasedStateMachine):
         transaction.set_rollback(True)
         self._atomic.__exit__(None, None, None)
 
-    def fresh(self):  # noqa: ANN201
+    def fresh(self):
         self.statement.refresh_from_db()
         return self.statement
 
