@@ -86,6 +86,9 @@ class KindSpec:
     supersedes: Kind | None = None
     # The actor of the event gets it too (a coordinator deciding on their own request).
     notify_actor: bool = False
+    # Still listed in-app for someone who is not (or no longer) a member: it names no
+    # internal paper (the answer to their admission request, their suspension).
+    non_members_see: bool = False
     # Reported once per target object (a comment is created once); False: each report
     # is its own event (a co-author removed and invited again is told again).
     once_per_target: bool = True
@@ -134,9 +137,11 @@ SPECS: dict[str, KindSpec] = {
                  r.coordinators, default_mode=M.IMMEDIATELY, locked=True,
                  offered_to=is_coordinator),
         KindSpec(K.ADMISSION_DECIDED, b.admission_decided, profile_link, r.applicant,
-                 default_mode=M.IMMEDIATELY, locked=True, notify_actor=True),
+                 default_mode=M.IMMEDIATELY, locked=True, notify_actor=True,
+                 non_members_see=True),
         KindSpec(K.MEMBERSHIP_CHANGED, b.membership_changed, profile_link,
-                 r.person_concerned, default_mode=M.IMMEDIATELY, locked=True),
+                 r.person_concerned, default_mode=M.IMMEDIATELY, locked=True,
+                 non_members_see=True),
         # The invited address has no account: nothing to choose, nothing to unsubscribe.
         KindSpec(K.MEMBER_INVITED, b.member_invited, home_link, r.nobody,
                  outside=r.the_invitee, locked=True),
@@ -157,6 +162,7 @@ DEFAULT_MODES: dict[str, str] = {
     k: s.default_mode for k, s in SPECS.items() if s.default_mode is not None
 }
 PREFERENCE_KINDS: tuple[str, ...] = tuple(DEFAULT_MODES)
+NON_MEMBER_KINDS: frozenset[str] = frozenset(k for k, s in SPECS.items() if s.non_members_see)
 
 
 def spec_for(kind: str) -> KindSpec:
