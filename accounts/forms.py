@@ -53,7 +53,7 @@ class SignupExtraForm(DisplayNameMixin, forms.Form):
     )
     language = forms.ChoiceField(label=_("Sprache"), choices=LANGUAGE_CHOICES, initial=Language.DE)
 
-    def signup(self, request, user) -> None:  # noqa: ANN001 - allauth's hook signature
+    def signup(self, request, user) -> None:  # allauth's hook signature
         signup_complete(
             user=user,
             display_name=self.cleaned_data["display_name"],

@@ -16,12 +16,10 @@ from django.conf import settings
 from django.contrib.sessions.models import Session
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import ProtectedError, RestrictedError
-from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -436,37 +434,16 @@ def invitation_from_token(token: str) -> Invitation:
     return invitation
 
 
-def _send_invitation_mail(invitation_id: int) -> None:
-    """Runs after commit: render in German and English (the invitee has no language yet)."""
-    invitation = Invitation.objects.select_related("invited_by").get(pk=invitation_id)
-    context = {
-        "invitation": invitation,
-        "inviter": invitation.invited_by or _("die Koordination"),
-        "url": invitation_url(invitation),
-        "days": settings.RTM_INVITATION_MAX_AGE_DAYS,
-    }
-    parts = []
-    for language in (Language.DE, Language.EN):
-        with translation.override(language):
-            parts.append(render_to_string("accounts/email/invitation_body.txt", context))
-    with translation.override(Language.DE):
-        subject = render_to_string("accounts/email/invitation_subject.txt", context).strip()
-    send_mail(
-        subject=f"{settings.ACCOUNT_EMAIL_SUBJECT_PREFIX}{subject}",
-        message="\n\n-----\n\n".join(parts),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=[invitation.email],
-    )
-
-
 @transaction.atomic
 def invitation_create(*, email: str, invited_by: User, message: str = "") -> Invitation:
-    """A coordinator invites someone by e-mail; the mail leaves once the row is committed."""
+    """A coordinator invites someone by e-mail. The mail is an outbox row written in this
+    transaction (notifications kind "member_invited"), delivered and retried like every
+    mail: a mail server that is down delays it, it never fails the request."""
     email = email.strip().lower()
     if User.objects.members().filter(email__iexact=email).exists():
         raise MembershipError(_("Diese Person ist bereits Mitglied."))
     invitation = Invitation.objects.create(email=email, invited_by=invited_by, message=message)
-    transaction.on_commit(lambda: _send_invitation_mail(invitation.pk))
+    emit(EventKind.MEMBER_INVITED, actor=invited_by, target=invitation)
     return invitation
 
 

@@ -404,9 +404,11 @@ def invitation_revoke(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("accounts:invitation_list")
 
 
-@require_safe
+@require_http_methods(["GET", "HEAD", "POST"])
 def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
-    """The link from the invitation mail: on to sign-up with the invitation remembered."""
+    """The link from the invitation mail. Opening it changes nothing (mail scanners and
+    link previews open links too): GET shows what the invitation is, with a button; the
+    POST admits a signed-in invitee, or remembers the invitation and goes on to sign-up."""
     try:
         invitation = services.invitation_from_token(token)
     except services.InvitationInvalid as exc:
@@ -414,11 +416,21 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         return render(
             request, "accounts/invitation_invalid.html", {"reason": exc.reason}, status=status
         )
-    if request.user.is_authenticated:
-        if services.invitation_accept_signed_in(invitation=invitation, user=request.user):
+    user = request.user
+    if user.is_authenticated and not is_member(user):
+        if invitation.email.lower() != user.email.lower():
+            raise PermissionDenied(_("Diese Einladung gilt für eine andere E-Mail-Adresse."))
+    if request.method != "POST":
+        return render(
+            request,
+            "accounts/invitation_accept.html",
+            {"invitation": invitation, "already_member": is_member(user)},
+        )
+    if user.is_authenticated:
+        if services.invitation_accept_signed_in(invitation=invitation, user=user):
             messages.success(request, _("Willkommen! Sie sind jetzt Mitglied."))
             return redirect("statements:dashboard")
-        if is_member(request.user):
+        if is_member(user):
             messages.info(request, _("Sie sind bereits Mitglied."))
             return redirect("accounts:profile")
         raise PermissionDenied(_("Diese Einladung gilt für eine andere E-Mail-Adresse."))
@@ -426,9 +438,8 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     messages.info(
         request,
         _(
-            "Sie wurden eingeladen. Legen Sie ein Konto mit der eingeladenen E-Mail-Adresse an; "
-            "nach der Bestätigung Ihrer Adresse sind Sie Mitglied. Haben Sie schon ein Konto? "
-            "Dann melden Sie sich an und öffnen Sie den Link noch einmal."
+            "Legen Sie ein Konto mit der eingeladenen E-Mail-Adresse an; nach der Bestätigung "
+            "Ihrer Adresse sind Sie Mitglied."
         ),
     )
     return redirect(f"{reverse('account_signup')}?{urlencode({'email': invitation.email})}")

@@ -116,7 +116,7 @@ def main(count: int = COUNT) -> str:
         started, cpu = time.perf_counter(), time.process_time()
         sent = services.outbox_deliver()
         ours, ours_cpu = time.perf_counter() - started, time.process_time() - cpu
-        assert sent == rows == count, (sent, rows, count)  # noqa: S101
+        assert sent == rows == count, (sent, rows, count)
 
         # The same messages, rendered the same way, for the bare loop (untimed).
         from notifications import emails
@@ -138,7 +138,7 @@ def main(count: int = COUNT) -> str:
             refused += len(smtp.sendmail(settings.DEFAULT_FROM_EMAIL, [rcpt], data))
         smtp.quit()
         bare, bare_cpu = time.perf_counter() - started, time.process_time() - cpu
-        assert refused == 0 and len(prepared) == count  # noqa: S101
+        assert refused == 0 and len(prepared) == count
     finally:
         connection.creation.destroy_test_db(old_name, verbosity=0)
         teardown_test_environment()

@@ -42,5 +42,5 @@ def check_broker() -> dict[str, Any]:
         client = redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=1)
         client.ping()
         return {"ok": True, "transport": "redis"}
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
         return {"ok": False, "transport": "redis", "error": type(exc).__name__}

@@ -46,7 +46,7 @@ def parse_rates(text: str) -> list[Rate]:
     return rates
 
 
-class RateLimited(Exception):  # noqa: N818 - named like allauth's and Django's refusals
+class RateLimited(Exception):  # named like allauth's and Django's refusals
     """Too many writes of one kind by one person in a short time (HTTP 429)."""
 
     status = 429

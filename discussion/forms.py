@@ -8,6 +8,7 @@ from django import forms
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from discussion.widgets import MentionInput
 from statements.markdown import Block
 
 MENTION_HELP = _(
@@ -37,7 +38,11 @@ class CommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
     )
     mention_names = forms.CharField(
-        label=_("Erwähnen"), required=False, max_length=500, help_text=MENTION_HELP
+        label=_("Erwähnen"),
+        required=False,
+        max_length=500,
+        help_text=MENTION_HELP,
+        widget=MentionInput,
     )
 
     def __init__(self, *args: Any, blocks: list[Block], can_suggest: bool, **kwargs: Any) -> None:
@@ -67,7 +72,11 @@ class ReplyForm(forms.Form):
         label=_("Antwort"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
     )
     mention_names = forms.CharField(
-        label=_("Erwähnen"), required=False, max_length=500, help_text=MENTION_HELP
+        label=_("Erwähnen"),
+        required=False,
+        max_length=500,
+        help_text=MENTION_HELP,
+        widget=MentionInput,
     )
 
 
@@ -85,7 +94,11 @@ class EditForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
     )
     mention_names = forms.CharField(
-        label=_("Erwähnen"), required=False, max_length=500, help_text=MENTION_HELP
+        label=_("Erwähnen"),
+        required=False,
+        max_length=500,
+        help_text=MENTION_HELP,
+        widget=MentionInput,
     )
 
     def __init__(self, *args: Any, is_suggestion: bool, **kwargs: Any) -> None:

@@ -1,6 +1,6 @@
 """Who may do what in a statement's discussion: one named predicate per action.
 
-PRODUCT.md: comments during draft (authors and coordinators) and consultation
+docs/product.md: comments during draft (authors and coordinators) and consultation
 (all members); read-only afterwards but still visible to members who may see
 the paper's internal view. Authors of the paper decide on suggestions while the
 text is editable; authors and coordinators resolve threads; any member who sees

@@ -11,13 +11,14 @@ class NotificationAdmin(admin.ModelAdmin):
         "status",
         "recipient",
         "subscriber",
+        "invitation",
         "attempts",
         "created_at",
         "sent_at",
     )
     list_filter = ("status", "channel", "kind")
-    search_fields = ("event_key", "recipient__email", "subscriber__email")
-    raw_id_fields = ("recipient", "subscriber", "statement")
+    search_fields = ("event_key", "recipient__email", "subscriber__email", "invitation__email")
+    raw_id_fields = ("recipient", "subscriber", "invitation", "statement")
     readonly_fields = ("event_key", "context", "created_at", "sent_at", "lease_until")
 
 

@@ -1,13 +1,18 @@
-"""Demo in-app notifications for the demo logins (idempotent: fixed event keys)."""
+"""Demo notifications: follows, and in-app lists with read and unread rows (idempotent).
+
+The notifications themselves come from the real events the other demo modules cause
+through their services (consultation opened, votes, results, comments, admissions).
+Here, through the notifications services, each demo member follows a paper and has read
+all but their newest notification, so the header shows an unread count.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from accounts.models import User
-from notifications.models import Channel, Follow, Kind, Notification, Status
+from notifications.selectors import inapp_notifications_for
+from notifications.services import follow_set, notification_mark_read
 from statements.models import Statement
 
 DEMO_USERS = (
@@ -20,33 +25,21 @@ DEMO_USERS = (
 
 def seed(*, stdout: Any = None) -> None:
     users = list(User.objects.filter(email__in=DEMO_USERS))
-    statements = list(Statement.objects.exclude(state="draft").order_by("pk")[:3])
-    if not users or not statements:
+    followed = Statement.objects.exclude(state="draft").order_by("pk").first()
+    if not users or followed is None:
         if stdout:
             stdout.write("notifications: no demo users or papers yet, nothing to seed")
         return
-    kinds = [Kind.CONSULTATION_OPENED, Kind.VOTING_OPENED, Kind.PUBLISHED]
-    now = timezone.now()
-    rows = []
+    marked = 0
     for user in users:
-        for i, statement in enumerate(statements):
-            kind = kinds[i % len(kinds)]
-            rows.append(
-                Notification(
-                    kind=kind,
-                    event_key=f"demo:{kind}:{statement.pk}",
-                    recipient=user,
-                    channel=Channel.INAPP,
-                    status=Status.SENT,
-                    statement=statement,
-                    context={},
-                    created_at=now,
-                    sent_at=now,
-                    # The first one stays unread so the header shows a count.
-                    read_at=None if i == 0 else now,
-                )
-            )
-        Follow.objects.get_or_create(user=user, statement=statements[0])
-    Notification.objects.bulk_create(rows, ignore_conflicts=True)
+        follow_set(user=user, statement=followed, following=True)
+        unread = inapp_notifications_for(user).filter(read_at__isnull=True)
+        older = unread.order_by("-created_at", "-pk").values_list("pk", flat=True)[1:]
+        for pk in list(older):
+            notification_mark_read(user=user, notification_id=pk)
+            marked += 1
     if stdout:
-        stdout.write(f"notifications: {len(rows)} demo notifications (existing ones kept)")
+        stdout.write(
+            f"notifications: {len(users)} members follow {followed.slug}; "
+            f"{marked} older notifications marked read, the newest left unread"
+        )

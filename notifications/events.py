@@ -3,6 +3,7 @@
 Services call emit() inside their transaction when something happened; the
 notifications app decides who is concerned and writes the outbox rows in that
 same transaction. Callers never pick recipients or send mail themselves.
+Each kind is described once in notifications/kinds.py (who, how, which templates).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ class EventKind(models.TextChoices):
     ADMISSION_DECIDED = "admission_decided"  # target: the AdmissionRequest
     # extra: {"user_id": ..., "suspended": bool}: a coordinator suspended or reinstated someone
     MEMBERSHIP_CHANGED = "membership_changed"
+    MEMBER_INVITED = "member_invited"  # target: the accounts.Invitation (no account yet)
 
 
 def emit(

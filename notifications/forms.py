@@ -3,7 +3,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from notifications.models import LOCKED_KINDS, Kind, Mode
+from notifications.kinds import LOCKED_KINDS
+from notifications.models import Kind, Mode
 
 
 class PreferencesForm(forms.Form):

@@ -34,6 +34,7 @@ class Kind(models.TextChoices):
     ADMISSION_REQUESTED = EventKind.ADMISSION_REQUESTED.value, _("Neuer Aufnahmeantrag")
     ADMISSION_DECIDED = EventKind.ADMISSION_DECIDED.value, _("Entscheidung über die Aufnahme")
     MEMBERSHIP_CHANGED = EventKind.MEMBERSHIP_CHANGED.value, _("Änderung Ihrer Mitgliedschaft")
+    MEMBER_INVITED = EventKind.MEMBER_INVITED.value, _("Einladung zum Runden Tisch")
     DIGEST = "digest", _("Tägliche Zusammenfassung")
     SUBSCRIPTION_CONFIRM = "subscription_confirm", _("Bestätigung des Abonnements")
 
@@ -44,35 +45,8 @@ class Mode(models.TextChoices):
     OFF = "off", _("keine E-Mail")
 
 
-# Sensible defaults: what needs action comes at once, chatter goes to the digest.
-DEFAULT_MODES: dict[str, str] = {
-    Kind.CONSULTATION_OPENED: Mode.IMMEDIATELY,
-    Kind.COMMENT_CREATED: Mode.DIGEST,
-    Kind.MENTIONED: Mode.IMMEDIATELY,
-    Kind.SUGGESTION_APPLIED: Mode.DIGEST,
-    Kind.SUGGESTION_DECLINED: Mode.IMMEDIATELY,
-    Kind.COAUTHOR_INVITED: Mode.IMMEDIATELY,
-    Kind.VOTING_OPENED: Mode.IMMEDIATELY,
-    Kind.VOTING_REMINDER: Mode.IMMEDIATELY,
-    Kind.VOTING_RESULT: Mode.IMMEDIATELY,
-    Kind.PUBLISHED: Mode.DIGEST,
-    Kind.ADMISSION_REQUESTED: Mode.IMMEDIATELY,
-    Kind.ADMISSION_DECIDED: Mode.IMMEDIATELY,
-    Kind.MEMBERSHIP_CHANGED: Mode.IMMEDIATELY,
-}
-
-# Admission and membership (account) mail cannot be switched off or delayed.
-LOCKED_KINDS: frozenset[str] = frozenset(
-    {
-        Kind.ADMISSION_REQUESTED,
-        Kind.ADMISSION_DECIDED,
-        Kind.MEMBERSHIP_CHANGED,
-        Kind.SUBSCRIPTION_CONFIRM,
-    }
-)
-
-# Kinds a member can choose a mode for on the preferences page.
-PREFERENCE_KINDS: tuple[str, ...] = tuple(DEFAULT_MODES)
+# What each kind means for delivery (recipients, default mode, locked, builder,
+# templates) is in notifications/kinds.py.
 
 
 class Channel(models.TextChoices):
@@ -127,6 +101,11 @@ class Notification(models.Model):
     subscriber = models.ForeignKey(
         PublicSubscriber, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # Someone without an account, invited by a coordinator: the address is read from the
+    # invitation at send time, and the row goes when the invitation does (account deletion).
+    invitation = models.ForeignKey(
+        "accounts.Invitation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
     channel = models.CharField(max_length=8, choices=Channel.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     statement = models.ForeignKey(
@@ -158,13 +137,23 @@ class Notification(models.Model):
                 condition=Q(subscriber__isnull=False),
                 name="one_notification_per_event_subscriber_channel",
             ),
+            models.UniqueConstraint(
+                fields=["event_key", "invitation", "channel"],
+                condition=Q(invitation__isnull=False),
+                name="one_notification_per_event_invitation_channel",
+            ),
             models.CheckConstraint(
-                condition=Q(recipient__isnull=True) ^ Q(subscriber__isnull=True),
+                condition=(
+                    Q(recipient__isnull=False, subscriber__isnull=True, invitation__isnull=True)
+                    | Q(recipient__isnull=True, subscriber__isnull=False, invitation__isnull=True)
+                    | Q(recipient__isnull=True, subscriber__isnull=True, invitation__isnull=False)
+                ),
                 name="notification_has_one_recipient",
             ),
             models.CheckConstraint(
-                condition=Q(subscriber__isnull=True) | Q(channel="email"),
-                name="subscribers_get_email_only",
+                # Only members have an in-app list.
+                condition=Q(recipient__isnull=False) | Q(channel="email"),
+                name="outsiders_get_email_only",
             ),
         ]
         indexes = [
@@ -188,11 +177,12 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient_id or self.subscriber_id} ({self.channel})"
+        to = self.recipient_id or self.subscriber_id or self.invitation_id
+        return f"{self.kind} → {to} ({self.channel})"
 
 
 class Preference(models.Model):
-    """A member's choice for one kind; no row means DEFAULT_MODES."""
+    """A member's choice for one kind; no row means the kind's default (kinds.SPECS)."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"

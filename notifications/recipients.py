@@ -1,4 +1,5 @@
-"""Who is concerned by an event: one rule per kind, as a filter over users.
+"""Who is concerned by an event: one rule per kind (named in notifications/kinds.py),
+as a filter over users, plus the outside recipients (public subscribers, invitees).
 
 Every rule is a Q over accounts.User built from at most a few constant-size
 queries to other apps' selectors, so the number of SQL queries for an event
@@ -16,7 +17,7 @@ from typing import Any
 from django.db.models import Q
 
 from accounts.models import MEMBER_Q
-from notifications.events import EventKind
+from notifications.models import PublicSubscriber
 
 MEMBERS = MEMBER_Q
 NOBODY = Q(pk__in=[])
@@ -62,61 +63,108 @@ def _ballot_for(statement: Any) -> Any | None:
     return open_ballot_for(statement) if statement is not None else None
 
 
-def recipient_rule(
-    kind: str, *, statement: Any, target: Any, extra: dict[str, Any]
-) -> tuple[Q, dict[str, Any]]:
-    """(filter over users, ids to keep in the context) for one event."""
+# --- One rule per kind (named in notifications/kinds.py) ------------------------------
+# Each takes the event (statement, target, extra) and returns (filter over users, ids to
+# keep in the rows' context).
+
+Rule = tuple[Q, dict[str, Any]]
+
+
+def all_members(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    return MEMBERS, {}
+
+
+def result_readers(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    """Every member; the mail shows the counts of the paper's latest ballot."""
     context: dict[str, Any] = {}
-    if kind == EventKind.CONSULTATION_OPENED or kind == EventKind.VOTING_RESULT:
-        if kind == EventKind.VOTING_RESULT and statement is not None:
-            from voting.models import Ballot
+    if statement is not None:
+        from voting.models import Ballot
 
-            ballot_id = (
-                Ballot.objects.filter(statement=statement)
-                .order_by("-round")
-                .values_list("pk", flat=True)
-                .first()
-            )
-            context["ballot_id"] = ballot_id
-        return MEMBERS, context
-    if kind == EventKind.COMMENT_CREATED:
-        context["comment_id"] = getattr(target, "pk", None)
-        return _comment_rule(statement, target), context
-    if kind == EventKind.MENTIONED:
-        context["comment_id"] = getattr(target, "pk", None)
-        return _ids(extra.get("user_ids")) & MEMBERS, context
-    if kind in (EventKind.SUGGESTION_APPLIED, EventKind.SUGGESTION_DECLINED):
-        context["comment_id"] = getattr(target, "pk", None)
-        return _ids([getattr(target, "author_id", None)]) & MEMBERS, context
-    if kind == EventKind.COAUTHOR_INVITED:
-        return _ids([extra.get("user_id")]) & MEMBERS, context
-    if kind == EventKind.VOTING_OPENED:
-        from voting.selectors import eligible_voter_ids
+        context["ballot_id"] = (
+            Ballot.objects.filter(statement=statement)
+            .order_by("-round")
+            .values_list("pk", flat=True)
+            .first()
+        )
+    return MEMBERS, context
 
-        ballot = _ballot_for(statement)
-        if ballot is None:
-            return NOBODY, context
-        context["ballot_id"] = ballot.pk
-        return _ids(eligible_voter_ids(ballot)) & MEMBERS, context
-    if kind == EventKind.VOTING_REMINDER:
-        from voting.selectors import eligible_non_voter_ids
 
-        context["ballot_id"] = getattr(target, "pk", None)
-        if target is None:
-            return NOBODY, context
-        return _ids(eligible_non_voter_ids(target)) & MEMBERS, context
-    if kind == EventKind.PUBLISHED:
-        return MEMBERS, context
-    if kind == EventKind.ADMISSION_REQUESTED:
-        context["admission_request_id"] = getattr(target, "pk", None)
-        return MEMBERS & Q(is_coordinator=True), context
-    if kind == EventKind.MEMBERSHIP_CHANGED:
-        # The person concerned, member or (now) suspended.
-        context["user_id"] = extra.get("user_id")
-        context["suspended"] = bool(extra.get("suspended"))
-        return _ids([extra.get("user_id")]) & Q(is_active=True), context
-    if kind == EventKind.ADMISSION_DECIDED:
-        # The applicant is not (yet) a member, so no membership filter here.
-        context["admission_request_id"] = getattr(target, "pk", None)
-        return _ids([getattr(target, "user_id", None)]) & Q(is_active=True), context
-    return NOBODY, context
+def comment_concerned(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    """A new comment or reply: the thread's participants, the authors and the followers."""
+    return _comment_rule(statement, target), {"comment_id": getattr(target, "pk", None)}
+
+
+def mentioned_people(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    return _ids(extra.get("user_ids")) & MEMBERS, {"comment_id": getattr(target, "pk", None)}
+
+
+def suggester(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    """The author of the suggestion (target: the suggestion comment)."""
+    return (
+        _ids([getattr(target, "author_id", None)]) & MEMBERS,
+        {"comment_id": getattr(target, "pk", None)},
+    )
+
+
+def invited_coauthor(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    return _ids([extra.get("user_id")]) & MEMBERS, {}
+
+
+def eligible_voters(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    from voting.selectors import eligible_voter_ids
+
+    ballot = _ballot_for(statement)
+    if ballot is None:
+        return NOBODY, {}
+    return _ids(eligible_voter_ids(ballot)) & MEMBERS, {"ballot_id": ballot.pk}
+
+
+def eligible_non_voters(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    """Those who have not voted yet (target: the ballot)."""
+    from voting.selectors import eligible_non_voter_ids
+
+    context = {"ballot_id": getattr(target, "pk", None)}
+    if target is None:
+        return NOBODY, context
+    return _ids(eligible_non_voter_ids(target)) & MEMBERS, context
+
+
+def coordinators(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    """The coordination (target: the admission request)."""
+    return MEMBERS & Q(is_coordinator=True), {"admission_request_id": getattr(target, "pk", None)}
+
+
+def applicant(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    """The person who asked (target: the admission request); not a member yet, so no
+    membership filter here."""
+    return (
+        _ids([getattr(target, "user_id", None)]) & Q(is_active=True),
+        {"admission_request_id": getattr(target, "pk", None)},
+    )
+
+
+def person_concerned(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    """The suspended or reinstated person, member or (now) suspended."""
+    context = {"user_id": extra.get("user_id"), "suspended": bool(extra.get("suspended"))}
+    return _ids([extra.get("user_id")]) & Q(is_active=True), context
+
+
+def nobody(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    """No account holder: the mail goes to someone outside (see the kind's `outside`)."""
+    return NOBODY, {}
+
+
+# --- Recipients without an account -----------------------------------------------------
+# Each returns the keyword arguments of one outbox row per outside recipient.
+
+
+def active_subscribers(*, target: Any) -> list[dict[str, Any]]:
+    active = PublicSubscriber.objects.filter(
+        confirmed_at__isnull=False, unsubscribed_at__isnull=True
+    ).values_list("pk", flat=True)
+    return [{"subscriber_id": pk} for pk in active]
+
+
+def the_invitee(*, target: Any) -> list[dict[str, Any]]:
+    """The invited address (target: the accounts.Invitation)."""
+    return [] if target is None else [{"invitation_id": target.pk}]

@@ -7,15 +7,13 @@ from typing import Any
 from django.db.models import QuerySet
 
 from accounts.permissions import is_member
-from notifications.models import Channel, Kind, Notification
-
-# What someone who is not (or no longer) a member may still read: the answer to their own
-# admission request, the news of their suspension. Everything else names internal papers.
-NON_MEMBER_KINDS = frozenset({Kind.ADMISSION_DECIDED, Kind.MEMBERSHIP_CHANGED})
+from notifications.kinds import NON_MEMBER_KINDS
+from notifications.models import Channel, Notification
 
 
 def inapp_notifications_for(user: Any) -> QuerySet[Notification]:
     rows = Notification.objects.filter(recipient=user, channel=Channel.INAPP)
     if not is_member(user):
+        # Only what names no internal paper (kinds.KindSpec.non_members_see).
         rows = rows.filter(kind__in=NON_MEMBER_KINDS)
     return rows

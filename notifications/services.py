@@ -27,9 +27,8 @@ from django.db.models import F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from accounts.models import User
+from notifications.kinds import DEFAULT_MODES, LOCKED_KINDS, KindSpec, spec_for
 from notifications.models import (
-    DEFAULT_MODES,
-    LOCKED_KINDS,
     Channel,
     Follow,
     Kind,
@@ -39,7 +38,7 @@ from notifications.models import (
     PublicSubscriber,
     Status,
 )
-from notifications.recipients import recipient_rule, who_may_see
+from notifications.recipients import who_may_see
 
 logger = logging.getLogger(__name__)
 
@@ -52,9 +51,10 @@ SWEEP_GRACE = timedelta(minutes=1)
 # --- Writing the outbox ----------------------------------------------------
 
 
-def _event_key(kind: str, statement: Any, target: Any) -> str:
+def _event_key(spec: KindSpec, statement: Any, target: Any) -> str:
     """Stable for events about one object (a comment is created once), unique otherwise."""
-    if target is not None and kind != Kind.COAUTHOR_INVITED:
+    kind = spec.kind
+    if target is not None and spec.once_per_target:
         return f"{kind}:{target._meta.label_lower}:{target.pk}"
     where = f"s{statement.pk}" if statement is not None else "-"
     return f"{kind}:{where}:{uuid.uuid4().hex}"
@@ -70,20 +70,24 @@ def notifications_for_event(
 ) -> None:
     """Write the outbox rows for one event in the caller's transaction.
 
-    Queries: the recipient rule's own lookups (a fixed few per kind), one for the
-    recipients with their preference, two for the visibility check (the paper and
-    its co-authors), one for public subscribers (publication only) and one INSERT:
-    the same count for 20 or 2,000 recipients.
+    What each kind means (who, default mode, outside recipients, what it supersedes) is
+    its spec in notifications/kinds.py. Queries: the recipient rule's own lookups (a fixed
+    few per kind), one for the recipients with their preference, two for the visibility
+    check (the paper and its co-authors), one for outside recipients (public subscribers
+    of a publication) and one INSERT: the same count for 20 or 2,000 recipients.
     """
-    kind = str(kind)
-    rule, context = recipient_rule(kind, statement=statement, target=target, extra=extra)
+    spec = spec_for(str(kind))
+    if spec.recipients is None:
+        raise ValueError(f"{spec.kind} is not an event kind")
+    kind = spec.kind
+    rule, context = spec.recipients(statement=statement, target=target, extra=extra)
     if actor is not None:
         context["actor_id"] = actor.pk
-    event_key = _event_key(kind, statement, target)
+    event_key = _event_key(spec, statement, target)
     now = timezone.now()
     statement_id = statement.pk if statement is not None else None
     users = User.objects.filter(rule).distinct()
-    if actor is not None and kind != Kind.ADMISSION_DECIDED:
+    if actor is not None and not spec.notify_actor:
         users = users.exclude(pk=actor.pk)
     chosen = Preference.objects.filter(user=OuterRef("pk"), kind=kind).values("mode")[:1]
     # Concerned is not enough: only who may see the paper now gets a row (nothing of a
@@ -126,19 +130,20 @@ def notifications_for_event(
                     recipient_id=user_id, channel=Channel.EMAIL, status=Status.DIGEST, **common
                 )
             )
-    if kind == Kind.PUBLISHED:
-        active = PublicSubscriber.objects.filter(
-            confirmed_at__isnull=False, unsubscribed_at__isnull=True
-        ).values_list("pk", flat=True)
-        rows += [Notification(subscriber_id=pk, channel=Channel.EMAIL, **common) for pk in active]
-    if kind == Kind.MENTIONED and target is not None:
-        # A mention says more than "new comment": one mail about the comment, not two.
+    if spec.outside is not None:
+        # People without an account: public subscribers, an invited address.
+        rows += [
+            Notification(channel=Channel.EMAIL, **who, **common)
+            for who in spec.outside(target=target)
+        ]
+    if spec.supersedes is not None and target is not None:
+        # E.g. a mention says more than "new comment": one mail about the comment, not two.
         Notification.objects.filter(
-            event_key=_event_key(Kind.COMMENT_CREATED, statement, target),
+            event_key=_event_key(spec_for(spec.supersedes), statement, target),
             recipient_id__in=[user_id for user_id, _mode in recipients],
             channel=Channel.EMAIL,
             status__in=[Status.PENDING, Status.DIGEST],
-        ).update(status=Status.SKIPPED, last_error="superseded by the mention")
+        ).update(status=Status.SKIPPED, last_error=f"superseded by {kind}")
     if not rows:
         return
     # ignore_conflicts: an event reported twice (same key) adds nobody twice.
@@ -162,7 +167,7 @@ def queue_delivery(event_key: str | None = None) -> None:
 
         try:
             deliver_pending.delay(event_key=event_key)
-        except Exception:  # noqa: BLE001 - the request must succeed without a broker
+        except Exception:  # the request must succeed without a broker
             logger.warning("could not queue notification delivery; the sweep will", exc_info=True)
 
     transaction.on_commit(publish)
@@ -188,7 +193,7 @@ def _claim(event_key: str | None, batch_size: int) -> list[Notification]:
         )
     return list(
         Notification.objects.filter(pk__in=ids, status=Status.SENDING, lease_until=lease)
-        .select_related("recipient", "subscriber", "statement")
+        .select_related("recipient", "subscriber", "invitation__invited_by", "statement")
         .order_by("pk")
     )
 
@@ -266,7 +271,7 @@ def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE
                     continue
                 try:
                     message = emails.build(row, loaded)
-                except Exception as exc:  # noqa: BLE001 - one bad row must not stop the batch
+                except Exception as exc:  # one bad row must not stop the batch
                     logger.exception("could not render notification %s", row.pk)
                     _mark_retry(row, f"render: {exc}")
                     continue
@@ -302,7 +307,7 @@ def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE
     finally:
         try:
             connection.close()
-        except Exception:  # noqa: BLE001
+        except Exception:
             logger.debug("closing the mail connection failed", exc_info=True)
     return sent
 
@@ -310,7 +315,7 @@ def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE
 def _drop(connection: Any) -> None:
     try:
         connection.close()
-    except Exception:  # noqa: BLE001 - it is broken already
+    except Exception:  # it is broken already
         logger.debug("closing a broken mail connection failed", exc_info=True)
     if hasattr(connection, "connection"):
         connection.connection = None

@@ -70,7 +70,7 @@ def send_once(connection: object, message: EmailMessage, mark_sent: Callable[[],
             raise LeaseLost
         try:
             connection.send_messages([message])  # type: ignore[attr-defined]
-        except Exception as exc:  # noqa: BLE001 - nothing was delivered; caller reverts
+        except Exception as exc:  # nothing was delivered; caller reverts
             raise RefusedAfterCommit(str(exc)) from exc
         return
 

@@ -16,13 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import coordinator_required, member_required
 from accounts.models import User
-from accounts.permissions import is_coordinator
 from notifications import services, tokens
-from notifications.emails import reader_may_see, target_path
+from notifications.builders import reader_may_see
 from notifications.forms import PreferencesForm, SubscribeForm
+from notifications.kinds import LOCKED_KINDS, preference_kinds_for, target_path
 from notifications.models import (
-    LOCKED_KINDS,
-    PREFERENCE_KINDS,
     Channel,
     Kind,
     Notification,
@@ -82,14 +80,10 @@ def mark_all_read(request: HttpRequest) -> HttpResponse:
     return redirect("notifications:list")
 
 
-def _preference_kinds(user: User) -> list[str]:
-    return [k for k in PREFERENCE_KINDS if k != Kind.ADMISSION_REQUESTED or is_coordinator(user)]
-
-
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    kinds = _preference_kinds(request.user)
+    kinds = preference_kinds_for(request.user)
     current = services.preferences_for(request.user)
     form = PreferencesForm(request.POST or None, kinds=kinds, initial_modes=current)
     if request.method == "POST" and form.is_valid():
@@ -215,7 +209,7 @@ def failed_list(request: HttpRequest) -> HttpResponse:
     )
     rows = (
         Notification.objects.filter(status=Status.FAILED)
-        .select_related("recipient", "subscriber", "statement")
+        .select_related("recipient", "subscriber", "invitation", "statement")
         .order_by("-created_at", "-pk")
     )
     page = Paginator(rows, 50).get_page(request.GET.get("page"))

@@ -54,7 +54,7 @@ def generation() -> int:
             # A cleared or new cache: start from now, so validators never repeat old ones.
             cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
             value = cache.get(GENERATION_KEY) or time.time_ns()
-    except Exception as error:  # noqa: BLE001 - any backend error means "no cache"
+    except Exception as error:  # any backend error means "no cache"
         raise CacheDown from error
     return int(value)
 
@@ -63,14 +63,14 @@ def _bump() -> None:
     try:
         old = cache.get(GENERATION_KEY) or 0
         cache.set(GENERATION_KEY, max(time.time_ns(), int(old) + 1), timeout=None)
-    except Exception:  # noqa: BLE001 - publishing must not fail because the cache is down
+    except Exception:  # publishing must not fail because the cache is down
         logger.exception("could not invalidate the public page cache")
 
 
 def _get(key: str) -> Any:
     try:
         return cache.get(key)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.warning("public page cache unavailable", exc_info=True)
         return None
 
@@ -78,7 +78,7 @@ def _get(key: str) -> Any:
 def _set(key: str, value: Any, timeout: int) -> None:
     try:
         cache.set(key, value, timeout)
-    except Exception:  # noqa: BLE001
+    except Exception:
         logger.warning("public page cache unavailable", exc_info=True)
 
 

@@ -17,12 +17,12 @@ from public.services import cosignature_add
 from statements.models import Statement
 from statements.states import State
 
-# (organisation slug, e-mail of the member who signs; None: added by the coordinators)
+# (organisation, e-mail of the member who signs; None: added by the coordinators)
 SIGNERS = [
-    ("willkommensinitiative-grimma", "amira@example.org"),
-    ("netzwerk-asyl-borna", "jonas@example.org"),
-    ("kirchgemeinde-markkleeberg", "lena@example.org"),
-    ("deutschkurs-cafe-naunhof", None),
+    ("Willkommensinitiative Grimma", "amira@example.org"),
+    ("Netzwerk Asyl Borna e. V.", "jonas@example.org"),
+    ("Ev.-Luth. Kirchgemeinde Markkleeberg", "lena@example.org"),
+    ("Deutschkurs-Café Naunhof e. V.", None),
 ]
 COORDINATOR = "koordination@example.org"
 
@@ -31,14 +31,14 @@ def seed(*, stdout: Any = None) -> None:
     statements = list(Statement.objects.filter(state=State.PUBLISHED).order_by("published_at"))
     coordinator = User.objects.filter(email=COORDINATOR).first()
     organisations = {
-        o.slug: o for o in Organisation.objects.filter(slug__in=[s for s, _ in SIGNERS])
+        o.name: o for o in Organisation.objects.filter(name__in=[n for n, _ in SIGNERS])
     }
     people = {u.email: u for u in User.objects.filter(email__in=[e for _, e in SIGNERS if e])}
     created = 0
     for index, statement in enumerate(statements):
         # Not every paper gets every signer: the first all, later ones fewer.
-        for slug, email in SIGNERS[: max(1, len(SIGNERS) - index)]:
-            organisation = organisations.get(slug)
+        for name, email in SIGNERS[: max(1, len(SIGNERS) - index)]:
+            organisation = organisations.get(name)
             actor = people.get(email) if email else coordinator
             if organisation is None or actor is None:
                 continue

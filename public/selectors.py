@@ -31,7 +31,6 @@ PUBLIC_FIELDS = (
     "published_at",
     "retracted_at",
     "retraction_reason",
-    "public_version",
     "current_revision_id",
 )
 

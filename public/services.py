@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
 
 from accounts.models import Organisation
 from accounts.permissions import confirmed_organisation_ids, forget_organisation_roles
@@ -19,11 +18,6 @@ from workflow.audit import COSIGN, COSIGN_REVOKE, audit_record
 
 class CosignNotAllowed(Exception):
     """The actor may not (un)sign for this organisation, or the statement is not published."""
-
-
-def _touch(statement_id: int) -> None:
-    Statement.objects.filter(pk=statement_id).update(public_version=F("public_version") + 1)
-    invalidate_public_pages()
 
 
 def cosignature_add(*, statement: Statement, organisation: Organisation, actor: Any) -> CoSignature:
@@ -52,7 +46,7 @@ def cosignature_add(*, statement: Statement, organisation: Organisation, actor: 
         except IntegrityError:  # a concurrent click on SQLite without row locks
             return CoSignature.objects.get(statement=locked, organisation=organisation)
         audit_record(statement=locked, action=COSIGN, actor=actor, note=organisation.name)
-        _touch(locked.pk)
+        invalidate_public_pages()  # the public page lists co-signers
     return cosignature
 
 
@@ -69,5 +63,5 @@ def cosignature_revoke(*, statement: Statement, organisation: Organisation, acto
             audit_record(
                 statement=locked, action=COSIGN_REVOKE, actor=actor, note=organisation.name
             )
-            _touch(locked.pk)
+            invalidate_public_pages()  # the public page lists co-signers
     return bool(deleted)

@@ -9,8 +9,8 @@ import os
 os.environ.setdefault("DEBUG", "true")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "false")
 
-from rtm_workflow.settings import *  # noqa: E402,F403
-from rtm_workflow.settings import DATABASES  # noqa: E402
+from rtm_workflow.settings import *  # noqa: F403
+from rtm_workflow.settings import DATABASES
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -10,15 +10,17 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
+from core.admin import ReadOnlyAdmin, ReadOnlyAdminMixin
 from core.text import clean_line
 from public.cache import invalidate_public_pages
 from statements.models import Coauthorship, Revision, Statement, Topic
+from statements.services import topic_create, topic_update
 
 
 class TopicAdminForm(forms.ModelForm):
     class Meta:
         model = Topic
-        fields = ["name", "name_en", "slug"]
+        fields = ["name", "name_en"]
 
     def clean_name(self) -> str:
         return clean_line(self.cleaned_data["name"])
@@ -31,14 +33,24 @@ class TopicAdminForm(forms.ModelForm):
 class TopicAdmin(admin.ModelAdmin):
     form = TopicAdminForm
     list_display = ("name", "name_en", "slug")
-    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("slug",)
     search_fields = ("name", "name_en")
 
-    # Topic names and slugs appear on the public list, pages, feeds and API: a rename or
-    # deletion must not linger in cached copies.
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        # The slug is made from the name when the topic is created and never changes:
+        # per-topic feed and list URLs must keep working after a rename.
+        return ["name", "name_en", "slug"] if obj is not None else ["name", "name_en"]
+
+    # Through the same services as /coordination/topics/ (they make the slug once and
+    # make the public pages, which show topic names, stale).
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        invalidate_public_pages()
+        if change:
+            topic = topic_update(topic_id=obj.pk, name=obj.name, name_en=obj.name_en)
+        else:
+            topic = topic_create(name=obj.name, name_en=obj.name_en)
+        obj.pk, obj.slug = topic.pk, topic.slug
+
+    # A deletion must not linger in cached copies either.
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         super().delete_model(request, obj)
@@ -49,25 +61,14 @@ class TopicAdmin(admin.ModelAdmin):
         invalidate_public_pages()
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-
-class CoauthorshipInline(ReadOnlyMixin, admin.TabularInline):
+class CoauthorshipInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Coauthorship
     fk_name = "statement"
     fields = ("user", "added_by", "added_at")
     extra = 0
 
 
-class RevisionInline(ReadOnlyMixin, admin.TabularInline):
+class RevisionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Revision
     fields = ("number", "author", "created_at", "message")
     extra = 0
@@ -75,7 +76,7 @@ class RevisionInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(Statement)
-class StatementAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class StatementAdmin(ReadOnlyAdmin):
     list_display = ("title", "state", "created_by", "updated_at", "published_at")
     list_filter = ("state", "topics", "language")
     list_select_related = ("created_by",)
@@ -85,7 +86,7 @@ class StatementAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Revision)
-class RevisionAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RevisionAdmin(ReadOnlyAdmin):
     list_display = ("statement", "number", "author", "created_at", "message")
     list_select_related = ("statement", "author")
     search_fields = ("statement__title", "message")

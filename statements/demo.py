@@ -1,7 +1,7 @@
 """Demo topics and draft statements with several revisions (`manage.py seed_demo`).
 
-Idempotent: topics and papers are looked up by slug; a paper that exists is left
-alone. Every text goes through the services, like a real edit.
+Idempotent: topics are looked up by name, papers by slug; what exists is left alone.
+Every topic and text goes through the services, like a real edit.
 """
 
 from __future__ import annotations
@@ -18,19 +18,21 @@ from statements.services import (
     revision_save,
     slug_base,
     statement_create,
+    topic_create,
 )
 
+# (name, English name); topic_create makes the slug from the name ("asyl", ...).
 TOPICS = [
-    ("Asyl", "Asylum", "asyl"),
-    ("Arbeit", "Work", "arbeit"),
-    ("Bildung", "Education", "bildung"),
-    ("Gesundheit", "Health", "gesundheit"),
-    ("Wohnen", "Housing", "wohnen"),
-    ("Bezahlkarte", "Payment card", "bezahlkarte"),
-    ("Teilhabe", "Participation", "teilhabe"),
-    ("Sprache", "Language", "sprache"),
-    ("Familiennachzug", "Family reunification", "familiennachzug"),
-    ("Beratung", "Counselling", "beratung"),
+    ("Asyl", "Asylum"),
+    ("Arbeit", "Work"),
+    ("Bildung", "Education"),
+    ("Gesundheit", "Health"),
+    ("Wohnen", "Housing"),
+    ("Bezahlkarte", "Payment card"),
+    ("Teilhabe", "Participation"),
+    ("Sprache", "Language"),
+    ("Familiennachzug", "Family reunification"),
+    ("Beratung", "Counselling"),
 ]
 
 
@@ -245,8 +247,9 @@ def _say(stdout: Any, text: str) -> None:
 
 
 def seed(*, stdout: Any = None) -> None:
-    for name, name_en, slug in TOPICS:
-        Topic.objects.update_or_create(slug=slug, defaults={"name": name, "name_en": name_en})
+    for name, name_en in TOPICS:
+        if not Topic.objects.filter(name=name).exists():
+            topic_create(name=name, name_en=name_en)
     people = {u.email: u for u in User.objects.filter(email__in=_emails())}
     for paper in PAPERS:
         _seed_paper(paper, people, stdout)

@@ -93,10 +93,10 @@ def _render_image(self: object, tokens: list[Token], idx: int, options: object, 
     return f'<a href="{escapeHtml(src)}">{label}</a>'
 
 
-def _render_cell(tag: str):  # noqa: ANN202
+def _render_cell(tag: str):
     """Table alignment as a class (a CSP forbids style attributes)."""
 
-    def render_cell(self, tokens: list[Token], idx: int, options: object, env: object) -> str:  # noqa: ANN001
+    def render_cell(self, tokens: list[Token], idx: int, options: object, env: object) -> str:
         token = tokens[idx]
         style = token.attrGet("style")
         if style:

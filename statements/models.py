@@ -110,9 +110,6 @@ class Statement(StatementTransitions, FSMModelMixin, models.Model):
     retraction_reason = models.TextField(_("Grund des Widerrufs"), blank=True)
     retracted_at = models.DateTimeField(null=True, blank=True)
 
-    # Bumped by a service whenever the cached public page must change.
-    public_version = models.PositiveIntegerField(default=0)
-
     objects = StatementQuerySet.as_manager()
 
     class Meta:

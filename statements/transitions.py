@@ -1,4 +1,4 @@
-"""The paper's state machine, declared once (PRODUCT.md's state table).
+"""The paper's state machine, declared once (the state table in docs/product.md).
 
 Each method is a django-fsm transition. Conditions and permissions are the
 named predicates from statements.permissions. The methods only change fields
@@ -21,11 +21,11 @@ from statements import permissions as perms
 from statements.states import State
 
 
-def has_required_text(statement) -> bool:  # noqa: ANN001
+def has_required_text(statement) -> bool:
     return bool(statement.title.strip() and statement.summary.strip() and statement.body.strip())
 
 
-def ballot_can_close(statement) -> bool:  # noqa: ANN001
+def ballot_can_close(statement) -> bool:
     """The voting app decides: deadline passed, or every eligible voter has voted."""
     # Imported late: voting imports statements.models, which imports this module.
     from voting.selectors import ballot_can_close as voting_ballot_can_close
@@ -33,10 +33,10 @@ def ballot_can_close(statement) -> bool:  # noqa: ANN001
     return bool(voting_ballot_can_close(statement))
 
 
-def _as_fsm(predicate):  # noqa: ANN001, ANN202
+def _as_fsm(predicate):
     """django-fsm calls permission(instance, user); our predicates take (user, statement)."""
 
-    def check(instance, user) -> bool:  # noqa: ANN001
+    def check(instance, user) -> bool:
         return predicate(user, instance)
 
     check.__name__ = predicate.__name__
@@ -96,7 +96,6 @@ class StatementTransitions:
     def publish(self) -> None:
         self.published_at = timezone.now()
         self.publish_at = None
-        self.public_version += 1
 
     @transition(
         field="state",
@@ -130,4 +129,3 @@ class StatementTransitions:
     def retract(self, *, reason: str) -> None:
         self.retraction_reason = reason
         self.retracted_at = timezone.now()
-        self.public_version += 1

@@ -199,7 +199,7 @@ def _editor(
         "statement": statement,
         "form": form,
         "preview_html": preview,
-        "show_errors": preview is None,
+        "hide_errors": preview is not None,  # a preview is not a failed save
         "recent_editors": _recent_editors(statement, request.user) if statement else [],
         "preview_url": reverse("statements:preview", kwargs={"slug": statement.slug})
         if statement
@@ -235,7 +235,7 @@ def _conflict(
     context = {
         "statement": statement,
         "form": merge_form,
-        "show_errors": False,
+        "hide_errors": True,
         "current": current,
         "mine": mine,
         "diffs": [

@@ -39,7 +39,7 @@ def _post_like_a_browser(original: Any) -> Any:
     the data keeps Django's behaviour."""
 
     @functools.wraps(original)
-    def post(self, path, data=None, content_type=_DEFAULT, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def post(self, path, data=None, content_type=_DEFAULT, *args, **kwargs):
         if content_type is _DEFAULT:
             if (data is None or isinstance(data, Mapping)) and not _has_files(data):
                 data, content_type = urlencode(data or {}, doseq=True), _FORM
@@ -107,7 +107,7 @@ def in_consultation(author, coauthor):
     return make_statement(author=author, coauthors=[coauthor], state="consultation")
 
 
-def login(client: Client, user) -> Client:  # noqa: ANN001
+def login(client: Client, user) -> Client:
     client.force_login(user)
     return client
 
@@ -116,7 +116,7 @@ def login(client: Client, user) -> Client:  # noqa: ANN001
 def client_for(db):
     """client_for(user) → a logged-in test client (None → anonymous)."""
 
-    def make(user=None):  # noqa: ANN001, ANN202
+    def make(user=None):
         c = Client()
         if user is not None:
             c.force_login(user)

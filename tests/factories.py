@@ -40,7 +40,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     password = factory.django.Password("rtm-test-pass-2026")
 
     @factory.post_generation
-    def verified(obj, create, extracted, **kwargs):  # noqa: ANN001, N805
+    def verified(obj, create, extracted, **kwargs):
         """Give the user a verified primary allauth e-mail address (default on)."""
         if not create or extracted is False:
             return

@@ -128,7 +128,7 @@ class SmtpSink:
         return [rcpt for _frm, rcpts in self.envelopes for rcpt in rcpts]
 
 
-def _aiosmtpd_controller():  # noqa: ANN202
+def _aiosmtpd_controller():
     """Import aiosmtpd's Controller despite our app named `public`.
 
     aiosmtpd does `from public import public` (the atpublic package), but our own
@@ -156,15 +156,15 @@ def _aiosmtpd_controller():  # noqa: ANN202
 
 
 @pytest.fixture
-def smtp_server(settings) -> Iterator[SmtpSink]:  # noqa: ANN001
+def smtp_server(settings) -> Iterator[SmtpSink]:
     """A real SMTP server on a free port; Django's mail goes to it over a socket."""
-    Controller = _aiosmtpd_controller()  # noqa: N806
+    Controller = _aiosmtpd_controller()
 
     port = free_port()
     sink = SmtpSink(port=port)
 
     class Handler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, N802
+        async def handle_DATA(self, server, session, envelope):
             sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
             sink.messages.append(message_from_bytes(envelope.original_content or envelope.content))
             return "250 OK"
@@ -196,7 +196,7 @@ def require_redis(url: str) -> None:
 
     try:
         redis.Redis.from_url(url, socket_connect_timeout=1).ping()
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001 - any failure means "not available here"
         unavailable(f"Redis at {url} unreachable: {exc}")
 
 
@@ -292,7 +292,7 @@ class WorkerProcess:
 
 
 @pytest.fixture
-def use_real_broker(settings):  # noqa: ANN001, ANN201
+def use_real_broker(settings):
     """Make this test process publish tasks to a real broker instead of running them eagerly."""
     from rtm_workflow.celery import app
 

@@ -1,6 +1,6 @@
 """The counting: pure functions, no database, so they can be tested exhaustively.
 
-Definitions (the group's rules, see PRODUCT.md "Decision rule"):
+Definitions (the group's rules, see docs/product.md "Deciding"):
 
 - Everyone who cast any vote (yes, no, abstain, block, object) takes part; the
   turnout is the number of participants. Abstentions count towards the quorum but

@@ -50,7 +50,6 @@ TRANSITION_FIELDS = [
     "withdrawn_from",
     "retraction_reason",
     "retracted_at",
-    "public_version",
 ]
 
 # How far ahead a deadline may be set; anything later is a typo.

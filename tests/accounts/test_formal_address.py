@@ -24,7 +24,7 @@ def _german() -> Client:
     return client
 
 
-def _main(response) -> str:  # noqa: ANN001
+def _main(response) -> str:
     return re.sub(r"<[^>]+>", " ", response.content.decode().split("<main", 1)[1])
 
 

@@ -77,7 +77,7 @@ def test_invited_person_with_a_look_alike_name_is_refused_and_can_retry(
     with django_capture_on_commit_callbacks(execute=True):
         invitation = invitation_create(email="neu@example.org", invited_by=coordinator)
     client = Client()
-    client.get(f"/invitation/{invitation_token(invitation)}/")
+    client.post(f"/invitation/{invitation_token(invitation)}/")
     response = sign_up(client, "neu@example.org", name="\u0410nna Autorin")
     assert response.status_code == 200 and TAKEN in response.content.decode()
     # A second try with an own name still carries the invitation.

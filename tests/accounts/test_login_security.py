@@ -94,7 +94,7 @@ def test_admin_reachable_for_staff(client_for):
 def test_signup_survives_a_mail_server_failure(client, settings, monkeypatch):
     import smtplib
 
-    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def broken(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("down")
 
     monkeypatch.setattr("django.core.mail.message.EmailMessage.send", broken)

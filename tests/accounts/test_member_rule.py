@@ -56,7 +56,7 @@ def people(db):
     return made
 
 
-def _zoras(names) -> set[str]:  # noqa: ANN001
+def _zoras(names) -> set[str]:
     return {name for name in names if name.startswith("Zora ")}
 
 

@@ -11,7 +11,7 @@ from tests.factories import OrganisationFactory, UserFactory, confirm_membership
 pytestmark = pytest.mark.django_db
 
 
-def save_profile(client, user, *organisations):  # noqa: ANN001, ANN201
+def save_profile(client, user, *organisations):
     return client.post(
         "/profile/",
         {
@@ -23,11 +23,11 @@ def save_profile(client, user, *organisations):  # noqa: ANN001, ANN201
     )
 
 
-def act(client, membership, action, **extra):  # noqa: ANN001, ANN201
+def act(client, membership, action, **extra):
     return client.post(f"/organisations/memberships/{membership.pk}/", {"action": action, **extra})
 
 
-def status_of(membership) -> str:  # noqa: ANN001
+def status_of(membership) -> str:
     membership.refresh_from_db()
     return membership.status
 

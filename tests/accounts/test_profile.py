@@ -105,7 +105,7 @@ def test_every_app_with_an_export_module_is_asked():
     assert with_export >= {"statements", "workflow", "discussion", "voting", "notifications"}
 
 
-def fake_exporter(user):  # noqa: ANN001, ANN201
+def fake_exporter(user):
     return {"user": user.pk}
 
 

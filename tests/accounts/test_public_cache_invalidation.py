@@ -9,7 +9,7 @@ from tests.factories import OrganisationFactory, UserFactory, confirm_membership
 from tests.public.conftest import publish
 
 
-def _cosigned_page(coordinator):  # noqa: ANN001, ANN202
+def _cosigned_page(coordinator):
     statement = publish(make_statement(state="draft"), coordinator=coordinator)
     organisation = OrganisationFactory(name="Netzwerk Alt e. V.", kind="verein")
     signer = UserFactory()

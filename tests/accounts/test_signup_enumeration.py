@@ -25,11 +25,11 @@ def work(monkeypatch):
     counts = {"hash": 0, "mail": []}
     encode, send_mail = MD5PasswordHasher.encode, AccountAdapter.send_mail
 
-    def counting_encode(self, password, salt):  # noqa: ANN001, ANN202
+    def counting_encode(self, password, salt):
         counts["hash"] += 1
         return encode(self, password, salt)
 
-    def counting_send_mail(self, template_prefix, email, context):  # noqa: ANN001, ANN202
+    def counting_send_mail(self, template_prefix, email, context):
         counts["mail"].append(email)
         return send_mail(self, template_prefix, email, context)
 

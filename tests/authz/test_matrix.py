@@ -12,7 +12,7 @@ act), "login" (302 to the login page), "403", "404", "405".
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,7 +20,7 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.authz.world import ROLES, STATES, World, build_world
+from tests.authz.world import ROLES, STATES, World
 
 pytestmark = pytest.mark.django_db
 
@@ -88,7 +88,7 @@ def coordinators(outcome: str = "ok") -> Expect:
 
 
 def sees_internal(role: str, state: str) -> bool:
-    """PRODUCT.md: drafts are the authors' (and coordination's); members see the rest."""
+    """docs/product.md: drafts are the authors' (and coordination's); members see the rest."""
     if role in AUTHORS or role == "coordinator":
         return True
     return role == "member" and state in MEMBER_VISIBLE
@@ -369,7 +369,7 @@ MATRIX: list[Row] = [
 ]
 
 
-def outcome_of(response) -> str:  # noqa: ANN001
+def outcome_of(response) -> str:
     status = response.status_code
     if status in (301, 302, 303):
         location = response["Location"]
@@ -423,25 +423,8 @@ def test_every_url_pattern_has_a_row():
     assert not stale, f"rows for URL patterns that no longer exist: {sorted(stale)}"
 
 
-@pytest.fixture(scope="module")
-def world(django_db_setup, django_db_blocker) -> Iterator[World]:  # noqa: ANN001
-    """One world for all rows (each request is rolled back), undone after the module."""
-    with django_db_blocker.unblock():
-        atomic = transaction.atomic()
-        atomic.__enter__()
-        try:
-            built = build_world()
-            for role in ROLES:  # sessions made now live as long as the world
-                built.client(role)
-                built.client(role, csrf=True)
-            yield built
-        finally:
-            transaction.set_rollback(True)
-            atomic.__exit__(None, None, None)
-
-
 @pytest.mark.parametrize("row", MATRIX, ids=lambda row: f"{row.method}-{row.name}")
-def test_matrix(row: Row, world: World, db):  # noqa: ANN001
+def test_matrix(row: Row, world: World, db):
     states = STATES if row.per_state else (None,)
     mismatches = []
     table = []
@@ -481,7 +464,7 @@ EXTRA_POSTS = [
 
 
 @pytest.mark.parametrize("role", ["visitor", "author", "coordinator"])
-def test_posts_without_csrf_token_are_refused(world: World, db, role: str):  # noqa: ANN001
+def test_posts_without_csrf_token_are_refused(world: World, db, role: str):
     """Every state-changing URL refuses a POST without a CSRF token (403), whoever sends it."""
     client = world.client(role, csrf=True)
     targets = [

@@ -11,7 +11,7 @@ import pytest
 from django.db import transaction
 from django.urls import reverse
 
-from tests.authz.test_matrix import EXTRA_POSTS, MATRIX, Row, world  # noqa: F401
+from tests.authz.test_matrix import EXTRA_POSTS, MATRIX, Row
 from tests.authz.world import STATES, World
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,7 @@ def urls_of(row: Row, world: World) -> list[str]:
     return [reverse(row.name, kwargs=row.kwargs(world, state)) for state in states]
 
 
-def rolled_back(client, method: str, url: str, **kwargs):  # noqa: ANN001, ANN003, ANN201
+def rolled_back(client, method: str, url: str, **kwargs):
     with transaction.atomic():
         response = getattr(client, method)(url, **kwargs)
         transaction.set_rollback(True)
@@ -34,7 +34,7 @@ def rolled_back(client, method: str, url: str, **kwargs):  # noqa: ANN001, ANN00
 
 
 @pytest.mark.parametrize("row", MATRIX, ids=lambda row: row.name)
-def test_head_answers_like_get(row: Row, world: World):  # noqa: F811
+def test_head_answers_like_get(row: Row, world: World):
     wrong = []
     for url in urls_of(row, world):
         for role in ROLES:
@@ -46,7 +46,7 @@ def test_head_answers_like_get(row: Row, world: World):  # noqa: F811
     assert not wrong, "\n".join(wrong)
 
 
-def test_head_answers_like_get_on_pages_outside_the_matrix(world: World):  # noqa: F811
+def test_head_answers_like_get_on_pages_outside_the_matrix(world: World):
     client = world.client("visitor")
     for name in EXTRA_GETS:
         url = reverse(name)
@@ -63,9 +63,9 @@ def post_urls(world: World) -> list[str]:
 
 @pytest.mark.parametrize("role", ["visitor", "member", "coordinator"])
 def test_multipart_bodies_are_refused_before_anything_parses_them(
-    world: World,  # noqa: F811
+    world: World,
     role: str,
-    monkeypatch,  # noqa: ANN001
+    monkeypatch,
 ):
     """Issue 13: every POST endpoint parsed multipart bodies (and spooled file parts to
     disk) although none takes files. Now 415, before CSRF or a form reads the body."""
@@ -73,7 +73,7 @@ def test_multipart_bodies_are_refused_before_anything_parses_them(
     from django.http.multipartparser import MultiPartParser
     from django.test.client import MULTIPART_CONTENT
 
-    def must_not_parse(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def must_not_parse(self, *args, **kwargs):
         raise AssertionError("a multipart body was parsed")
 
     monkeypatch.setattr(MultiPartParser, "parse", must_not_parse)
@@ -90,7 +90,7 @@ def test_multipart_bodies_are_refused_before_anything_parses_them(
     assert len(targets) >= 35
 
 
-def test_the_refusal_is_a_readable_page(client):  # noqa: ANN001
+def test_the_refusal_is_a_readable_page(client):
     from django.test.client import MULTIPART_CONTENT
 
     response = client.post("/accounts/login/", {"login": "a"}, content_type=MULTIPART_CONTENT)
@@ -98,14 +98,14 @@ def test_the_refusal_is_a_readable_page(client):  # noqa: ANN001
     assert "Hier können keine Dateien hochgeladen werden" in response.content.decode()
 
 
-def test_a_view_marked_as_taking_files_still_gets_them(rf):  # noqa: ANN001
+def test_a_view_marked_as_taking_files_still_gets_them(rf):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.http import HttpResponse
 
     from rtm_workflow.security import RefuseMultipartMiddleware, accepts_files
 
     @accepts_files
-    def upload(request):  # noqa: ANN001, ANN202
+    def upload(request):
         return HttpResponse(request.FILES["file"].read())
 
     request = rf.post("/", {"file": SimpleUploadedFile("a.txt", b"hallo")})

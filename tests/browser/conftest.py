@@ -66,7 +66,7 @@ def shared_browser() -> object:
     return _SHARED["browser"]
 
 
-def pytest_sessionfinish(session, exitstatus) -> None:  # noqa: ANN001
+def pytest_sessionfinish(session, exitstatus) -> None:
     browser = _SHARED.pop("browser", None)
     playwright = _SHARED.pop("playwright", None)
     if browser is not None:
@@ -107,7 +107,7 @@ def axe_source() -> str:
 class Pages:
     """Opens pages in fresh browser contexts and collects what went wrong in them."""
 
-    def __init__(self, browser, live_server, request) -> None:  # noqa: ANN001
+    def __init__(self, browser, live_server, request) -> None:
         self.browser = browser
         self.base_url = live_server.url
         self.test_name = re.sub(r"[^\w.-]+", "_", request.node.name)[:80]
@@ -120,9 +120,9 @@ class Pages:
         *,
         user=None,
         viewport=DESKTOP,
-        javascript: bool = True,  # noqa: ANN001
+        javascript: bool = True,
         language: str = "de",
-    ):  # noqa: ANN201
+    ):
         context = self.browser.new_context(
             base_url=self.base_url,
             viewport=viewport,
@@ -144,7 +144,7 @@ class Pages:
         page.on("pageerror", lambda exc: self.console_errors.append(f"pageerror: {exc}"))
         return page
 
-    def _on_console(self, message) -> None:  # noqa: ANN001
+    def _on_console(self, message) -> None:
         if message.type != "error":
             return
         url = message.location.get("url", "")
@@ -156,7 +156,7 @@ class Pages:
         """Loading `path` will fail on purpose (an error page): not a console error."""
         self.expected_failures.add(path)
 
-    def login_cookie(self, context, user) -> None:  # noqa: ANN001
+    def login_cookie(self, context, user) -> None:
         """Sign in without the form (the login form has its own tests)."""
         from django.conf import settings
         from django.test import Client
@@ -166,7 +166,7 @@ class Pages:
         cookie = client.cookies[settings.SESSION_COOKIE_NAME]
         context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": self.base_url}])
 
-    def screenshot(self, page, name: str) -> Path:  # noqa: ANN001
+    def screenshot(self, page, name: str) -> Path:
         folder = SCREENSHOTS / self.test_name
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{name}.png"
@@ -179,7 +179,7 @@ class Pages:
 
 
 @pytest.fixture
-def pages(browser, live_server, request) -> Iterator[Pages]:  # noqa: ANN001
+def pages(browser, live_server, request) -> Iterator[Pages]:
     opened = Pages(browser, live_server, request)
     try:
         yield opened
@@ -190,7 +190,7 @@ def pages(browser, live_server, request) -> Iterator[Pages]:  # noqa: ANN001
     assert not errors, "browser console errors:\n" + "\n".join(errors)
 
 
-def mail_text(message) -> str:  # noqa: ANN001
+def mail_text(message) -> str:
     """Subject and text/plain body of a received e-mail, decoded."""
     from email.header import decode_header, make_header
 
@@ -230,7 +230,7 @@ class A11yChecker:
         self.axe_source = axe_source
         self.findings: list[str] = []
 
-    def __call__(self, page, label: str = "") -> None:  # noqa: ANN001
+    def __call__(self, page, label: str = "") -> None:
         if not page.evaluate("() => typeof window.axe === 'object'"):
             page.evaluate(self.axe_source)
         result = page.evaluate(
@@ -265,7 +265,7 @@ class A11yChecker:
 
 
 @pytest.fixture
-def check_a11y(axe_source) -> Iterator[A11yChecker]:  # noqa: ANN001
+def check_a11y(axe_source) -> Iterator[A11yChecker]:
     """check_a11y(page, label): axe-core, WCAG 2.2 A/AA; the test fails at its end on findings."""
     checker = A11yChecker(axe_source)
     yield checker
@@ -273,7 +273,7 @@ def check_a11y(axe_source) -> Iterator[A11yChecker]:  # noqa: ANN001
 
 
 @pytest.fixture
-def real_stack(transactional_db, private_redis, use_real_broker, smtp_server):  # noqa: ANN001
+def real_stack(transactional_db, private_redis, use_real_broker, smtp_server):
     """PostgreSQL, a private Redis as broker, a real `celery worker` subprocess sending mail
     over SMTP to the smtp_server fixture. The live server publishes tasks to that Redis."""
     require_postgres()

@@ -68,7 +68,7 @@ def cast(db):
     }
 
 
-def internal_urls(cast) -> list[str]:  # noqa: ANN001
+def internal_urls(cast) -> list[str]:
     papers = cast["papers"]
     draft, consultation = papers["draft"], papers["consultation"]
     return [
@@ -93,7 +93,7 @@ def internal_urls(cast) -> list[str]:  # noqa: ANN001
     ]
 
 
-def coordination_urls(cast) -> list[str]:  # noqa: ANN001
+def coordination_urls(cast) -> list[str]:
     papers = cast["papers"]
     return [
         reverse(
@@ -166,7 +166,7 @@ def test_reading_commenting_and_voting_without_javascript(pages, cast):
 class Keyboard:
     """Tab/Enter/Space only: moves focus until it sits on what the test wants next."""
 
-    def __init__(self, page) -> None:  # noqa: ANN001
+    def __init__(self, page) -> None:
         self.page = page
 
     def tab_to(self, selector: str, limit: int = 250) -> None:

@@ -26,7 +26,7 @@ BODY = f"{FIRST}\n\n{SECOND}"
 
 
 @pytest.fixture(params=["eager", "worker"])
-def mail(request):  # noqa: ANN001, ANN201
+def mail(request):
     """The SMTP sink, with tasks run eagerly or by a real worker over Redis."""
     if request.param == "worker":
         return request.getfixturevalue("real_stack")
@@ -47,11 +47,11 @@ def people(db):
     }
 
 
-def text_area(page):  # noqa: ANN001, ANN201
+def text_area(page):
     return page.get_by_label("Text", exact=True)
 
 
-def recipients_of(sink, needle: str) -> set[str]:  # noqa: ANN001
+def recipients_of(sink, needle: str) -> set[str]:
     """Who received a mail whose subject or text contains `needle`."""
     found = set()
     for (_sender, rcpts), message in zip(sink.envelopes, sink.messages, strict=True):
@@ -60,7 +60,7 @@ def recipients_of(sink, needle: str) -> set[str]:  # noqa: ANN001
     return found
 
 
-def wait_for_recipients(sink, needle: str, expected: set[str], timeout: float = 20) -> set[str]:  # noqa: ANN001
+def wait_for_recipients(sink, needle: str, expected: set[str], timeout: float = 20) -> set[str]:
     """Mail is sent on commit by eager tasks; give it a moment, then report who got it."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline and not expected <= recipients_of(sink, needle):

@@ -43,7 +43,7 @@ def test_visitor_journey_with_a_real_worker(pages, published, real_stack):
     visitor_journey(pages, published, real_stack)
 
 
-def visitor_journey(pages, published, smtp_server) -> None:  # noqa: ANN001
+def visitor_journey(pages, published, smtp_server) -> None:
     page = pages.new()
     page.goto("/")
     pages.screenshot(page, "01-home")
@@ -82,7 +82,7 @@ def visitor_journey(pages, published, smtp_server) -> None:  # noqa: ANN001
     assert second.title in mail_text(mails[-1])
 
 
-def mails_to(sink, address: str) -> list:  # noqa: ANN001
+def mails_to(sink, address: str) -> list:
     return [
         m for (_f, rcpts), m in zip(sink.envelopes, sink.messages, strict=True) if address in rcpts
     ]

@@ -38,6 +38,37 @@ def test_seed_demo_is_idempotent():
     assert Invitation.objects.filter(accepted_at=None, revoked_at=None).count() == 1
 
 
+def test_the_demo_is_made_through_the_services():
+    """Issue 14: the demo wrote rows directly; now it goes the way real use goes, so the
+    admission history, notifications, audit trail and outbox look like real use."""
+    from notifications.models import Channel, Kind, Notification
+    from statements.models import Statement, Topic
+    from workflow.models import AuditEntry
+
+    call_command("seed_demo", stdout=StringIO())
+    coordinator = User.objects.get(email="koordination@example.org")
+    for name in ("amira", "jonas", "lena"):
+        request = User.objects.get(email=f"{name}@example.org").admission_requests.get()
+        assert (request.decision, request.decided_by) == ("admitted", coordinator)
+    guest = User.objects.get(email="gast@example.org").admission_requests.get()
+    assert guest.decision == "pending"
+    told = Notification.objects.filter(
+        kind=Kind.ADMISSION_REQUESTED, recipient=coordinator, channel=Channel.INAPP
+    )
+    assert told.count() == 4
+    assert Notification.objects.filter(
+        kind=Kind.MEMBER_INVITED, invitation__email="eingeladen@example.org"
+    ).exists()
+    assert Topic.objects.get(name="Familiennachzug").slug == "familiennachzug"
+    for statement in Statement.objects.exclude(state="draft"):
+        assert AuditEntry.objects.filter(statement=statement).exists(), statement.slug
+    for name in ("koordination", "amira", "jonas", "lena"):
+        user = User.objects.get(email=f"{name}@example.org")
+        assert user.follows.count() == 1
+        unread = Notification.objects.filter(recipient=user, channel=Channel.INAPP, read_at=None)
+        assert unread.count() == 1, name
+
+
 def test_demo_logins_work(client):
     call_command("seed_demo", stdout=StringIO())
     for email in ["koordination", "amira", "jonas", "lena", "gast"]:

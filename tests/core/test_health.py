@@ -14,7 +14,7 @@ def _closed_port() -> int:
 
 
 @pytest.fixture
-def monitor(settings):  # noqa: ANN001, ANN201
+def monitor(settings):
     """A monitoring client presenting the configured health token."""
     from django.test import Client
 

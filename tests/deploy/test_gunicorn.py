@@ -20,7 +20,7 @@ HOST = "positionen.example.org"  # the first ALLOWED_HOSTS entry of .env.example
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[int]:  # noqa: ANN001
+def server(tmp_path_factory) -> Iterator[int]:
     tmp = tmp_path_factory.mktemp("prod")
     env = production_environment(tmp)
     env.pop("REDIS_URL")  # no Redis needed: file cache and file broker

@@ -15,18 +15,18 @@ BODY = "Erster Absatz.\n\nZweiter Absatz mit *Betonung*.\n\nDritter Absatz."
 def paper(author, coauthor):
     """paper(state) → a statement by author + coauthor in that state."""
 
-    def make(state: str = "consultation", body: str = BODY):  # noqa: ANN202
+    def make(state: str = "consultation", body: str = BODY):
         return make_statement(author=author, coauthors=[coauthor], state=state, body=body)
 
     return make
 
 
-def block_ids(statement) -> list[str]:  # noqa: ANN001
+def block_ids(statement) -> list[str]:
     statement.refresh_from_db()
     return [b.id for b in markdown.blocks(statement.current_revision.body)]
 
 
-def comment_on(statement, user, body="Ein Kommentar.", **kwargs):  # noqa: ANN001, ANN201
+def comment_on(statement, user, body="Ein Kommentar.", **kwargs):
     return services.comment_create(statement=statement, author=user, body=body, **kwargs)
 
 
@@ -39,7 +39,7 @@ def events(monkeypatch):
     """
     recorded: list[dict] = []
 
-    def record(*, kind, statement, actor, target, extra):  # noqa: ANN001, ANN202
+    def record(*, kind, statement, actor, target, extra):
         recorded.append(
             {"kind": kind, "statement": statement, "actor": actor, "target": target, "extra": extra}
         )
@@ -48,7 +48,7 @@ def events(monkeypatch):
     return recorded
 
 
-def move_to(statement, target: str):  # noqa: ANN001, ANN201
+def move_to(statement, target: str):
     """Walk a paper from its current state on to `target` along the factories' paths."""
     from tests.factories import AUTHOR_TRANSITIONS, PATHS, _cast_votes_for
     from workflow.services import statement_transition

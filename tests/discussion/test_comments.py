@@ -12,7 +12,7 @@ from tests.discussion.conftest import block_ids, comment_on
 from tests.factories import UserFactory
 
 
-def page(client, statement, query: str = "") -> str:  # noqa: ANN001
+def page(client, statement, query: str = "") -> str:
     return client.get(statement.get_absolute_url() + query).content.decode()
 
 

@@ -17,7 +17,7 @@ from tests.realservices import require_postgres
 pytestmark = [pytest.mark.postgres]
 
 
-def race(*calls):  # noqa: ANN002, ANN201
+def race(*calls):
     """Run the calls in threads released at the same moment; return results or exceptions."""
     barrier = threading.Barrier(len(calls))
     results: list[object] = [None] * len(calls)

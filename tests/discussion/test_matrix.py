@@ -1,6 +1,6 @@
 """Role × state matrix for every discussion action, through the test client.
 
-PRODUCT.md: comments during draft (authors and coordinators) and consultation
+docs/product.md: comments during draft (authors and coordinators) and consultation
 (all members), read-only afterwards; authors decide on suggestions while the
 text is editable; authors and coordinators resolve; any member who can see a
 comment reports it; coordinators hide. Everyone else gets 403 if they may see
@@ -63,7 +63,7 @@ def expected_status(action: str, role: str, state: str) -> int:
     return 403 if sees_internal(role, state) else 404
 
 
-def target(statement, author, *, suggestion: bool = False) -> Comment:  # noqa: ANN001
+def target(statement, author, *, suggestion: bool = False) -> Comment:
     """A comment on the current first paragraph (written earlier, in any state)."""
     statement.refresh_from_db()
     block = markdown.blocks(statement.current_revision.body)[0]
@@ -88,7 +88,7 @@ class Attempt:
     happened: Callable[[], bool]
 
 
-def attempt(action: str, statement, user, other) -> Attempt:  # noqa: ANN001, C901
+def attempt(action: str, statement, user, other) -> Attempt:
     """Build the request for `action` by `user` and a check whether it took effect."""
     if action in ("comment", "suggest"):
         before = Comment.objects.count()

@@ -14,7 +14,7 @@ def real_notifications(events, monkeypatch):
     monkeypatch.undo()  # drop the recording stand-in from conftest
 
 
-def kinds_for(user) -> set[str]:  # noqa: ANN001
+def kinds_for(user) -> set[str]:
     return set(Notification.objects.filter(recipient=user).values_list("kind", flat=True))
 
 

@@ -17,7 +17,7 @@ from tests.factories import UserFactory, make_statement
 BODY = "\n\n".join(f"Absatz {i}: Die Bezahlkarte schränkt Menschen ein ({i})." for i in range(40))
 
 
-def fill(statement, people, n: int) -> None:  # noqa: ANN001
+def fill(statement, people, n: int) -> None:
     """n comments across all paragraphs: threads, replies, suggestions, hidden, deleted…"""
     revision = statement.current_revision
     blocks = markdown.blocks(revision.body)
@@ -76,7 +76,7 @@ def papers(author, coauthor, member, coordinator):
     return small, large
 
 
-def count_page(client, statement) -> int:  # noqa: ANN001
+def count_page(client, statement) -> int:
     url = statement.get_absolute_url()
     assert client.get(url).status_code == 200  # warm caches (sessions, translations)
     with CaptureQueriesContext(connection) as ctx:

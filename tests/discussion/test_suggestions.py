@@ -13,7 +13,7 @@ from statements.services import TextFields, revision_save
 from tests.discussion.conftest import block_ids, comment_on
 
 
-def edit_body(statement, user, body: str) -> None:  # noqa: ANN001
+def edit_body(statement, user, body: str) -> None:
     statement.refresh_from_db()
     revision_save(
         statement_id=statement.pk,

@@ -11,13 +11,13 @@ from notifications.models import Channel, Notification, Status
 
 @pytest.fixture
 def outbox_rows():
-    def rows(**filters):  # noqa: ANN003, ANN202
+    def rows(**filters):
         return list(Notification.objects.filter(**filters).order_by("pk"))
 
     return rows
 
 
-def email_rows(**filters) -> list[Notification]:  # noqa: ANN003
+def email_rows(**filters) -> list[Notification]:
     return list(Notification.objects.filter(channel=Channel.EMAIL, **filters).order_by("pk"))
 
 

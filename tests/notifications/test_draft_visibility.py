@@ -27,11 +27,11 @@ DRAFT_TEXT = "GEHEIMER ENTWURFSABSATZ"
 NEUTRAL = "Eine Benachrichtigung zu einem Papier, das Sie nicht mehr sehen können"
 
 
-def step(statement: Statement, name: str, actor) -> Statement:  # noqa: ANN001
+def step(statement: Statement, name: str, actor) -> Statement:
     return statement_transition(statement_id=statement.pk, name=name, actor=actor, note="Grund")
 
 
-def rewrite(statement: Statement, author, *, title: str, extra: str = "") -> None:  # noqa: ANN001
+def rewrite(statement: Statement, author, *, title: str, extra: str = "") -> None:
     statement.refresh_from_db()
     statement_edit(
         statement_id=statement.pk,
@@ -49,17 +49,17 @@ def rewrite(statement: Statement, author, *, title: str, extra: str = "") -> Non
     )
 
 
-def rows_about(comment, user) -> list[Notification]:  # noqa: ANN001
+def rows_about(comment, user) -> list[Notification]:
     return list(
         Notification.objects.filter(recipient=user, context__comment_id=comment.pk).order_by("pk")
     )
 
 
-def mails_to(user) -> list:  # noqa: ANN001
+def mails_to(user) -> list:
     return [m for m in mail.outbox if m.to == [user.email]]
 
 
-def everything_sent_to(user) -> str:  # noqa: ANN001
+def everything_sent_to(user) -> str:
     return "\n".join(
         m.subject + m.body + "".join(str(a[0]) for a in m.alternatives) for m in mails_to(user)
     )

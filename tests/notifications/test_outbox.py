@@ -173,7 +173,7 @@ def test_secret_vote_result_mail_shows_counts_only(author, django_capture_on_com
     assert advance  # imported for the helper below
 
 
-def advance_to_result(statement) -> None:  # noqa: ANN001
+def advance_to_result(statement) -> None:
     from tests.factories import _cast_votes_for
     from workflow.services import statement_transition
 
@@ -185,7 +185,7 @@ def advance_to_result(statement) -> None:  # noqa: ANN001
 class FailingBackend:
     """A mail backend whose server refuses everything."""
 
-    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+    def __init__(self, *args, **kwargs) -> None:
         pass
 
     def open(self) -> None:
@@ -194,7 +194,7 @@ class FailingBackend:
     def close(self) -> None:
         pass
 
-    def send_messages(self, messages) -> int:  # noqa: ANN001
+    def send_messages(self, messages) -> int:
         raise ConnectionRefusedError("SMTP down")
 
 
@@ -290,7 +290,7 @@ def test_many_mails_use_one_smtp_connection(
     opened = []
     original = EmailBackend.__init__
 
-    def counting_init(self, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+    def counting_init(self, *args, **kwargs):
         opened.append(1)
         original(self, *args, **kwargs)
 

@@ -26,7 +26,7 @@ from tests.realservices import WorkerProcess, require_postgres
 pytestmark = [pytest.mark.postgres, pytest.mark.redis, pytest.mark.slow]
 
 
-def in_consultation_quietly(author):  # noqa: ANN001, ANN201
+def in_consultation_quietly(author):
     """A paper members may see, without the submit's own notifications (the test emits)."""
     statement = make_statement(author=author, state="draft")
     Statement.objects.filter(pk=statement.pk).update(state="consultation")
@@ -59,14 +59,14 @@ def make_members(count: int, prefix: str = "m") -> list[User]:
     return users
 
 
-def settle(sink, expected: int, timeout: float = 60.0) -> None:  # noqa: ANN001
+def settle(sink, expected: int, timeout: float = 60.0) -> None:
     """Wait for `expected` messages, then a moment longer to catch any duplicates."""
     sink.wait_for(expected, timeout=timeout)
     time.sleep(1.5)
 
 
 @pytest.fixture
-def worker_factory(private_redis, smtp_server, use_real_broker):  # noqa: ANN001, ANN201
+def worker_factory(private_redis, smtp_server, use_real_broker):
     use_real_broker(private_redis.url)
     started: list[WorkerProcess] = []
 
@@ -174,7 +174,7 @@ class GatedMessages(list):
         self.reached = threading.Event()
         self.release = threading.Event()
 
-    def append(self, item) -> None:  # noqa: ANN001
+    def append(self, item) -> None:
         super().append(item)
         if len(self) == self.at:
             self.reached.set()

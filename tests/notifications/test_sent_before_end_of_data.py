@@ -87,7 +87,7 @@ def test_the_row_is_committed_sent_before_the_server_sees_the_end_of_data(
     seen: list[tuple[str, str]] = []
 
     class Handler:
-        async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        async def handle_DATA(self, server, session, envelope):
             for address in envelope.rcpt_tos:
                 row = observer.execute(
                     "SELECT n.status FROM notifications_notification n "

@@ -14,20 +14,20 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def picky_smtp(settings):  # noqa: ANN001, ANN201
+def picky_smtp(settings):
     """Refuses RCPT for bounce@example.org, accepts everything else; counts sessions."""
-    Controller = _aiosmtpd_controller()  # noqa: N806
+    Controller = _aiosmtpd_controller()
     received: list[str] = []
     sessions: set[int] = set()
 
     class Handler:
-        async def handle_RCPT(self, server, session, envelope, address, options):  # noqa: ANN001, ANN201, N802
+        async def handle_RCPT(self, server, session, envelope, address, options):
             if address == "bounce@example.org":
                 return "550 no such user here"
             envelope.rcpt_tos.append(address)
             return "250 OK"
 
-        async def handle_DATA(self, server, session, envelope):  # noqa: ANN001, ANN201, N802
+        async def handle_DATA(self, server, session, envelope):
             sessions.add(id(session))
             received.extend(envelope.rcpt_tos)
             return "250 OK"

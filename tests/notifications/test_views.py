@@ -23,7 +23,7 @@ from tests.factories import UserFactory, make_statement
 pytestmark = pytest.mark.django_db
 
 
-def inapp(user, statement, kind=Kind.CONSULTATION_OPENED, **extra):  # noqa: ANN001, ANN003, ANN201
+def inapp(user, statement, kind=Kind.CONSULTATION_OPENED, **extra):
     return Notification.objects.create(
         kind=kind,
         event_key=f"t:{kind}:{statement.pk}:{user.pk}:{extra.get('n', 0)}",
@@ -218,14 +218,16 @@ def test_demo_seed_is_idempotent(member, in_consultation):
 
     member.email = "amira@example.org"
     member.save(update_fields=["email"])
+    inapp(member, in_consultation, n=1)
+    inapp(member, in_consultation, n=2)
     seed()
-    first = Notification.objects.filter(recipient=member, event_key__startswith="demo:").count()
+    assert Follow.objects.filter(user=member, statement=in_consultation).exists()
+    unread = Notification.objects.filter(recipient=member, channel="inapp", read_at=None)
+    assert unread.count() == 1  # the header shows a count, the list read and unread rows
+    state = list(Notification.objects.order_by("pk").values_list("pk", "read_at"))
     seed()
-    assert first >= 1
-    assert (
-        Notification.objects.filter(recipient=member, event_key__startswith="demo:").count()
-        == first
-    )
+    assert list(Notification.objects.order_by("pk").values_list("pk", "read_at")) == state
+    assert Follow.objects.filter(user=member).count() == 1
 
 
 def test_suspended_people_no_longer_see_notifications_about_internal_papers(

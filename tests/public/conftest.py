@@ -8,7 +8,7 @@ from statements.models import Topic
 from tests.factories import OrganisationFactory, UserFactory, confirm_membership, make_statement
 
 
-def walk(statement, steps, *, coordinator):  # noqa: ANN001, ANN201
+def walk(statement, steps, *, coordinator):
     """Apply transitions by name through the workflow service (votes cast as needed)."""
     from workflow.services import statement_transition
 
@@ -29,7 +29,7 @@ def walk(statement, steps, *, coordinator):  # noqa: ANN001, ANN201
     return statement
 
 
-def client_in(language: str):  # noqa: ANN201
+def client_in(language: str):
     """An anonymous client that chose `language` with the switch (a cookie)."""
     from django.conf import settings
     from django.test import Client
@@ -39,7 +39,7 @@ def client_in(language: str):  # noqa: ANN201
     return client
 
 
-def publish(statement, *, coordinator):  # noqa: ANN001, ANN201
+def publish(statement, *, coordinator):
     return walk(
         statement, ["submit", "open_vote", "close_vote:yes", "publish"], coordinator=coordinator
     )

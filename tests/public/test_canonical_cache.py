@@ -20,11 +20,11 @@ pytestmark = pytest.mark.django_db
 
 
 def stored() -> list[str]:
-    return [k for k in cache._cache if ":page:" in k or ":doc:" in k]  # noqa: SLF001
+    return [k for k in cache._cache if ":page:" in k or ":doc:" in k]
 
 
 @pytest.fixture
-def papers(db) -> Topic:  # noqa: ANN001
+def papers(db) -> Topic:
     """Twelve public papers of this year (two list pages), three under one topic."""
     topic = Topic.objects.create(name="Wohnen", slug="wohnen")
     for n in range(12):

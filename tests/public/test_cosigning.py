@@ -16,7 +16,7 @@ from tests.factories import (
 from tests.public.conftest import walk
 
 
-def post(client, statement, organisation, action="sign"):  # noqa: ANN001, ANN201
+def post(client, statement, organisation, action="sign"):
     return client.post(
         f"/statements/{statement.slug}/cosign/",
         {"organisation": organisation.pk, "action": action},

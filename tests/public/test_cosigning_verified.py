@@ -19,14 +19,14 @@ from workflow.models import AuditEntry
 pytestmark = pytest.mark.django_db
 
 
-def cosign(client, statement, organisation, action="sign"):  # noqa: ANN001, ANN201
+def cosign(client, statement, organisation, action="sign"):
     return client.post(
         f"/statements/{statement.slug}/cosign/",
         {"organisation": organisation.pk, "action": action},
     )
 
 
-def tick_in_profile(client, user, organisation):  # noqa: ANN001, ANN201
+def tick_in_profile(client, user, organisation):
     """What the attacker does: tick the organisation on their own profile page."""
     response = client.post(
         "/profile/",
@@ -36,7 +36,7 @@ def tick_in_profile(client, user, organisation):  # noqa: ANN001, ANN201
     return response
 
 
-def cosign_audit(statement):  # noqa: ANN001, ANN201
+def cosign_audit(statement):
     return list(
         AuditEntry.objects.filter(
             statement=statement, transition__in=["cosign", "cosign_revoke"]

@@ -47,7 +47,9 @@ def test_demo_members_sign_for_confirmed_memberships_only(db):
         "lena@example.org",
     }
     assert all(is_confirmed_member_of(c.signed_by, c.organisation_id) for c in signed)
-    assert not CoSignature.objects.filter(organisation__slug="garten-markranstaedt").exists()
+    assert not CoSignature.objects.filter(
+        organisation__name="Interkultureller Garten Markranstädt"
+    ).exists()
     from accounts.models import OrganisationMembership
 
     assert OrganisationMembership.objects.filter(status="requested").count() == 2

@@ -37,7 +37,7 @@ CANARIES = {
 
 
 @pytest.fixture
-def world(db, coordinator, topic):  # noqa: C901
+def world(db, coordinator, topic):
     author = UserFactory(
         display_name=CANARIES["author_name"],
         email=f"{CANARIES['email']}@example.org",
@@ -108,7 +108,7 @@ def world(db, coordinator, topic):  # noqa: C901
     return {"paper": paper, "retracted": retracted, "topic": topic}
 
 
-def public_urls(world) -> list[str]:  # noqa: ANN001
+def public_urls(world) -> list[str]:
     paper, retracted, topic = world["paper"], world["retracted"], world["topic"]
     urls = [
         "/",

@@ -75,15 +75,15 @@ def world(db, author, coordinator, org_member):
     }
 
 
-def _papers(world) -> list[Statement]:  # noqa: ANN001
+def _papers(world) -> list[Statement]:
     return [world["shown"], world["retracted"], world["undated"], *world["internal"]]
 
 
-def _public_slugs(world) -> set[str]:  # noqa: ANN001
+def _public_slugs(world) -> set[str]:
     return {world["shown"].slug, world["retracted"].slug}
 
 
-def _slugs_in(text: str, world) -> set[str]:  # noqa: ANN001
+def _slugs_in(text: str, world) -> set[str]:
     """Our papers' slugs that a response names (links, API fields, sitemap locations)."""
     return {p.slug for p in _papers(world) if re.search(rf"/statements/{p.slug}/", text)}
 

@@ -21,7 +21,7 @@ from tests.factories import (
 from tests.public.conftest import client_in, publish, walk
 
 
-def build(n: int, coordinator) -> object:  # noqa: ANN001
+def build(n: int, coordinator) -> object:
     """n public statements with n topics each; the newest co-signed by n organisations."""
     topics = [Topic.objects.create(name=f"Thema {i}", slug=f"thema-{i}") for i in range(n)]
     statements = []
@@ -148,11 +148,8 @@ def test_cosigning_invalidates_the_statement_page(published, org_member):
     url = f"/statements/{published.slug}/"
     organisation = confirmed_organisation(org_member)
     assert organisation.name not in client.get(url).content.decode()
-    version = published.public_version
     cosignature_add(statement=published, organisation=organisation, actor=org_member)
     assert organisation.name in client.get(url).content.decode()
-    published.refresh_from_db()
-    assert published.public_version == version + 1
     cosignature_revoke(statement=published, organisation=organisation, actor=org_member)
     assert organisation.name not in client.get(url).content.decode()
 
@@ -183,7 +180,7 @@ def test_unknown_query_parameters_are_never_stored(published, django_assert_max_
     client.get("/statements/?utm_source=x")
     client.get(f"/statements/{published.slug}/?junk=1")
     client.get("/api/statements/?junk=1")
-    assert not [k for k in cache._cache if ":page:" in k or ":doc:" in k]  # noqa: SLF001
+    assert not [k for k in cache._cache if ":page:" in k or ":doc:" in k]
     # ... and such a URL is rendered each time, not served from someone's copy.
     with django_assert_max_num_queries(10) as ctx:
         client.get("/statements/?utm_source=x")
@@ -200,8 +197,8 @@ def test_statements_app_routes_under_the_same_prefix_still_work(member, client_f
 class BrokenCache:
     """A cache whose server is down: every call raises, like RedisCache without Redis."""
 
-    def __getattr__(self, name):  # noqa: ANN001, ANN204
-        def fail(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def __getattr__(self, name):
+        def fail(*args, **kwargs):
             raise ConnectionError("cache server down")
 
         return fail

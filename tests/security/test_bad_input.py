@@ -33,7 +33,7 @@ def fill(route: str, int_value: str, str_value: str) -> str:
 
 
 @pytest.fixture
-def clients(client_for, member, coordinator):  # noqa: ANN001
+def clients(client_for, member, coordinator):
     anonymous = client_for(None)
     signed_in = [client_for(member), client_for(coordinator)]
     for c in [anonymous, *signed_in]:

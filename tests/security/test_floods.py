@@ -36,11 +36,11 @@ def _one_window(monkeypatch):
 
 
 @pytest.fixture
-def five(db):  # noqa: ANN001, ANN201
+def five(db):
     return [UserFactory(display_name=f"Ziel {i}") for i in range(5)]
 
 
-def comment_url(statement):  # noqa: ANN001, ANN201
+def comment_url(statement):
     return reverse("discussion:comment_create", args=[statement.slug])
 
 

@@ -22,7 +22,7 @@ def mfa_on(settings):
     return settings
 
 
-def with_totp(user) -> str:  # noqa: ANN001
+def with_totp(user) -> str:
     secret = generate_totp_secret()
     TOTP.activate(user, secret)
     return secret

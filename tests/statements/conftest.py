@@ -16,7 +16,7 @@ def other_member(db):
 def edit_data():
     """edit_data(statement, **changes) → the POST data the editor would send."""
 
-    def make(statement, **changes):  # noqa: ANN001, ANN202
+    def make(statement, **changes):
         statement.refresh_from_db()
         data = {
             "title": statement.title,

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 INFORMAL = re.compile(r"\b(du|dich|dir|dein|deine|deinen|Dein|hast|kannst|Übernimm)\b")
 
 
-def _text(response) -> str:  # noqa: ANN001
+def _text(response) -> str:
     html = response.content.decode()
     return re.sub(r"<[^>]+>", " ", html.split("<main", 1)[1])
 

@@ -15,7 +15,7 @@ from tests.factories import TopicFactory, UserFactory, make_statement
 pytestmark = pytest.mark.django_db
 
 
-def _grow(statement, *, revisions: int, coauthors: int, topics: int) -> None:  # noqa: ANN001
+def _grow(statement, *, revisions: int, coauthors: int, topics: int) -> None:
     people = [UserFactory() for _ in range(coauthors)]
     for person in people:
         Coauthorship.objects.create(statement=statement, user=person, added_by=statement.created_by)
@@ -32,7 +32,7 @@ def _grow(statement, *, revisions: int, coauthors: int, topics: int) -> None:  #
         )
 
 
-def _count(client, url: str) -> int:  # noqa: ANN001
+def _count(client, url: str) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
     assert response.status_code == 200

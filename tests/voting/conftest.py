@@ -10,11 +10,11 @@ from tests.factories import UserFactory, make_statement
 
 
 @pytest.fixture
-def open_paper(db, coordinator, author, coauthor, member):  # noqa: ANN001, ANN201
+def open_paper(db, coordinator, author, coauthor, member):
     """open_paper(**ballot_options) → a paper in voting; eligible: the members existing now."""
     from workflow.services import TransitionOptions, statement_transition
 
-    def make(voting_ends_at=None, **ballot):  # noqa: ANN001, ANN202
+    def make(voting_ends_at=None, **ballot):
         statement = make_statement(author=author, coauthors=[coauthor], state="consultation")
         statement_transition(
             statement_id=statement.pk,
@@ -34,7 +34,7 @@ def open_paper(db, coordinator, author, coauthor, member):  # noqa: ANN001, ANN2
 
 
 @pytest.fixture
-def crowd(db):  # noqa: ANN001, ANN201
+def crowd(db):
     """crowd(n) → n more members."""
 
     def make(n: int) -> list:

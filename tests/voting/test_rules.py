@@ -54,7 +54,7 @@ configs = st.fixed_dictionaries(
 
 
 @st.composite
-def ballots(draw):  # noqa: ANN001, ANN201
+def ballots(draw):
     cfg = draw(configs)
     allowed = allowed_choices(cfg["rule"], single_block_suffices=cfg["single_block_suffices"])
     votes = draw(st.lists(st.sampled_from(allowed), max_size=40))
@@ -69,14 +69,14 @@ def run(votes: list[str], eligible: int, cfg: dict) -> str:
 
 @settings(max_examples=300, deadline=None)
 @given(ballots())
-def test_outcome_matches_independent_computation(ballot) -> None:  # noqa: ANN001
+def test_outcome_matches_independent_computation(ballot) -> None:
     votes, eligible, cfg = ballot
     assert run(votes, eligible, cfg) == oracle(votes, eligible, cfg)
 
 
 @settings(max_examples=150, deadline=None)
 @given(ballots())
-def test_abstentions_never_change_a_majority_once_quorum_is_met(ballot) -> None:  # noqa: ANN001
+def test_abstentions_never_change_a_majority_once_quorum_is_met(ballot) -> None:
     votes, eligible, cfg = ballot
     if cfg["rule"] == "silence":
         return
@@ -145,7 +145,7 @@ MAJ = {
         ),
     ],
 )
-def test_edge_cases(votes, eligible, cfg, expected) -> None:  # noqa: ANN001
+def test_edge_cases(votes, eligible, cfg, expected) -> None:
     assert run(votes, eligible, cfg) == expected
     assert oracle(votes, eligible, cfg) == expected
 

@@ -26,7 +26,7 @@ CHOICES = ("yes", "no", "abstain", "block", "yes")
 LABELS = "Ja|Nein|Enthaltung|Veto|Yes|No|Abstain|Block|yes|no|abstain|block"
 
 
-def pages(paper, ballot, viewer) -> list[str]:  # noqa: ANN001
+def pages(paper, ballot, viewer) -> list[str]:
     urls = [
         paper.get_absolute_url(),
         reverse("statements:dashboard"),
@@ -44,7 +44,7 @@ def pages(paper, ballot, viewer) -> list[str]:  # noqa: ANN001
     return urls
 
 
-def leaks(text: str, voters, reasons) -> list[str]:  # noqa: ANN001
+def leaks(text: str, voters, reasons) -> list[str]:
     found = [r for r in reasons if r in text]
     for person in voters:
         name = re.escape(str(person))

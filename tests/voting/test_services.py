@@ -25,12 +25,12 @@ from workflow.services import statement_transition
 pytestmark = pytest.mark.django_db
 
 
-def expire(statement) -> None:  # noqa: ANN001
+def expire(statement) -> None:
     """Let the voting deadline pass."""
     set_voting_deadline(statement=statement, when=timezone.now() - timedelta(minutes=1))
 
 
-def close(statement, actor=None):  # noqa: ANN001, ANN201
+def close(statement, actor=None):
     """Close as `actor`, or (None) as the system at the deadline."""
     if actor is None:
         expire(statement)

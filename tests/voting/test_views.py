@@ -17,7 +17,7 @@ from voting.services import vote_cast
 pytestmark = pytest.mark.django_db
 
 
-def vote_url(paper) -> str:  # noqa: ANN001
+def vote_url(paper) -> str:
     return reverse("voting:vote", kwargs={"slug": paper.slug})
 
 
@@ -143,7 +143,7 @@ def test_urgent_paper_shows_eilverfahren(open_paper, member, client_for):
     assert "Eilverfahren" in page and "Frist der Behörde" in page
 
 
-def _page_queries(client, paper) -> int:  # noqa: ANN001
+def _page_queries(client, paper) -> int:
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(paper.get_absolute_url()).status_code == 200
     return len(ctx.captured_queries)

@@ -36,15 +36,15 @@ RIGGED_BALLOT = {
 }
 
 
-def url(statement, name):  # noqa: ANN001, ANN201
+def url(statement, name):
     return reverse("workflow:transition", kwargs={"slug": statement.slug, "name": name})
 
 
-def local_in(**delta):  # noqa: ANN003, ANN201
+def local_in(**delta):
     return timezone.localtime(timezone.now() + timedelta(**delta)).strftime(DATETIME_LOCAL)
 
 
-def consultation_over(statement):  # noqa: ANN001, ANN201
+def consultation_over(statement):
     """The author may open the vote once the consultation deadline passed."""
     past = timezone.now() - timedelta(minutes=1)
     Statement.objects.filter(pk=statement.pk).update(consultation_ends_at=past)

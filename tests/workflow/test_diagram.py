@@ -10,7 +10,7 @@ from django.core.management import call_command
 
 from workflow.diagram import README_END, README_START, edges, readme_section
 
-# An independent copy of PRODUCT.md's state table.
+# An independent copy of the state table in docs/product.md.
 TABLE = {
     ("draft", "submit", "consultation"),
     ("consultation", "back_to_draft", "draft"),

@@ -15,7 +15,7 @@ from workflow.services import statement_transition
 pytestmark = pytest.mark.django_db
 
 
-def panel_queries(statement_id: int, user) -> int:  # noqa: ANN001
+def panel_queries(statement_id: int, user) -> int:
     request = RequestFactory().get("/")
     request.user = user
     statement = Statement.objects.get(pk=statement_id)

@@ -1,6 +1,6 @@
 """Model-based test: random transitions by random roles with random clock jumps.
 
-The model below is an independent copy of PRODUCT.md's state table (who may do
+The model below is an independent copy of docs/product.md's state table (who may do
 what from where). After every step it checks the real system against it: the
 state, the audit trail (complete, ordered, a valid path through the table),
 publication only through `accepted`, no text change once voting opened, and
@@ -98,7 +98,7 @@ class Workflow(RuleBasedStateMachine):
         transaction.set_rollback(True)
         self._atomic.__exit__(None, None, None)
 
-    def fresh(self):  # noqa: ANN201
+    def fresh(self):
         self.statement.refresh_from_db()
         return self.statement
 

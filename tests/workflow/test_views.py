@@ -17,15 +17,15 @@ from workflow.models import AuditEntry
 pytestmark = pytest.mark.django_db
 
 
-def url(statement, name):  # noqa: ANN001, ANN201
+def url(statement, name):
     return reverse("workflow:transition", kwargs={"slug": statement.slug, "name": name})
 
 
-def local(dt):  # noqa: ANN001, ANN201
+def local(dt):
     return timezone.localtime(dt).strftime(DATETIME_LOCAL)
 
 
-def state_of(statement):  # noqa: ANN001, ANN201
+def state_of(statement):
     statement.refresh_from_db()
     return statement.state
 

@@ -35,7 +35,7 @@ def clock(at: datetime) -> Iterator[None]:
         yield
 
 
-def open_vote(statement, coordinator):  # noqa: ANN001, ANN201
+def open_vote(statement, coordinator):
     statement_transition(statement_id=statement.pk, name="open_vote", actor=coordinator)
     statement.refresh_from_db()
     return statement

@@ -17,7 +17,7 @@ from accounts.services import DisplayNameTaken, coordinator_create
 class Command(BaseCommand):
     help = "Create a verified coordinator account (or make an existing account one)."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("--email", required=True)
         parser.add_argument("--name", required=True, help="display name")
         parser.add_argument("--password", help="else RTM_COORDINATOR_PASSWORD or a prompt")

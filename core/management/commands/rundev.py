@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand
 class Command(BaseCommand):
     help = "Serve http://127.0.0.1:8000 with a background Celery worker and beat."
 
-    def add_arguments(self, parser) -> None:  # noqa: ANN001
+    def add_arguments(self, parser) -> None:
         parser.add_argument("addrport", nargs="?", default="127.0.0.1:8000")
         parser.add_argument("--no-worker", action="store_true")
 

@@ -1,0 +1,183 @@
+"""What each kind of mail says: one builder per kind, returning the template context
+(or None: nothing to send). notifications/kinds.py names each kind's builder and
+templates; notifications/emails.py renders them.
+
+Everything is loaded at send time from the ids in the outbox row, so a comment
+hidden after the event is not mailed, and no vote of any person is ever read:
+result mails use the ballot's stored counts only. Visibility is decided again at
+send time too (reader_may_see): a paper that went back to draft, or whose author
+list lost the reader, since the row was written is not mailed, nor listed in a digest.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import MembershipStatus, User
+from accounts.services import invitation_url
+from notifications.models import Kind, Notification
+from notifications.tokens import absolute, confirm_url
+from statements.permissions import can_view, prime_author_ids
+
+
+class Loaded:
+    """Everything a batch of rows needs, fetched with a fixed number of queries."""
+
+    def __init__(self, rows: list[Notification]) -> None:
+        item_ids = [i for r in rows if r.kind == Kind.DIGEST for i in r.context.get("items", [])]
+        self.items: dict[int, Notification] = (
+            Notification.objects.select_related("statement").in_bulk(item_ids) if item_ids else {}
+        )
+        every = list(rows) + list(self.items.values())
+        self.comments = self._bulk("discussion.Comment", every, "comment_id")
+        self.ballots = self._bulk("voting.Ballot", every, "ballot_id")
+        self.admissions = self._bulk(
+            "accounts.AdmissionRequest", every, "admission_request_id", related=("user",)
+        )
+        actor_ids = {r.context.get("actor_id") for r in every} - {None}
+        self.actors = User.objects.in_bulk(actor_ids) if actor_ids else {}
+        # One query for the authors of every paper in the batch (for reader_may_see).
+        prime_author_ids(r.statement for r in every)
+
+    @staticmethod
+    def _bulk(label: str, rows: list[Notification], key: str, related: tuple = ()) -> dict:
+        ids = {r.context.get(key) for r in rows} - {None}
+        if not ids:
+            return {}
+        return apps.get_model(label).objects.select_related(*related).in_bulk(ids)
+
+
+def _excerpt(comment: Any) -> str:
+    text = strip_tags(getattr(comment, "body_html", "") or "") or getattr(comment, "body", "")
+    return Truncator(re.sub(r"\s+", " ", text).strip()).chars(400)
+
+
+def _visible_comment(row: Notification, loaded: Loaded) -> Any | None:
+    """The comment of the row, or None when it is gone, deleted or hidden (never mailed)."""
+    comment = loaded.comments.get(row.context.get("comment_id"))
+    if (
+        comment is None
+        or getattr(comment, "is_hidden", False)
+        or getattr(comment, "deleted_at", None)
+    ):
+        return None
+    return comment
+
+
+def reader_may_see(reader: Any, statement: Any | None) -> bool:
+    """The send-time visibility check (the same predicate as the pages): may the reader
+    (a user, or None for a public subscriber) see this paper now?"""
+    if statement is None:
+        return True
+    return can_view(reader if reader is not None else AnonymousUser(), statement)
+
+
+# --- The builders (notifications/kinds.py says which kind uses which) -----------------
+
+Builder = Callable[[Notification, Loaded], "dict[str, Any] | None"]
+
+
+def statement_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    """About a paper as a whole (consultation, co-authorship, publication)."""
+    if row.statement is None:
+        return None
+    return {"statement": row.statement, "actor": loaded.actors.get(row.context.get("actor_id"))}
+
+
+def comment_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    """About one comment, with an excerpt; None once it is hidden or deleted."""
+    ctx = statement_mail(row, loaded)
+    comment = _visible_comment(row, loaded)
+    if ctx is None or comment is None:
+        return None
+    return {**ctx, "comment": comment, "excerpt": _excerpt(comment)}
+
+
+def ballot_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    """About a ballot. Counts only: a result mail shows the closed ballot's stored totals,
+    never anyone's vote."""
+    ctx = statement_mail(row, loaded)
+    if ctx is None:
+        return None
+    return {**ctx, "ballot": loaded.ballots.get(row.context.get("ballot_id"))}
+
+
+def admission_requested(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    request = loaded.admissions.get(row.context.get("admission_request_id"))
+    return None if request is None else {"request": request, "applicant": request.user}
+
+
+def admission_decided(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    request = loaded.admissions.get(row.context.get("admission_request_id"))
+    return (
+        None
+        if request is None
+        else {"request": request, "admitted": request.decision == "admitted"}
+    )
+
+
+def member_invited(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    """The invitation mail, or None once the invitation was taken back or accepted."""
+    invitation = row.invitation
+    if invitation is None or invitation.revoked_at or invitation.accepted_at:
+        return None
+    return {
+        "invitation": invitation,
+        "inviter": invitation.invited_by or _("die Koordination"),
+        "url": invitation_url(invitation),  # build() keeps a url the builder sets
+        "days": settings.RTM_INVITATION_MAX_AGE_DAYS,
+        # No account, so no language yet: the mail says it in each of the site's languages.
+        "languages": [code for code, _name in settings.LANGUAGES],
+    }
+
+
+def membership_changed(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    person = row.recipient
+    suspended = bool(row.context.get("suspended"))
+    if person is None or (person.membership_status == MembershipStatus.SUSPENDED) != suspended:
+        return None  # overtaken by a later decision: only the current one is mailed
+    return {
+        "suspended": suspended,
+        "reason": person.suspension_reason if suspended else "",
+        "contact_email": settings.RTM_CONTACT_EMAIL,
+    }
+
+
+def digest(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    # The kinds table names this builder, so it is imported here, not at the top.
+    from notifications.kinds import target_path
+
+    entries = []
+    for item_id in row.context.get("items", []):
+        item = loaded.items.get(item_id)
+        if item is None or item.statement is None:
+            continue
+        if not reader_may_see(row.recipient, item.statement):
+            continue  # back to draft, withdrawn or no longer an author: not even the title
+        if item.context.get("comment_id") and _visible_comment(item, loaded) is None:
+            continue  # hidden since: left out of the digest too
+        entries.append(
+            {
+                "kind": Kind(item.kind).label,
+                "statement": item.statement,
+                "actor": loaded.actors.get(item.context.get("actor_id")),
+                "url": absolute(target_path(item.kind, item.statement, item.context)),
+            }
+        )
+    return {"entries": entries} if entries else None
+
+
+def subscription_confirm(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    subscriber = row.subscriber
+    if subscriber is None or subscriber.is_active:
+        return None
+    return {"confirm_url": confirm_url(subscriber.token)}
