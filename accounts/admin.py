@@ -21,8 +21,8 @@ from accounts.models import (
     OrganisationMembership,
     User,
 )
+from core.pagecache import invalidate_public_pages
 from core.text import clean_line
-from public.cache import invalidate_public_pages
 
 # allauth's documented way: the admin login page sends anonymous visitors to allauth's
 # login (rate limits, MFA) and refuses signed-in non-staff.

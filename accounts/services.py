@@ -2,7 +2,7 @@
 organisations, profile, language and account deletion.
 
 Views, the allauth adapter, management commands and demo data call these functions;
-nobody else writes to accounts' tables. Events go to notifications.events.emit() inside
+nobody else writes to accounts' tables. Events go to core.events.emit() inside
 the transaction; mail leaves only after commit.
 """
 
@@ -41,8 +41,9 @@ from accounts.permissions import (
     forget_organisation_roles,
     is_coordinator,
 )
+from core import pagecache
+from core.events import EventKind, emit
 from core.text import clean_line, display_name_key
-from notifications.events import EventKind, emit
 
 INVITATION_SALT = "accounts.invitation"
 
@@ -297,9 +298,7 @@ def organisation_update(
     organisation.save(update_fields=["name", "kind", "website"])
     # Public pages list co-signing organisations by name: a renamed one must not linger
     # in cached copies.
-    from public.cache import invalidate_public_pages
-
-    invalidate_public_pages()
+    pagecache.invalidate_public_pages()
     return organisation
 
 

@@ -65,8 +65,8 @@ def main(count: int = COUNT) -> str:
     test_db = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         from accounts.models import User
+        from core.events import EventKind
         from notifications import services
-        from notifications.events import EventKind
         from notifications.models import Channel, Notification, Status
         from statements.services import TextFields, statement_create
 

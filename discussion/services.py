@@ -17,9 +17,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import ratelimit
+from core.events import EventKind, emit
 from discussion.mentions import find_mentions, members, names_from_field
 from discussion.models import Comment, CommentVersion, Mention, Report, SuggestionStatus
-from notifications.events import EventKind, emit
 from statements import markdown
 from statements import permissions as sperms
 from statements.models import Revision, Statement

@@ -14,7 +14,7 @@ from django.core.checks import Error, register
 from django.template import TemplateDoesNotExist
 from django.template.loader import get_template
 
-from notifications.events import EventKind
+from core.events import EventKind
 from notifications.models import Kind, Mode
 
 

@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from notifications.events import EventKind
+from core.events import EventKind
 
 
 class Kind(models.TextChoices):

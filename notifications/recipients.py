@@ -17,7 +17,12 @@ from typing import Any
 from django.db.models import Q
 
 from accounts.models import MEMBER_Q
+from discussion.selectors import thread_participant_ids
 from notifications.models import PublicSubscriber
+from statements.models import Statement
+from statements.permissions import author_ids, can_view
+from voting.models import Ballot
+from voting.selectors import eligible_non_voter_ids, eligible_voter_ids, open_ballot_for
 
 MEMBERS = MEMBER_Q
 NOBODY = Q(pk__in=[])
@@ -28,9 +33,6 @@ def _ids(values: Any) -> Q:
 
 
 def _comment_rule(statement: Any, comment: Any) -> Q:
-    from discussion.selectors import thread_participant_ids
-    from statements.permissions import author_ids
-
     ids = set(thread_participant_ids(comment)) if comment is not None else set()
     ids |= set(author_ids(statement)) if statement is not None else set()
     rule = _ids(ids)
@@ -48,9 +50,6 @@ def who_may_see(users: list[Any], statement: Any | None) -> list[Any]:
     """
     if statement is None:
         return users
-    from statements.models import Statement
-    from statements.permissions import can_view
-
     current = Statement.objects.filter(pk=statement.pk).first()
     if current is None:
         return []
@@ -58,8 +57,6 @@ def who_may_see(users: list[Any], statement: Any | None) -> list[Any]:
 
 
 def _ballot_for(statement: Any) -> Any | None:
-    from voting.selectors import open_ballot_for
-
     return open_ballot_for(statement) if statement is not None else None
 
 
@@ -78,8 +75,6 @@ def result_readers(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rul
     """Every member; the mail shows the counts of the paper's latest ballot."""
     context: dict[str, Any] = {}
     if statement is not None:
-        from voting.models import Ballot
-
         context["ballot_id"] = (
             Ballot.objects.filter(statement=statement)
             .order_by("-round")
@@ -111,8 +106,6 @@ def invited_coauthor(*, statement: Any, target: Any, extra: dict[str, Any]) -> R
 
 
 def eligible_voters(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
-    from voting.selectors import eligible_voter_ids
-
     ballot = _ballot_for(statement)
     if ballot is None:
         return NOBODY, {}
@@ -121,8 +114,6 @@ def eligible_voters(*, statement: Any, target: Any, extra: dict[str, Any]) -> Ru
 
 def eligible_non_voters(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
     """Those who have not voted yet (target: the ballot)."""
-    from voting.selectors import eligible_non_voter_ids
-
     context = {"ballot_id": getattr(target, "pk", None)}
     if target is None:
         return NOBODY, context

@@ -1,6 +1,7 @@
-"""Caching of public pages. invalidate_public_pages() is called on publish, retract and co-signing.
+"""Caching of public pages. core.pagecache.invalidate_public_pages() is called on publish,
+retract, co-signing and every change to a name the public sees.
 
-One number in the cache, the *public generation*, names the current state of
+One number in the cache, the *public generation* (core/pagecache.py), names the current state of
 everything the public sees. Cached pages are stored under keys that contain it,
 and ETag/Last-Modified are derived from it, so bumping it makes every cached page
 and every validator a browser holds stale at once without deleting anything (old
@@ -20,51 +21,25 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.contrib.messages import get_messages
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
+from core.pagecache import CacheDown, generation
+
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-GENERATION_KEY = "public:generation"
 PAGE_TIMEOUT = 24 * 60 * 60
 CSRF_PLACEHOLDER = "__PUBLIC_CACHE_CSRF_TOKEN__"
 _CSRF_INPUT = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
-
-
-class CacheDown(Exception):
-    """The cache server did not answer: serve uncached rather than fail."""
-
-
-def generation() -> int:
-    """The current public generation (nanoseconds since the epoch of the last change)."""
-    try:
-        value = cache.get(GENERATION_KEY)
-        if value is None:
-            # A cleared or new cache: start from now, so validators never repeat old ones.
-            cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
-            value = cache.get(GENERATION_KEY) or time.time_ns()
-    except Exception as error:  # any backend error means "no cache"
-        raise CacheDown from error
-    return int(value)
-
-
-def _bump() -> None:
-    try:
-        old = cache.get(GENERATION_KEY) or 0
-        cache.set(GENERATION_KEY, max(time.time_ns(), int(old) + 1), timeout=None)
-    except Exception:  # publishing must not fail because the cache is down
-        logger.exception("could not invalidate the public page cache")
 
 
 def _get(key: str) -> Any:
@@ -80,16 +55,6 @@ def _set(key: str, value: Any, timeout: int) -> None:
         cache.set(key, value, timeout)
     except Exception:
         logger.warning("public page cache unavailable", exc_info=True)
-
-
-def invalidate_public_pages() -> None:
-    """Make every cached public page stale (safe to call inside a transaction).
-
-    Bumped now and again after commit: between the two a concurrent request may
-    have cached a page from the not yet committed state under the first bump.
-    """
-    _bump()
-    transaction.on_commit(_bump)
 
 
 SEARCH_TIMEOUT = 60 * 60

@@ -9,7 +9,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Organisation
 from accounts.permissions import confirmed_organisation_ids, forget_organisation_roles
-from public.cache import invalidate_public_pages
+from core.pagecache import invalidate_public_pages
 from public.models import CoSignature
 from public.permissions import can_cosign_for, can_revoke_cosignature_for
 from statements.models import Statement

@@ -11,8 +11,8 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from core.admin import ReadOnlyAdmin, ReadOnlyAdminMixin
+from core.pagecache import invalidate_public_pages
 from core.text import clean_line
-from public.cache import invalidate_public_pages
 from statements.models import Coauthorship, Revision, Statement, Topic
 from statements.services import topic_create, topic_update
 

@@ -17,6 +17,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy
 
+from accounts.permissions import is_member
+from core import pagecache
+from core.events import EventKind, emit
 from core.text import clean_line, strip_bidi
 from statements import markdown
 from statements.models import Coauthorship, Revision, Statement, Topic
@@ -238,9 +241,6 @@ def revision_restore(
 
 def coauthor_add(*, statement: Statement, user: Any, added_by: Any) -> Coauthorship:
     """Invite a member as co-author; the notifications app tells them."""
-    from accounts.permissions import is_member
-    from notifications.events import EventKind, emit
-
     if not is_member(user):
         raise ValueError("only members can be co-authors")
     if user.pk == statement.created_by_id:
@@ -330,6 +330,4 @@ def topic_delete(*, topic_id: int) -> bool:
 
 def _topics_changed() -> None:
     # Topic names appear on the public list, pages, feeds and API.
-    from public.cache import invalidate_public_pages
-
-    invalidate_public_pages()
+    pagecache.invalidate_public_pages()

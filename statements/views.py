@@ -87,8 +87,6 @@ def _preview_html(request: HttpRequest) -> str:
 @require_safe
 @member_required
 def dashboard(request: HttpRequest) -> HttpResponse:
-    from voting.selectors import ballots_waiting_for
-
     user = request.user
     listing = Statement.objects.only(
         "slug",
@@ -109,7 +107,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "in_consultation": listing.filter(state=State.CONSULTATION).order_by(
             "consultation_ends_at", "-updated_at"
         ),
-        "ballots": ballots_waiting_for(user),
         # Papers between consultation and publication: without this list the coordinator
         # had no way to find an accepted paper to publish, nor an author a rejected one
         # to revise, other than a notification or the address bar.

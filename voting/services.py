@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_coordinator, is_member
-from notifications.events import EventKind, emit
+from core.events import EventKind, emit
 from statements.models import Statement
 from voting import rules
 from voting.forms import RULE_OPTIONS, default_options

@@ -27,7 +27,8 @@ from django.utils.translation import gettext_lazy as _
 from django_fsm import can_proceed
 
 from accounts.permissions import is_coordinator
-from notifications.events import emit
+from core import pagecache
+from core.events import emit
 from statements import permissions as perms
 from statements.models import Statement
 from statements.states import PUBLIC_STATES, State
@@ -341,9 +342,7 @@ def _after_transition(
     """Side effects recorded in the same transaction (delivery happens on commit)."""
     if from_state in PUBLIC_STATES or statement.state in PUBLIC_STATES:
         # What the public sees changed (publish, retract).
-        from public.cache import invalidate_public_pages
-
-        invalidate_public_pages()
+        pagecache.invalidate_public_pages()
     if spec.event is not None:
         emit(spec.event, statement=statement, actor=actor)
 

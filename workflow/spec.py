@@ -25,7 +25,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from notifications.events import EventKind
+from core.events import EventKind
 
 
 class Transition(models.TextChoices):

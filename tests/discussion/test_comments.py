@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from core.events import EventKind
 from discussion.models import Comment, CommentVersion
 from discussion.selectors import thread_participant_ids
 from discussion.services import comment_delete, comment_reply, comment_resolve
-from notifications.events import EventKind
 from tests.discussion.conftest import block_ids, comment_on
 from tests.factories import UserFactory
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.urls import reverse
 
+from core.events import EventKind
 from discussion.mentions import find_mentions
 from discussion.models import Mention
 from discussion.services import comment_edit
-from notifications.events import EventKind
 from tests.discussion.conftest import comment_on
 from tests.factories import UserFactory
 

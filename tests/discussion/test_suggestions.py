@@ -6,8 +6,8 @@ import re
 
 from django.urls import reverse
 
+from core.events import EventKind
 from discussion.models import Comment, SuggestionStatus
-from notifications.events import EventKind
 from statements.models import Revision
 from statements.services import TextFields, revision_save
 from tests.discussion.conftest import block_ids, comment_on

@@ -15,9 +15,9 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.template.loader import get_template
 
+from core.events import EventKind
 from notifications import kinds
 from notifications.checks import notification_kinds_complete, problems_in
-from notifications.events import EventKind
 from notifications.models import Kind, Mode
 
 

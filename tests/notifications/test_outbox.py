@@ -9,8 +9,8 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
+from core.events import EventKind, emit
 from notifications import services
-from notifications.events import EventKind, emit
 from notifications.models import Channel, Kind, Mode, Notification, Preference, Status
 from tests.factories import UserFactory, make_statement
 from tests.notifications.conftest import email_rows

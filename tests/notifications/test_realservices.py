@@ -15,8 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from accounts.models import User
+from core.events import EventKind
 from notifications import services
-from notifications.events import EventKind
 from notifications.models import Channel, Kind, Mode, Notification, Preference, Status
 from statements.models import Statement
 from tests.factories import UserFactory, make_statement
@@ -196,7 +196,7 @@ def test_sigkill_in_the_middle_of_500_every_message_arrives_exactly_once(
     worker = worker_factory()
     from django.db import transaction
 
-    from notifications.events import emit
+    from core.events import emit
 
     with transaction.atomic():
         emit(EventKind.CONSULTATION_OPENED, statement=statement, actor=author)

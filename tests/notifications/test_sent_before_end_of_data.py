@@ -12,8 +12,8 @@ from datetime import timedelta
 import pytest
 from django.db import connection
 
+from core.events import EventKind, emit
 from notifications import services
-from notifications.events import EventKind, emit
 from notifications.models import Channel, Notification, Status
 from tests.factories import UserFactory, make_statement
 from tests.realservices import _aiosmtpd_controller, free_port, require_postgres

@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from public.cache import generation, invalidate_public_pages
+from core.pagecache import generation, invalidate_public_pages
 from public.services import cosignature_add, cosignature_revoke
 from statements.models import Statement, Topic
 from tests.factories import (
@@ -208,6 +208,7 @@ def test_public_pages_and_publishing_work_while_the_cache_is_down(
     published, coordinator, monkeypatch
 ):
     monkeypatch.setattr("public.cache.cache", BrokenCache())
+    monkeypatch.setattr("core.pagecache.cache", BrokenCache())
     client = Client()
     for url in ("/", "/statements/", f"/statements/{published.slug}/", "/api/statements/"):
         response = client.get(url)

@@ -9,7 +9,7 @@ from unittest import mock
 import pytest
 from django.utils import timezone
 
-from notifications.events import EventKind
+from core.events import EventKind
 from statements.models import Coauthorship
 from tests.factories import UserFactory, make_statement
 
@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_creator_invites_a_member_and_the_event_is_emitted(author, draft, member, client_for):
-    with mock.patch("notifications.events.emit") as emit:
+    with mock.patch("statements.services.emit") as emit:
         response = client_for(author).post(
             f"/statements/{draft.slug}/coauthors/", {"user": member.pk}
         )

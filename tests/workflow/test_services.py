@@ -152,7 +152,7 @@ def test_text_frozen_once_voting(author):
 
 def test_publish_and_retract_invalidate_public_pages(author, coordinator):
     statement = make_statement(author=author, state="accepted")
-    with mock.patch("public.cache.invalidate_public_pages") as invalidate:
+    with mock.patch("core.pagecache.invalidate_public_pages") as invalidate:
         statement_transition(statement_id=statement.pk, name="publish", actor=coordinator)
         assert invalidate.call_count == 1
         statement.refresh_from_db()

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from django.conf import settings
 from django.utils import timezone, translation
 
-from notifications.events import EventKind
+from core.events import EventKind
 from statements.models import Statement
 from statements.states import State
 from tests.factories import make_statement

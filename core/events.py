@@ -1,9 +1,12 @@
-"""Domain events that notifications are made from.
+"""Domain events: the one contract by which a lower app hands something upward.
 
-Services call emit() inside their transaction when something happened; the
-notifications app decides who is concerned and writes the outbox rows in that
-same transaction. Callers never pick recipients or send mail themselves.
-Each kind is described once in notifications/kinds.py (who, how, which templates).
+Services of every app call emit() inside their transaction when something happened;
+the notifications app (a layer above them all) decides who is concerned and writes
+the outbox rows in that same transaction. Callers never pick recipients or send mail
+themselves. Each kind is described once in notifications/kinds.py (who, how, which
+templates). The vocabulary lives here, in the bottom layer, so that accounts,
+statements, discussion, voting and workflow can name an event without importing the
+app that acts on it (docs/architecture.md, "Apps in layers").
 """
 
 from __future__ import annotations
@@ -40,6 +43,8 @@ def emit(
     extra: dict[str, Any] | None = None,
 ) -> None:
     """Record that `kind` happened. Must be called inside the causing transaction."""
+    # The event hook: the only place a lower layer reaches the notifications app, at
+    # call time (tests/core/test_layers.py lists it as the one allowed upward import).
     from notifications.services import notifications_for_event
 
     notifications_for_event(
