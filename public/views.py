@@ -16,7 +16,6 @@ from django.core.paginator import Paginator
 from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import resolve
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
@@ -29,8 +28,11 @@ from public.feeds import StatementsFeed
 from public.permissions import can_cosign_for, can_revoke_cosignature_for
 from public.services import CosignNotAllowed, cosignature_add, cosignature_revoke
 from public.sitemaps import SITEMAPS
+from public.statement_page import member_page
 from statements.access import statement_for
 from statements.models import Statement
+from statements.panels import page_statements
+from statements.permissions import can_view_internal
 from statements.states import State
 
 PAGE_SIZE = 10
@@ -118,22 +120,22 @@ def sitemap_xml(request: HttpRequest) -> HttpResponse:
     )
 
 
+@require_safe
 def statement_page(request: HttpRequest, slug: str) -> HttpResponse:
-    """/statements/<slug>/: the cache in front of the statements app's detail view.
+    """/statements/<slug>/, routed here only: the members' page or the public reading page.
 
-    On a hit anonymous visitors get the cached public page without touching the
-    database. On a miss (and for everyone signed in) the request goes to whatever
-    the statements app routes for this path, which calls published_statement()
-    below for readers who may not see the internal view.
+    Anonymous visitors share the cached public page (a hit touches no database);
+    everyone else gets a fresh rendering. Who may see what is statements' rule
+    (statement_for: 404 for those who may not know the paper exists).
     """
-    match = resolve(request.path_info, urlconf="statements.urls")
 
-    def delegate() -> HttpResponse:
-        return match.func(request, *match.args, **match.kwargs)
+    def render_page() -> HttpResponse:
+        statement = statement_for(request.user, slug, "view", queryset=page_statements())
+        if can_view_internal(request.user, statement):
+            return member_page(request, statement)
+        return published_statement(request, statement)
 
-    if match.url_name != "detail" or request.method not in ("GET", "HEAD"):
-        return delegate()
-    return cached_page(request, delegate)
+    return cached_page(request, render_page)
 
 
 def published_statement(request: HttpRequest, statement: Statement) -> HttpResponse:

@@ -13,7 +13,8 @@ urlpatterns = [
     path("", include("voting.urls")),
     path("", include("notifications.urls")),
     path("", include("public.urls")),
-    # statements last: its /statements/<slug>/ patterns are the most general.
+    # public owns /statements/<slug>/ (every app's panel on one page); its converter leaves
+    # the reserved slugs (statements/new/) to the statements app's routes below.
     path("", include("statements.urls")),
 ]
 

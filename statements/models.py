@@ -122,7 +122,8 @@ class Statement(StatementTransitions, FSMModelMixin, models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("statements:detail", kwargs={"slug": self.slug})
+        # Routed by the public app, the top layer: the page shows every app's panel.
+        return reverse("public:statement_page", kwargs={"slug": self.slug})
 
     @property
     def is_public(self) -> bool:

@@ -1,31 +1,46 @@
-"""The statement page is assembled from panels owned by other apps.
+"""The statements app's part of the members' statement page.
 
-Each provider takes (request, statement) and returns template context; the
-detail template includes each app's `_panel.html`. This keeps the page's view
-thin and lets workflow, voting and discussion own their parts.
+The page at /statements/<slug>/ is routed and assembled by public/statement_page.py,
+which sits above every app whose panel it shows and imports each panel by name. This
+module gives the paper itself: text, authors, topics and what the reader may do with it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
+from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
-from django.utils.module_loading import import_string
 
-from statements.models import Statement
-
-PANEL_PROVIDERS = (
-    "workflow.panels.panel_context",
-    "voting.panels.panel_context",
-    "discussion.panels.panel_context",
-    "public.panels.panel_context",
-)
+from statements import permissions as perms
+from statements.models import Coauthorship, Statement
 
 
-def panels_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:
-    context: dict[str, Any] = {}
-    for dotted in PANEL_PROVIDERS:
-        provider: Callable[[HttpRequest, Statement], dict[str, Any]] = import_string(dotted)
-        context.update(provider(request, statement))
-    return context
+def page_statements() -> QuerySet[Statement]:
+    """A paper with what every page shows: current revision, creator, co-authors, topics."""
+    return Statement.objects.select_related("current_revision", "created_by").prefetch_related(
+        Prefetch(
+            "coauthorships",
+            queryset=Coauthorship.objects.select_related("user").order_by("added_at"),
+        ),
+        "topics",
+    )
+
+
+def authors(statement: Statement) -> list[Any]:
+    people = [statement.created_by] if statement.created_by else []
+    return people + [c.user for c in statement.coauthorships.all()]
+
+
+def panel_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:
+    """`body_html` is the stored text; the discussion panel may annotate it."""
+    revision = statement.current_revision
+    return {
+        "statement": statement,
+        "revision": revision,
+        "body_html": revision.body_html if revision else "",
+        "authors": authors(statement),
+        "topics": list(statement.topics.all()),
+        "can_edit": perms.can_edit(request.user, statement),
+        "can_manage_coauthors": perms.can_manage_coauthors(request.user, statement),
+    }

@@ -10,7 +10,6 @@ urlpatterns = [
     path("coordination/topics/<int:pk>/delete/", topic_views.topic_delete, name="topic_delete"),
     path("statements/new/", views.statement_new, name="new"),
     path("statements/new/preview/", views.preview_new, name="new_preview"),
-    path("statements/<slug:slug>/", views.statement_detail, name="detail"),
     path("statements/<slug:slug>/edit/", views.statement_edit_view, name="edit"),
     path("statements/<slug:slug>/preview/", views.preview, name="preview"),
     path("statements/<slug:slug>/history/", views.history, name="history"),

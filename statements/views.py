@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import Max, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,8 +29,8 @@ from statements import permissions as perms
 from statements.access import statement_for
 from statements.diff import word_diff
 from statements.forms import CoauthorAddForm, StatementForm
-from statements.models import Coauthorship, Revision, Statement
-from statements.panels import panels_context
+from statements.models import Revision, Statement
+from statements.panels import page_statements
 from statements.services import (
     EditConflict,
     TextFrozen,
@@ -47,22 +47,6 @@ PREVIEW_LIMIT = 100_000
 HISTORY_PAGE_SIZE = 50
 # URL numbers beyond a database integer would make the query itself fail (500).
 MAX_ID = 2**31 - 1
-
-
-def _statements() -> QuerySet[Statement]:
-    """A paper with what every page shows: current revision, creator, co-authors, topics."""
-    return Statement.objects.select_related("current_revision", "created_by").prefetch_related(
-        Prefetch(
-            "coauthorships",
-            queryset=Coauthorship.objects.select_related("user").order_by("added_at"),
-        ),
-        "topics",
-    )
-
-
-def _authors(statement: Statement) -> list[Any]:
-    people = [statement.created_by] if statement.created_by else []
-    return people + [c.user for c in statement.coauthorships.all()]
 
 
 def _recent_editors(statement: Statement, user: Any) -> list[dict[str, Any]]:
@@ -148,7 +132,7 @@ def statement_new(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def statement_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
-    statement = statement_for(request.user, slug, "edit", queryset=_statements())
+    statement = statement_for(request.user, slug, "edit", queryset=page_statements())
     if request.method != "POST":  # GET and HEAD: the form page
         return _editor(request, statement, StatementForm.for_statement(statement))
     form = StatementForm(request.POST)
@@ -261,27 +245,6 @@ def preview(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 # --- reading ----------------------------------------------------------------------------
-
-
-@require_safe
-def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
-    statement = statement_for(request.user, slug, "view", queryset=_statements())
-    if not perms.can_view_internal(request.user, statement):
-        from public.views import published_statement
-
-        return published_statement(request, statement)
-    revision = statement.current_revision
-    context = {
-        "statement": statement,
-        "revision": revision,
-        "body_html": revision.body_html if revision else "",
-        "authors": _authors(statement),
-        "topics": list(statement.topics.all()),
-        "can_edit": perms.can_edit(request.user, statement),
-        "can_manage_coauthors": perms.can_manage_coauthors(request.user, statement),
-    }
-    context.update(panels_context(request, statement))
-    return render(request, "statements/detail.html", context)
 
 
 @require_safe
@@ -412,7 +375,7 @@ def restore(request: HttpRequest, slug: str, number: int) -> HttpResponse:
 
 @require_http_methods(["GET", "HEAD", "POST"])
 def coauthors(request: HttpRequest, slug: str) -> HttpResponse:
-    statement = statement_for(request.user, slug, "coauthors", queryset=_statements())
+    statement = statement_for(request.user, slug, "coauthors", queryset=page_statements())
     form = CoauthorAddForm(request.POST or None, statement=statement)
     if request.method == "POST" and form.is_valid():
         coauthor_add(statement=statement, user=form.cleaned_data["user"], added_by=request.user)

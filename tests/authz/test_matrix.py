@@ -274,7 +274,6 @@ MATRIX: list[Row] = [
     Row("statements:dashboard", "GET", members()),
     Row("statements:new", "GET", members()),
     Row("statements:new_preview", "POST", members("allowed")),
-    Row("statements:detail", "GET", public_or_internal, slug, per_state=True),
     Row("statements:edit", "GET", internal("ok", who=can_edit), slug, per_state=True),
     Row("statements:preview", "POST", internal("allowed", who=can_edit), slug, per_state=True),
     Row("statements:history", "GET", internal(), slug, per_state=True),
