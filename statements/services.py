@@ -65,7 +65,8 @@ class TextFields:
 
 
 # Path segments under /statements/ that a paper's slug must never shadow.
-RESERVED_SLUGS = frozenset({"new", "preview", "neu"})
+# "feed" is public's /statements/feed/ (the Atom feed): a paper called "Feed" could not be reached.
+RESERVED_SLUGS = frozenset({"new", "preview", "neu", "feed"})
 
 
 # slugify() drops what it cannot map to ASCII: "schließen" became "schlieen". German
