@@ -42,21 +42,20 @@ from accounts.permissions import (
     is_coordinator,
 )
 from core import pagecache
+from core.errors import ServiceError
 from core.events import EventKind, emit
 from core.text import clean_line, display_name_key
 
 INVITATION_SALT = "accounts.invitation"
 
 
-class MembershipError(Exception):
+class MembershipError(ServiceError):
     """A membership action that is not possible in the current state (shown to the user)."""
 
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+    status = 409
 
 
-class DisplayNameTaken(Exception):
+class DisplayNameTaken(ServiceError):
     """Someone else has this display name or one that looks the same (the forms check
     first; this is the backstop for two people choosing it at the same moment)."""
 
@@ -89,12 +88,12 @@ def _save_display_name(user: User, fields: list[str]) -> None:
         raise
 
 
-class InvitationInvalid(Exception):
-    """An invitation link that is tampered with, expired or already used."""
+class InvitationInvalid(ServiceError):
+    """An invitation link that is tampered with (400), expired or already used (410)."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason  # "tampered", "expired", "used"
+        super().__init__(reason, status=400 if reason == "tampered" else 410)
+        self.reason = reason  # "tampered", "expired", "used"; the page explains each
 
 
 # --- Sign-up and e-mail verification ----------------------------------------

@@ -43,6 +43,7 @@ from accounts.models import (
     User,
 )
 from accounts.permissions import can_request_admission, is_member, organisation_roles
+from core.errors import refusal
 
 # --- Profile -------------------------------------------------------------------------
 
@@ -412,10 +413,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     try:
         invitation = services.invitation_from_token(token)
     except services.InvitationInvalid as exc:
-        status = 400 if exc.reason == "tampered" else 410
-        return render(
-            request, "accounts/invitation_invalid.html", {"reason": exc.reason}, status=status
-        )
+        return refusal(request, exc, "accounts/invitation_invalid.html", {"reason": exc.reason})
     user = request.user
     if user.is_authenticated and not is_member(user):
         if invitation.email.lower() != user.email.lower():

@@ -21,6 +21,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import ServiceError
+
 UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
 # The clock the windows are cut from (tests pin it so no window turns mid-test).
 clock = time.time
@@ -46,18 +48,17 @@ def parse_rates(text: str) -> list[Rate]:
     return rates
 
 
-class RateLimited(Exception):  # named like allauth's and Django's refusals
+class RateLimited(ServiceError):  # named like allauth's and Django's refusals
     """Too many writes of one kind by one person in a short time (HTTP 429)."""
 
     status = 429
 
     def __init__(self, action: str, retry_after: int, message: Any = None) -> None:
-        super().__init__(action)
+        super().__init__(
+            message or _("Zu viele Beiträge in kurzer Zeit. Bitte warten Sie einen Moment.")
+        )
         self.action = action
         self.retry_after = retry_after
-        self.message = message or _(
-            "Zu viele Beiträge in kurzer Zeit. Bitte warten Sie einen Moment."
-        )
 
 
 def _key(action: str, user_pk: int, rate: Rate, window: int) -> str:

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core import ratelimit
+from core.errors import ServiceError
 from core.events import EventKind, emit
 from discussion.mentions import find_mentions, members, names_from_field
 from discussion.models import Comment, CommentVersion, Mention, Report, SuggestionStatus
@@ -29,14 +30,10 @@ from statements.states import EDITABLE_STATES
 FORMER_MEMBER = "ehemaliges Mitglied"
 
 
-class DiscussionError(Exception):
-    """A refused write; `status` is the HTTP status a view should answer with."""
+class DiscussionError(ServiceError):
+    """A refused write in a discussion; each raise names its message."""
 
     status = 400
-
-    def __init__(self, message: Any) -> None:
-        super().__init__(str(message))
-        self.message = message
 
 
 class BlockGone(DiscussionError):

@@ -25,6 +25,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from accounts.decorators import coordinator_required, member_required
 from accounts.permissions import is_member
 from core import ratelimit
+from core.errors import refusal
 from discussion import permissions as dperms
 from discussion import services
 from discussion.forms import CommentForm, EditForm, ReasonForm, ReplyForm
@@ -326,11 +327,11 @@ def suggestion_apply(request: HttpRequest, pk: int) -> HttpResponse:
     except services.DiscussionError as exc:
         if _is_htmx(request):
             return _panel_fragment(request, comment.statement, error=exc.message)
-        return render(
+        return refusal(
             request,
+            exc,
             "discussion/refused.html",
-            {"statement": comment.statement, "comment": comment, "error": exc.message},
-            status=exc.status,
+            {"statement": comment.statement, "comment": comment},
         )
     if _is_htmx(request):
         # The paper's text above the panel changed too: let htmx load the whole page.

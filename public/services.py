@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.models import Organisation
 from accounts.permissions import confirmed_organisation_ids, forget_organisation_roles
+from core.errors import ServiceError
 from core.pagecache import invalidate_public_pages
 from public.models import CoSignature
 from public.permissions import can_cosign_for, can_revoke_cosignature_for
@@ -16,8 +17,10 @@ from statements.models import Statement
 from workflow.audit import COSIGN, COSIGN_REVOKE, audit_record
 
 
-class CosignNotAllowed(Exception):
+class CosignNotAllowed(ServiceError):
     """The actor may not (un)sign for this organisation, or the statement is not published."""
+
+    status = 403
 
 
 def cosignature_add(*, statement: Statement, organisation: Organisation, actor: Any) -> CoSignature:

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 
 from accounts.permissions import is_member
 from core import pagecache
+from core.errors import ServiceError
 from core.events import EventKind, emit
 from core.text import clean_line, strip_bidi
 from statements import markdown
@@ -26,16 +27,20 @@ from statements.models import Coauthorship, Revision, Statement, Topic
 from statements.states import EDITABLE_STATES
 
 
-class EditConflict(Exception):
+class EditConflict(ServiceError):
     """The base revision is outdated; `current` is the newer revision."""
+
+    status = 409
 
     def __init__(self, current: Revision | None) -> None:
         super().__init__("edit conflict")
         self.current = current
 
 
-class TextFrozen(Exception):
+class TextFrozen(ServiceError):
     """The paper's state no longer allows text changes (voting opened)."""
+
+    status = 409
 
 
 @dataclass(frozen=True)
@@ -271,7 +276,7 @@ def coauthor_remove(*, statement: Statement, user_id: int) -> bool:
 # --- Topics (managed by the coordination) ---------------------------------------------
 
 
-class TopicNameTaken(Exception):
+class TopicNameTaken(ServiceError):
     """Another topic has this name (the form checks first; this is the race's backstop)."""
 
     message = gettext_lazy("Ein Thema mit diesem Namen gibt es schon.")
@@ -309,7 +314,8 @@ def topic_update(*, topic_id: int, name: str, name_en: str = "") -> Topic:
     return topic
 
 
-class TopicInUse(Exception):
+class TopicInUse(ServiceError):
+    status = 409
     message = gettext_lazy(
         "Dieses Thema ist Stellungnahmen zugeordnet und kann nicht gelöscht werden. "
         "Benennen Sie es stattdessen um."

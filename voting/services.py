@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.permissions import is_coordinator, is_member
+from core.errors import ServiceError
 from core.events import EventKind, emit
 from statements.models import Statement
 from voting import rules
@@ -30,14 +31,11 @@ logger = logging.getLogger(__name__)
 REMINDER_BEFORE = timedelta(hours=24)
 
 
-class VotingError(Exception):
-    """Base for refused votes; `status` is the HTTP status a view should use."""
+class VotingError(ServiceError):
+    """Base for refused votes."""
 
     status = 409
     message = _("Die Stimme konnte nicht gespeichert werden.")
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 class NoOpenBallot(VotingError):

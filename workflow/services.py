@@ -28,6 +28,7 @@ from django_fsm import can_proceed
 
 from accounts.permissions import is_coordinator
 from core import pagecache
+from core.errors import ServiceError
 from core.events import emit
 from statements import permissions as perms
 from statements.models import Statement
@@ -57,17 +58,15 @@ TRANSITION_FIELDS = [
 MAX_DEADLINE_DAYS = 366
 
 
-class TransitionError(Exception):
-    """Base for refused transitions; `status` is the HTTP status a view should use."""
+class TransitionError(ServiceError):
+    """Base for refused transitions; `name` is the transition that was refused."""
 
     status = 409
     message = _("Dieser Schritt ist gerade nicht möglich.")
 
     def __init__(self, name: str = "", message: Any = None) -> None:
-        super().__init__(name)
+        super().__init__(message)
         self.name = name
-        if message is not None:
-            self.message = message
 
 
 class TransitionAlreadyDone(TransitionError):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import member_required
 from accounts.permissions import is_coordinator
+from core.errors import refusal as core_refusal
 from statements.access import statement_for
 from statements.models import Statement
 from statements.permissions import can_mark_urgent
@@ -33,8 +34,9 @@ def refusal(
     *,
     title: Any = None,
 ) -> HttpResponse:
-    context = {"statement": statement, "error": error, "title": title}
-    return render(request, "workflow/refused.html", context, status=error.status)
+    return core_refusal(
+        request, error, "workflow/refused.html", {"statement": statement, "title": title}
+    )
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
