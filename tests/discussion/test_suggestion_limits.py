@@ -156,3 +156,13 @@ def test_the_backfill_stores_the_diff_of_existing_suggestions(in_consultation, m
     migration.store_suggestion_diffs(global_apps, None)
     suggestion.refresh_from_db()
     assert suggestion.suggestion_diff == [["-", "Erster Absatz"], ["+", "Neu"], ["=", "."]]
+
+
+def test_the_form_tells_the_limit_before_anyone_types(in_consultation, member, client_for):
+    target = block_ids(in_consultation)[0]
+    url = f"{in_consultation.get_absolute_url()}?block={target}&suggest=1"
+    page = client_for(member).get(url).content.decode()
+    assert "Höchstens dreimal so lang wie der Absatz" in page
+    # The hint is the field's description for screen readers.
+    assert 'aria-describedby="comment-suggestion_text_helptext"' in page
+    assert 'id="comment-suggestion_text_helptext"' in page
