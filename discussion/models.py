@@ -13,8 +13,41 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+# A suggestion replaces one paragraph: it may be up to three times as long as that
+# paragraph (at least 2,000 characters, so a short one can still be rewritten), never
+# more than 20,000. Without a bound, three 20,000-character suggestions on a one-line
+# paragraph made the paper's page cost seconds for every reader.
+SUGGESTION_MIN_LIMIT = 2_000
+SUGGESTION_FACTOR = 3
+SUGGESTION_MAX_LENGTH = 20_000
+
+
+def suggestion_limit(block_source: str) -> int:
+    """How many characters a suggestion for the paragraph `block_source` may have."""
+    return min(
+        SUGGESTION_MAX_LENGTH, max(SUGGESTION_MIN_LIMIT, SUGGESTION_FACTOR * len(block_source))
+    )
+
+
+def suggestion_too_long(text: str, block_source: str) -> str | None:
+    """The error for a suggestion longer than its paragraph allows, else None."""
+    limit = suggestion_limit(block_source)
+    if len(text) <= limit:
+        return None
+    return _(
+        "Ein Änderungsvorschlag darf für diesen Absatz höchstens %(limit)s Zeichen lang sein "
+        "(dreimal so lang wie der Absatz, mindestens %(floor)s, höchstens %(cap)s Zeichen). "
+        "Ihr Text hat %(length)s Zeichen; bitte kürzen Sie ihn."
+    ) % {
+        "floor": number_format(SUGGESTION_MIN_LIMIT, force_grouping=True),
+        "cap": number_format(SUGGESTION_MAX_LENGTH, force_grouping=True),
+        "limit": number_format(limit, force_grouping=True),
+        "length": number_format(len(text), force_grouping=True),
+    }
 
 
 class SuggestionStatus(models.TextChoices):
@@ -42,7 +75,12 @@ class Comment(models.Model):
     block_id = models.CharField(_("Absatz"), max_length=100, blank=True)
     block_source = models.TextField(blank=True)
 
-    suggestion_text = models.TextField(_("Vorgeschlagener Text"), max_length=20000, blank=True)
+    suggestion_text = models.TextField(
+        _("Vorgeschlagener Text"), max_length=SUGGESTION_MAX_LENGTH, blank=True
+    )
+    # The word diff of block_source → suggestion_text as [op, text] pairs (statements.diff),
+    # computed when the suggestion is written or edited, never on a page view.
+    suggestion_diff = models.JSONField(default=list, blank=True, editable=False)
     # "" for plain comments; a suggestion starts as OPEN.
     suggestion_status = models.CharField(
         max_length=10, choices=SuggestionStatus.choices, blank=True, default=""

@@ -24,7 +24,7 @@ from discussion.forms import CommentForm
 from discussion.models import Comment
 from discussion.selectors import comments_for_page
 from statements import markdown
-from statements.diff import word_diff
+from statements.diff import segments_html
 from statements.models import Statement
 
 FILTERS: tuple[tuple[str, Any], ...] = (
@@ -88,7 +88,8 @@ def _decorate(comment: Comment, user: Any, statement: Statement, base: str) -> N
     comment.may_resolve = comment.parent_id is None and dperms.can_resolve(user, comment)
     comment.diff_html = ""
     if comment.is_suggestion and comment.show_content:
-        comment.diff_html = word_diff(comment.block_source, comment.suggestion_text).html
+        # Stored when the suggestion was written: a page view never compares texts.
+        comment.diff_html = segments_html(comment.suggestion_diff)
 
 
 def _threads(comments: list[Comment]) -> list[Thread]:
@@ -168,7 +169,7 @@ def comment_form_for(
     if not dperms.can_comment(user, statement):
         return None
     revision = statement.current_revision
-    blocks = markdown.blocks(revision.body if revision else "")
+    blocks = revision.parsed_blocks if revision else []
     can_suggest = dperms.can_suggest(user, statement)
     if data is not None:
         return CommentForm(data, blocks=blocks, can_suggest=can_suggest)
@@ -197,7 +198,7 @@ def build_panel(
     coordinator = is_coordinator(user)
     comments = list(comments_for_page(statement, with_report_counts=coordinator))
     revision = statement.current_revision
-    blocks = markdown.blocks(revision.body if revision else "")
+    blocks = revision.parsed_blocks if revision else []
     block_ids = [b.id for b in blocks]
     current = set(block_ids)
     base = comments_url_root()

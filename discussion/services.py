@@ -20,9 +20,17 @@ from core import ratelimit
 from core.errors import ServiceError
 from core.events import EventKind, emit
 from discussion.mentions import find_mentions, members, names_from_field
-from discussion.models import Comment, CommentVersion, Mention, Report, SuggestionStatus
+from discussion.models import (
+    Comment,
+    CommentVersion,
+    Mention,
+    Report,
+    SuggestionStatus,
+    suggestion_too_long,
+)
 from statements import markdown
 from statements import permissions as sperms
+from statements.diff import word_diff
 from statements.models import Revision, Statement
 from statements.services import EditConflict, TextFields, TextFrozen, revision_save
 from statements.states import EDITABLE_STATES
@@ -54,6 +62,21 @@ class DiscussionClosed(DiscussionError):
 
 class TooManyMentions(DiscussionError):
     status = 400
+
+
+class SuggestionTooLong(DiscussionError):
+    status = 400
+
+
+def _check_suggestion_length(text: str, block_source: str) -> None:
+    error = suggestion_too_long(text, block_source)
+    if error:
+        raise SuggestionTooLong(error)
+
+
+def _suggestion_diff(block_source: str, text: str) -> list[list[str]]:
+    """The diff a suggestion shows, computed once when it is written (bounded work)."""
+    return [[op, piece] for op, piece in word_diff(block_source, text).segments]
 
 
 def _throttle(actor: Any, *actions: str) -> None:
@@ -158,7 +181,7 @@ def comment_create(
         block_source = ""
         if block_id:
             block = next(
-                (b for b in markdown.blocks(revision.body if revision else "") if b.id == block_id),
+                (b for b in (revision.parsed_blocks if revision else []) if b.id == block_id),
                 None,
             )
             if block is None:
@@ -169,8 +192,11 @@ def comment_create(
                     )
                 )
             block_source = block.source
-        if suggestion_text.strip() and statement.state not in EDITABLE_STATES:
+        is_suggestion = bool(suggestion_text.strip())
+        if is_suggestion and statement.state not in EDITABLE_STATES:
             raise DiscussionClosed(_("Der Text kann nicht mehr geändert werden."))
+        if is_suggestion:
+            _check_suggestion_length(suggestion_text, block_source)
         mentioning = _Mentioning.of(statement, body)
         comment = Comment.objects.create(
             statement=statement,
@@ -180,8 +206,11 @@ def comment_create(
             body_html=mentioning.html(body),
             block_id=block_id,
             block_source=block_source,
-            suggestion_text=suggestion_text if suggestion_text.strip() else "",
-            suggestion_status=SuggestionStatus.OPEN if suggestion_text.strip() else "",
+            suggestion_text=suggestion_text if is_suggestion else "",
+            suggestion_status=SuggestionStatus.OPEN if is_suggestion else "",
+            suggestion_diff=_suggestion_diff(block_source, suggestion_text)
+            if is_suggestion
+            else [],
         )
         emit(EventKind.COMMENT_CREATED, statement=statement, actor=author, target=comment)
         _record_mentions(
@@ -247,6 +276,7 @@ def comment_edit(
             new_suggestion = suggestion_text.strip("\n")
             if not new_suggestion.strip():
                 raise DiscussionError(_("Der vorgeschlagene Text darf nicht leer sein."))
+            _check_suggestion_length(new_suggestion, comment.block_source)
         if not body and not comment.is_suggestion:
             raise DiscussionError(_("Bitte schreiben Sie einen Kommentar."))
         if body == comment.body and new_suggestion == comment.suggestion_text:
@@ -259,9 +289,13 @@ def comment_edit(
         )
         mentioning = _Mentioning.of(comment.statement, body)
         comment.body, comment.body_html = body, mentioning.html(body)
+        fields = ["body", "body_html", "suggestion_text", "edited_at"]
+        if new_suggestion != comment.suggestion_text:
+            comment.suggestion_diff = _suggestion_diff(comment.block_source, new_suggestion)
+            fields.append("suggestion_diff")
         comment.suggestion_text = new_suggestion
         comment.edited_at = timezone.now()
-        comment.save(update_fields=["body", "body_html", "suggestion_text", "edited_at"])
+        comment.save(update_fields=fields)
         _record_mentions(
             comment, mentioning, mention_names=mention_names, actor=editor, throttle=throttle
         )
@@ -277,8 +311,11 @@ def comment_delete(*, comment: Comment, actor: Any) -> None:
         comment.versions.all().delete()
         comment.mentions.all().delete()
         comment.body = comment.body_html = comment.suggestion_text = ""
+        comment.suggestion_diff = []
         comment.deleted_at = timezone.now()
-        comment.save(update_fields=["body", "body_html", "suggestion_text", "deleted_at"])
+        comment.save(
+            update_fields=["body", "body_html", "suggestion_text", "suggestion_diff", "deleted_at"]
+        )
 
 
 def comment_resolve(*, comment: Comment, actor: Any, resolved: bool = True) -> Comment:

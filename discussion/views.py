@@ -264,9 +264,12 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         form = EditForm(
             initial={"body": comment.body, "suggestion_text": comment.suggestion_text},
             is_suggestion=comment.is_suggestion,
+            block_source=comment.block_source,
         )
         return _form_page(request, comment.statement, form=form, **page)
-    form = EditForm(request.POST, is_suggestion=comment.is_suggestion)
+    form = EditForm(
+        request.POST, is_suggestion=comment.is_suggestion, block_source=comment.block_source
+    )
     if not form.is_valid():
         return _form_page(request, comment.statement, form=form, status=400, **page)
     try:

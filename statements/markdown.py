@@ -6,6 +6,12 @@ what the renderer emits. Top-level blocks get ids derived from their source
 text ("b-" + hash), so an anchor stays valid while that block is unchanged and
 stops matching once it changes; headings get readable slug ids. Ids carry a
 prefix so user text cannot clobber DOM names the page relies on.
+
+markdown-it scans forward from every `[` that might open a link or image label, to
+the end of its paragraph when no `]` closes it: 100 KB of `[` or `![` took seconds.
+`defuse()` escapes such brackets before parsing (see there), so every parse stays
+linear in the length of the text. The statement page parses nothing: a revision keeps
+its HTML and its blocks from the one parse made when it was written.
 """
 
 from __future__ import annotations
@@ -77,6 +83,85 @@ class Block:
     end_line: int
     kind: str
 
+    def stored(self) -> list[str | int]:
+        """The block as kept on its revision; the source is cut from the body on reading."""
+        return [self.id, self.start_line, self.end_line, self.kind]
+
+
+def stored_blocks(source: str, stored: list[list[str | int]]) -> list[Block]:
+    """Blocks of `source` from their stored form (Block.stored) without parsing again."""
+    lines = (source or "").splitlines()
+    return [
+        Block(str(bid), _block_source(lines, int(start), int(end)), int(start), int(end), str(kind))
+        for bid, start, end, kind in stored
+    ]
+
+
+def _block_source(lines: list[str], start: int, end: int) -> str:
+    return "\n".join(lines[start:end]).strip("\n")
+
+
+# markdown-it scans forward from every `[` that might open a link or an image to its
+# `]`, or to the end of the paragraph when none closes it: 100 KB of `[` or `![` cost
+# seconds, and so did brackets nested thousands deep. Before parsing, defuse() escapes
+# - loose brackets (no `]` closes them) beyond MAX_LOOSE_BRACKETS, or once their scans
+#   together pass MAX_LOOSE_SCAN characters;
+# - pairs nested deeper than MAX_BRACKET_NESTING (real text nests two deep: a linked
+#   image) or enclosing more than MAX_LABEL characters (no link text is that long).
+# So every character is scanned at most a few times, and real text is left as it is.
+MAX_LOOSE_BRACKETS = 16
+MAX_LOOSE_SCAN = 8_000
+MAX_BRACKET_NESTING = 3
+MAX_LABEL = 1_000
+# Escaped characters (left alone), brackets, and blank lines (which end a paragraph).
+_BRACKET_SCAN = re.compile(r"\\[\s\S]|\[|\]|\n[ \t\r]*\n")
+
+
+def defuse(source: str) -> str:
+    """`source` with loose and too deeply nested brackets escaped, so parsing stays linear.
+
+    A `[` that no `]` of its paragraph closes can never open a link or an image (a
+    paragraph here is text between blank lines, and every inline run markdown-it parses
+    lies within one), so `\\[` shows the same `[`. Only inside code would the
+    backslash show, and only in texts with more loose brackets than real text has.
+    One pass; lines stay as they are, so block positions and ids are the source's.
+    """
+    if "[" not in source:
+        return source
+    escape: list[int] = []
+    open_at: list[int] = []
+    kept = scanned = 0
+
+    def paragraph_end(end: int) -> None:
+        nonlocal kept, scanned
+        for at in open_at:
+            if kept < MAX_LOOSE_BRACKETS and scanned + end - at <= MAX_LOOSE_SCAN:
+                kept, scanned = kept + 1, scanned + end - at
+            else:
+                escape.append(at)
+        open_at.clear()
+
+    for match in _BRACKET_SCAN.finditer(source):
+        piece = match.group()
+        if piece == "[":
+            open_at.append(match.start())
+        elif piece == "]":
+            if open_at:
+                start = open_at.pop()
+                if len(open_at) >= MAX_BRACKET_NESTING or match.start() - start > MAX_LABEL:
+                    escape += [start, match.start()]
+        elif piece[0] == "\n":
+            paragraph_end(match.start())
+    paragraph_end(len(source))
+    if not escape:
+        return source
+    pieces, pos = [], 0
+    for at in sorted(escape):
+        pieces += [source[pos:at], "\\"]
+        pos = at
+    pieces.append(source[pos:])
+    return "".join(pieces)
+
 
 def _validate_link(url: str) -> bool:
     """Only http(s), mailto and in-text anchors become links; the rest stays text."""
@@ -142,7 +227,7 @@ def _assign_ids(tokens: list[Token], lines: list[str]) -> list[Block]:
         # separator so that replacing the block never glues it to the next one.
         while end > start + 1 and not lines[end - 1].strip():
             end -= 1
-        source = "\n".join(lines[start:end]).strip("\n")
+        source = _block_source(lines, start, end)
         if tok.type == "heading_open" and i + 1 < len(tokens):
             base = HEADING_ID_PREFIX + _slugify(tokens[i + 1].content)
         else:
@@ -182,12 +267,22 @@ def _attribute_filter(tag: str, attr: str, value: str) -> str | None:
     return value
 
 
+def _tokens(source: str) -> list[Token]:
+    """Every parse goes through here: the source defused first (see defuse)."""
+    return _parser().parse(defuse(source or ""))
+
+
+def parse(source: str) -> tuple[str, list[Block]]:
+    """Markdown → (safe HTML with block and heading ids, the top-level blocks), one parse."""
+    md = _parser()
+    tokens = _tokens(source)
+    found = _assign_ids(tokens, (source or "").splitlines())
+    return sanitise(md.renderer.render(tokens, md.options, {})), found
+
+
 def render(source: str) -> str:
     """Markdown → safe HTML with block and heading ids."""
-    md = _parser()
-    tokens = md.parse(source or "")
-    _assign_ids(tokens, (source or "").splitlines())
-    return sanitise(md.renderer.render(tokens, md.options, {}))
+    return parse(source)[0]
 
 
 def render_inline_plain(source: str, *, mentions: Iterable[str] = ()) -> str:
@@ -197,7 +292,7 @@ def render_inline_plain(source: str, *, mentions: Iterable[str] = ()) -> str:
     up as `<strong class="mention">` (never inside links or code).
     """
     md = _parser()
-    tokens = md.parse(source or "")
+    tokens = _tokens(source)
     pattern = _mention_pattern(mentions)
     if pattern is not None:
         for token in tokens:
@@ -252,8 +347,7 @@ def _text_token(content: str, like: Token) -> Token:
 
 def blocks(source: str) -> list[Block]:
     """The top-level blocks of a Markdown text with their ids and source lines."""
-    tokens = _parser().parse(source or "")
-    return _assign_ids(tokens, (source or "").splitlines())
+    return _assign_ids(_tokens(source), (source or "").splitlines())
 
 
 def replace_block(source: str, block_id: str, replacement: str) -> str | None:

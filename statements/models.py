@@ -6,6 +6,8 @@ here, so the state machine lives in one file the diagram command can read.
 
 from __future__ import annotations
 
+from functools import cached_property
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -14,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin
 
+from statements import markdown
 from statements.states import PUBLIC_STATES, State
 from statements.transitions import StatementTransitions
 
@@ -164,7 +167,11 @@ class Revision(models.Model):
     occasion = models.CharField(max_length=300, blank=True)
     summary = models.TextField(blank=True)
     body = models.TextField(blank=True)
+    # Both from the one parse made when the revision is written (markdown.parse): pages
+    # never parse the body again. `blocks` holds [id, start line, end line, kind] per
+    # top-level block (markdown.Block.stored); null only if never computed.
     body_html = models.TextField(blank=True)
+    blocks = models.JSONField(null=True, blank=True, editable=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="revisions"
     )
@@ -189,3 +196,10 @@ class Revision(models.Model):
         if self.pk is not None and not kwargs.get("force_insert"):
             raise TypeError("Revisions are immutable; create a new one instead.")
         super().save(*args, **kwargs)
+
+    @cached_property
+    def parsed_blocks(self) -> list[markdown.Block]:
+        """The top-level blocks of the body, from what was stored when it was written."""
+        if self.blocks is None:  # a row written before blocks were kept
+            return markdown.blocks(self.body)
+        return markdown.stored_blocks(self.body, self.blocks)

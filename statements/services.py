@@ -159,6 +159,7 @@ def _write_revision(
     statement: Statement, *, author: Any, text: TextFields, message: str, based_on: int | None
 ) -> Revision:
     last = statement.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    body_html, blocks = markdown.parse(text.body)
     revision = Revision.objects.create(
         statement=statement,
         number=last + 1,
@@ -166,7 +167,8 @@ def _write_revision(
         occasion=text.occasion,
         summary=text.summary,
         body=text.body,
-        body_html=markdown.render(text.body),
+        body_html=body_html,
+        blocks=[block.stored() for block in blocks],
         author=author,
         message=message,
         based_on_id=based_on,
