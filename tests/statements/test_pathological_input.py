@@ -169,8 +169,8 @@ def test_the_backfill_keeps_blocks_and_html_of_existing_revisions(author):
     with connection.cursor() as cursor:  # as the rows were before the migration
         cursor.execute("UPDATE statements_revision SET blocks = NULL, body_html = 'alt'")
     executor = MigrationExecutor(connection)
-    apps = executor.loader.project_state(("statements", "0003_revision_blocks")).apps
-    import_module("statements.migrations.0003_revision_blocks").keep_parsed_blocks(apps, None)
+    apps = executor.loader.project_state(("statements", "0005_revision_blocks")).apps
+    import_module("statements.migrations.0005_revision_blocks").keep_parsed_blocks(apps, None)
     revision = Revision.objects.get(pk=statement.current_revision_id)
     assert revision.parsed_blocks == markdown.blocks(revision.body)
     assert revision.body_html == markdown.render(revision.body)
