@@ -363,21 +363,28 @@ def restore_message(revision_number: int) -> str:
 
 def revision_restore(
     *, statement_id: int, author: Any, revision_number: int, base_revision_id: int | None
-) -> Revision:
+) -> Revision | None:
     """Bring back an old revision's text as a new revision on top of the current one.
 
     Restoring from a history page that is no longer current is a save from an older
     base like any other: changes made since then are merged in where they do not
-    overlap; overlaps raise EditConflict.
+    overlap; overlaps raise EditConflict. None if that leaves nothing to change.
     """
     old = Revision.objects.get(statement_id=statement_id, number=revision_number)
-    return revision_save(
-        statement_id=statement_id,
-        author=author,
-        text=TextFields.of(old),
-        message=restore_message(revision_number),
-        base_revision_id=base_revision_id,
-    )
+    with transaction.atomic():
+        statement = Statement.objects.select_for_update().get(pk=statement_id)
+        if statement.state not in EDITABLE_STATES:
+            raise TextFrozen
+        return _save_locked(
+            statement,
+            author=author,
+            text=TextFields.of(old),
+            message=restore_message(revision_number),
+            base_revision_id=base_revision_id,
+            resolutions=None,
+            resolved_against_id=None,
+            skip_unchanged=True,
+        )
 
 
 def edit_conflict_for(

@@ -490,7 +490,16 @@ def restore(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     except TextFrozen:
         messages.error(request, _("Der Text ist eingefroren, weil die Abstimmung läuft."))
         return redirect(statement)
-    if revision.merged_with_id:
+    if revision is None:
+        messages.info(
+            request,
+            _(
+                "Nichts wiederhergestellt: der Text entspricht schon dem, was Fassung "
+                "%(old)s ändern würde."
+            )
+            % {"old": number},
+        )
+    elif revision.merged_with_id:
         messages.success(
             request,
             _(
