@@ -108,9 +108,7 @@ def test_without_a_base_nothing_is_guessed():
 # --- through the service ----------------------------------------------------------------
 
 
-def test_concurrent_saves_in_different_paragraphs_both_land_crediting_both(
-    paper, author, coauthor
-):
+def test_concurrent_saves_in_different_paragraphs_both_land_crediting_both(paper, author, coauthor):
     base = paper.current_revision_id
     first = _save(paper, coauthor, BODY.replace("50 Euro", "50 Euro im Monat"), base=base)
     second = _save(
@@ -270,9 +268,9 @@ def test_each_decision_gives_the_expected_text(
     saved = client.post(f"/statements/{paper.slug}/edit/", fields, follow=True)
     assert saved.status_code == 200
     paper.refresh_from_db()
-    assert paper.body == BODY.replace("Wir fordern Sprachkurse ab dem ersten Tag.", expected).replace(
-        "Grenze", "Obergrenze"
-    )
+    assert paper.body == BODY.replace(
+        "Wir fordern Sprachkurse ab dem ersten Tag.", expected
+    ).replace("Grenze", "Obergrenze")
     assert paper.title == "Carls Titel"
     revision = paper.current_revision
     assert revision.number == 3 and revision.author == author
@@ -341,9 +339,7 @@ def test_tampered_conflict_form_is_a_400_with_the_text_kept(paper, author, clien
     assert "Mein kostbarer Text" in response.content.decode()
 
 
-def test_conflict_page_keeps_topics_and_language(
-    paper, author, coauthor, client_for, edit_data
-):
+def test_conflict_page_keeps_topics_and_language(paper, author, coauthor, client_for, edit_data):
     topic = TopicFactory()
     client = client_for(author)
     stale = edit_data(paper, body=BODY.replace("fordern", "wünschen"), topics=[topic.pk])
