@@ -31,6 +31,7 @@ from discussion.models import (
 from statements import markdown
 from statements import permissions as sperms
 from statements.diff import word_diff
+from statements.merge import merge_body
 from statements.models import Revision, Statement
 from statements.services import EditConflict, TextFields, TextFrozen, revision_save
 from statements.states import EDITABLE_STATES
@@ -370,12 +371,36 @@ def _rstrip_blank(lines: list[str]) -> list[str]:
     return lines[:end]
 
 
+def _merge_into_changed_paragraph(comment: Comment, current_body: str) -> str:
+    """The paragraph changed since the suggestion was made: merge the suggestion's change
+    (the paragraph as it was → the suggested text) into the current text three-way, as
+    a save from an older base is merged (statements/merge.py). Refused where the two
+    changes overlap."""
+    written_on = comment.revision.body if comment.revision else None
+    suggested = (
+        markdown.replace_block(written_on, comment.block_id, comment.suggestion_text)
+        if written_on is not None
+        else None
+    )
+    merged = merge_body(written_on, current_body, suggested) if suggested is not None else None
+    if merged is None or merged.conflicts:
+        raise SuggestionOutdated(
+            _(
+                "Der Absatz wurde seit dem Vorschlag an denselben Stellen geändert, die der "
+                "Vorschlag ändert. Er kann nicht automatisch übernommen werden; bitte "
+                "übertragen Sie ihn von Hand im Editor oder lehnen Sie ihn ab."
+            )
+        )
+    return merged.text()
+
+
 def suggestion_apply(*, comment: Comment, actor: Any) -> Revision:
     """Replace the suggestion's block in the current text, credited to the suggester.
 
-    Refused (SuggestionOutdated) when the block no longer exists in the current
-    revision: replace_block() only ever swaps an unchanged block, so the text is
-    never garbled. The save goes through revision_save() on the current revision.
+    When the block is unchanged, replace_block() swaps it. When it changed meanwhile,
+    the suggestion's change is merged into the current text three-way; where the two
+    overlap it is refused (SuggestionOutdated), so the text is never garbled. The
+    save goes through revision_save() on the current revision.
     """
     with transaction.atomic():
         statement = _current_statement(comment.statement_id, lock=True)
@@ -409,13 +434,7 @@ def suggestion_apply(*, comment: Comment, actor: Any) -> Revision:
                     )
                 )
         if new_body is None:
-            raise SuggestionOutdated(
-                _(
-                    "Der Absatz wurde geändert, seit der Vorschlag gemacht wurde. Der Vorschlag "
-                    "kann nicht mehr automatisch übernommen werden; bitte übertragen Sie ihn "
-                    "von Hand im Editor oder lehnen Sie ihn ab."
-                )
-            )
+            new_body = _merge_into_changed_paragraph(comment, old_body)
         name = comment.author.display_name if comment.author else FORMER_MEMBER
         try:
             revision = revision_save(

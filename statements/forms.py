@@ -10,8 +10,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.text import clean_line
+from statements.merge import MANUAL, MINE, THEIRS, Conflict
 from statements.models import Revision, Statement, Topic
 from statements.services import TextFields
+
+MAX_ID = 2**31 - 1
 
 
 class StatementForm(forms.Form):
@@ -85,6 +88,124 @@ class StatementForm(forms.Form):
             "base_revision": revision.pk if revision else None,
         }
         return cls(initial=initial, **kwargs)
+
+
+class ConflictForm(forms.Form):
+    """The conflict page: one decision per overlapping change.
+
+    The editor's own text and the two revisions travel as hidden fields, so the server
+    computes the same merge again on submit (a revision never changes) and applies the
+    decisions to it; nothing of the merge itself is trusted from the browser.
+    """
+
+    base_revision = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
+    theirs_revision = forms.IntegerField(min_value=1, max_value=MAX_ID, widget=forms.HiddenInput)
+    mine_title = forms.CharField(max_length=200, required=False, widget=forms.HiddenInput)
+    mine_occasion = forms.CharField(max_length=300, required=False, widget=forms.HiddenInput)
+    mine_summary = forms.CharField(
+        max_length=1000, required=False, strip=False, widget=forms.HiddenInput
+    )
+    mine_body = forms.CharField(
+        max_length=100_000, required=False, strip=False, widget=forms.HiddenInput
+    )
+    topics = forms.ModelMultipleChoiceField(
+        queryset=Topic.objects.all(), required=False, widget=forms.MultipleHiddenInput
+    )
+    language = forms.ChoiceField(choices=settings.LANGUAGES, widget=forms.HiddenInput)
+    message = forms.CharField(
+        label=_("Änderungsnotiz"),
+        max_length=300,
+        required=False,
+        help_text=_("Was haben Sie geändert? Erscheint in der Versionsgeschichte."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        conflicts: list[Conflict] = (),
+        theirs_label: str = "",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.conflicts = list(conflicts)
+        for conflict in self.conflicts:
+            self.fields[f"choice-{conflict.key}"] = forms.ChoiceField(
+                label=_("Welcher Text soll hier gelten?"),
+                choices=[
+                    (THEIRS, theirs_label or _("die neuere Fassung")),
+                    (MINE, _("Ihr Text")),
+                    (MANUAL, _("beide, von Hand zusammengeführt (Textfeld unten)")),
+                ],
+                widget=forms.RadioSelect,
+                error_messages={
+                    "required": _("Bitte entscheiden Sie, welcher Text hier gelten soll.")
+                },
+            )
+            self.fields[f"manual-{conflict.key}"] = forms.CharField(
+                label=_("Von Hand zusammenführen"),
+                required=False,
+                strip=False,
+                max_length=100_000,
+                initial=conflict.both,
+                widget=forms.Textarea(attrs={"rows": 6}),
+                help_text=_("Enthält beide Texte. Gilt nur, wenn Sie „von Hand“ wählen."),
+            )
+
+    def mine(self) -> TextFields:
+        data = self.cleaned_data
+        return TextFields(
+            title=data["mine_title"],
+            occasion=data["mine_occasion"],
+            summary=data["mine_summary"].replace("\r\n", "\n"),
+            body=data["mine_body"].replace("\r\n", "\n"),
+        )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        for conflict in self.conflicts:
+            if data.get(f"choice-{conflict.key}") != MANUAL or conflict.field != "title":
+                continue
+            if not clean_line(data.get(f"manual-{conflict.key}", "")):
+                self.add_error(f"manual-{conflict.key}", _("Der Titel darf nicht leer sein."))
+        return data
+
+    def resolutions(self) -> dict[str, str]:
+        data = self.cleaned_data
+        return {
+            c.key: c.resolve(data[f"choice-{c.key}"], data.get(f"manual-{c.key}") or "")
+            for c in self.conflicts
+        }
+
+    @classmethod
+    def initial_for(
+        cls,
+        *,
+        base_revision_id: int | None,
+        theirs_revision_id: int,
+        mine: TextFields,
+        topics: list[int],
+        language: str,
+        message: str,
+        conflicts: list[Conflict],
+        theirs_label: str = "",
+    ) -> ConflictForm:
+        return cls(
+            initial={
+                "base_revision": base_revision_id,
+                "theirs_revision": theirs_revision_id,
+                "mine_title": mine.title,
+                "mine_occasion": mine.occasion,
+                "mine_summary": mine.summary,
+                "mine_body": mine.body,
+                "topics": topics,
+                "language": language,
+                "message": message,
+            },
+            conflicts=conflicts,
+            theirs_label=theirs_label,
+        )
 
 
 class CoauthorAddForm(forms.Form):

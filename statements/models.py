@@ -179,6 +179,16 @@ class Revision(models.Model):
     based_on = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # A save from an older base is merged three-way (statements/merge.py): `based_on` is
+    # the revision the editor started from, `merged_with` the newer one it was merged into.
+    merged_with = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Who else wrote what this revision brings together: the authors of the revisions a
+    # merge took in. Set once, when the revision is written.
+    credited = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="credited_revisions"
+    )
     created_at = models.DateTimeField(default=timezone.now)
 
     objects = RevisionQuerySet.as_manager()

@@ -1,21 +1,24 @@
 """Every write to a statement's text, authors and topics.
 
-revision_save() is the one way text changes: it locks the statement row, checks
-that the author's base revision is still the current one and only then writes
-a new immutable Revision. Two saves from the same base therefore serialise on
-the lock, and the second one sees the first one's revision and gets a conflict.
+revision_save() is the one way text changes: it locks the statement row and
+compares the author's base revision with the current one on the locked row. Two
+saves from the same base therefore serialise on the lock; the second one sees the
+first one's revision and is merged with it three-way (statements/merge.py): a new
+revision crediting both when the changes are in different places, EditConflict
+(and the conflict page) only where they overlap.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
-from django.utils.translation import gettext_lazy
+from django.utils.text import capfirst, slugify
+from django.utils.translation import gettext, gettext_lazy, override
 
 from accounts.permissions import is_member
 from core import pagecache
@@ -23,18 +26,34 @@ from core.errors import ServiceError
 from core.events import EventKind, emit
 from core.text import clean_line, strip_bidi
 from statements import markdown
+from statements.merge import TextMerge, UnresolvedConflict, merge_fields
 from statements.models import Coauthorship, Revision, Statement, Topic
 from statements.states import EDITABLE_STATES
 
 
 class EditConflict(ServiceError):
-    """The base revision is outdated; `current` is the newer revision."""
+    """Both the newer revision and the editor's text changed the same place.
+
+    `current` is the newer revision, `base` the one the editor started from (None if the
+    form did not say), `mine` the editor's text and `merge` the three-way merge whose
+    `conflicts` someone has to decide (statements/merge.py).
+    """
 
     status = 409
 
-    def __init__(self, current: Revision | None) -> None:
+    def __init__(
+        self,
+        current: Revision | None,
+        *,
+        base: Revision | None = None,
+        mine: TextFields | None = None,
+        merge: TextMerge | None = None,
+    ) -> None:
         super().__init__("edit conflict")
         self.current = current
+        self.base = base
+        self.mine = mine
+        self.merge = merge
 
 
 class TextFrozen(ServiceError):
@@ -60,13 +79,23 @@ class TextFields:
         object.__setattr__(self, "summary", strip_bidi(self.summary))
 
     @classmethod
-    def of(cls, revision: Revision) -> TextFields:
+    def of(cls, revision: Revision | None) -> TextFields:
+        if revision is None:  # a base nobody knows: merge as if it had been empty
+            return cls(title="", occasion="", summary="", body="")
         return cls(
             title=revision.title,
             occasion=revision.occasion,
             summary=revision.summary,
             body=revision.body,
         )
+
+    def as_dict(self) -> dict[str, str]:
+        return {
+            "title": self.title,
+            "occasion": self.occasion,
+            "summary": self.summary,
+            "body": self.body,
+        }
 
 
 # Path segments under /statements/ that a paper's slug must never shadow.
@@ -137,26 +166,132 @@ def revision_save(
     text: TextFields,
     message: str,
     base_revision_id: int | None,
+    resolutions: Mapping[str, str] | None = None,
+    resolved_against_id: int | None = None,
 ) -> Revision:
-    """Save `text` as a new revision on top of `base_revision_id`, or raise EditConflict."""
+    """Save `text`, written on top of `base_revision_id`, as a new revision.
+
+    If another revision was saved meanwhile, the three are merged (statements/merge.py):
+    changes in different places make one revision crediting both authors; overlapping
+    changes raise EditConflict carrying the merge. `resolutions` (conflict key → text, as
+    the conflict page sends them for the merge of the base, `resolved_against_id` and
+    `text`) settle those conflicts; a revision saved after that one is merged again.
+    """
     with transaction.atomic():
         statement = Statement.objects.select_for_update().get(pk=statement_id)
         if statement.state not in EDITABLE_STATES:
             raise TextFrozen
-        if statement.current_revision_id != base_revision_id:
-            current = Revision.objects.filter(pk=statement.current_revision_id).first()
-            raise EditConflict(current)
-        return _write_revision(
+        return _save_locked(
             statement,
             author=author,
             text=text,
             message=message,
-            based_on=statement.current_revision_id,
+            base_revision_id=base_revision_id,
+            resolutions=resolutions,
+            resolved_against_id=resolved_against_id,
+            skip_unchanged=False,
         )
 
 
+def _save_locked(
+    statement: Statement,
+    *,
+    author: Any,
+    text: TextFields,
+    message: str,
+    base_revision_id: int | None,
+    resolutions: Mapping[str, str] | None,
+    resolved_against_id: int | None,
+    skip_unchanged: bool,
+) -> Revision | None:
+    """revision_save's work on the locked row; None if `skip_unchanged` and nothing changed."""
+    current_id = statement.current_revision_id
+    if base_revision_id is not None and base_revision_id == current_id:
+        if skip_unchanged and TextFields.of(statement.current_revision) == text:
+            return None
+        return _write_revision(
+            statement, author=author, text=text, message=message, based_on=current_id
+        )
+    current = Revision.objects.select_related("author").get(pk=current_id)
+    base = _revision_of(statement, base_revision_id)
+    credit_from = base
+    try:
+        if resolutions is not None and resolved_against_id not in (None, current_id):
+            # The conflicts were decided against a revision that has been overtaken
+            # since: settle them there, then merge that result with what came after.
+            against = _revision_of(statement, resolved_against_id)
+            if against is not None and (base is None or against.number > base.number):
+                text = _merged(base, against, text, resolutions)
+                base = against
+            resolutions = None
+        merged = _merged(base, current, text, resolutions)
+    except UnresolvedConflict:
+        raise EditConflict(
+            current, base=base, mine=text, merge=_merge(base, current, text)
+        ) from None
+    if skip_unchanged and merged == TextFields.of(current):
+        return None
+    revision = _write_revision(
+        statement,
+        author=author,
+        text=merged,
+        message=_merged_message(message, current.number),
+        based_on=base.pk if base else None,
+        merged_with=current.pk,
+    )
+    newer = Revision.objects.filter(statement=statement, number__lte=current.number)
+    if credit_from is not None:
+        newer = newer.filter(number__gt=credit_from.number)
+    people = set(newer.exclude(author=None).values_list("author_id", flat=True))
+    people.discard(getattr(author, "pk", None))
+    revision.credited.set(people)
+    return revision
+
+
+def _revision_of(statement: Statement, revision_id: int | None) -> Revision | None:
+    """A revision of this paper only: a base from another paper must never be merged in."""
+    if revision_id is None:
+        return None
+    return Revision.objects.filter(statement=statement, pk=revision_id).first()
+
+
+def _merge(base: Revision | None, theirs: Revision, mine: TextFields) -> TextMerge:
+    return merge_fields(
+        TextFields.of(base).as_dict() if base else None,
+        TextFields.of(theirs).as_dict(),
+        mine.as_dict(),
+    )
+
+
+def _merged(
+    base: Revision | None,
+    theirs: Revision,
+    mine: TextFields,
+    resolutions: Mapping[str, str] | None,
+) -> TextFields:
+    """The merged text; UnresolvedConflict if a conflict has no resolution."""
+    return TextFields(**_merge(base, theirs, mine).texts(resolutions))
+
+
+def _merged_message(message: str, number: int) -> str:
+    """The change note of a merged save: the editor's note plus what it was merged with.
+
+    Stored, like every change note, in the group's working language."""
+    with override(settings.LANGUAGE_CODE):
+        note = gettext("zusammengeführt mit Fassung %(number)s") % {"number": number}
+    if not message:
+        return capfirst(note)
+    return f"{message[: 300 - len(note) - 3]} – {note}"
+
+
 def _write_revision(
-    statement: Statement, *, author: Any, text: TextFields, message: str, based_on: int | None
+    statement: Statement,
+    *,
+    author: Any,
+    text: TextFields,
+    message: str,
+    based_on: int | None,
+    merged_with: int | None = None,
 ) -> Revision:
     last = statement.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     body_html, blocks = markdown.parse(text.body)
@@ -172,6 +307,7 @@ def _write_revision(
         author=author,
         message=message,
         based_on_id=based_on,
+        merged_with_id=merged_with,
     )
     statement.current_revision = revision
     statement.title, statement.occasion = text.title, text.occasion
@@ -192,30 +328,29 @@ def statement_edit(
     base_revision_id: int | None,
     topics: Iterable[Topic],
     language: str,
+    resolutions: Mapping[str, str] | None = None,
+    resolved_against_id: int | None = None,
 ) -> Revision | None:
     """The editor's save: a new revision (unless the text is unchanged) plus topics/language.
 
-    Returns the new revision, or None when only topics or language changed.
-    Raises EditConflict / TextFrozen exactly like revision_save.
+    Returns the new revision (`merged_with` set if it was merged with a newer one), or
+    None when only topics or language changed. Raises EditConflict / TextFrozen like
+    revision_save.
     """
     with transaction.atomic():
         statement = Statement.objects.select_for_update().get(pk=statement_id)
-        current = statement.current_revision
-        unchanged = (
-            current is not None
-            and current.pk == base_revision_id
-            and statement.state in EDITABLE_STATES
-            and TextFields.of(current) == text
+        if statement.state not in EDITABLE_STATES:
+            raise TextFrozen
+        revision = _save_locked(
+            statement,
+            author=author,
+            text=text,
+            message=message,
+            base_revision_id=base_revision_id,
+            resolutions=resolutions,
+            resolved_against_id=resolved_against_id,
+            skip_unchanged=True,
         )
-        revision = None
-        if not unchanged:
-            revision = revision_save(
-                statement_id=statement_id,
-                author=author,
-                text=text,
-                message=message,
-                base_revision_id=base_revision_id,
-            )
         statement_details_update(statement_id=statement_id, topics=topics, language=language)
         return revision
 
@@ -232,19 +367,49 @@ def statement_details_update(*, statement_id: int, topics: Iterable[Topic], lang
         statement.topics.set(list(topics))
 
 
+def restore_message(revision_number: int) -> str:
+    # Stored like any change note, in the group's working language.
+    return f"Fassung {revision_number} wiederhergestellt"
+
+
 def revision_restore(
     *, statement_id: int, author: Any, revision_number: int, base_revision_id: int | None
-) -> Revision:
-    """Bring back an old revision's text as a new revision on top of the current one."""
+) -> Revision | None:
+    """Bring back an old revision's text as a new revision on top of the current one.
+
+    Restoring from a history page that is no longer current is a save from an older
+    base like any other: changes made since then are merged in where they do not
+    overlap; overlaps raise EditConflict. None if that leaves nothing to change.
+    """
     old = Revision.objects.get(statement_id=statement_id, number=revision_number)
-    return revision_save(
-        statement_id=statement_id,
-        author=author,
-        text=TextFields.of(old),
-        # Stored like any change note, in the group's working language.
-        message=f"Fassung {revision_number} wiederhergestellt",
-        base_revision_id=base_revision_id,
+    with transaction.atomic():
+        statement = Statement.objects.select_for_update().get(pk=statement_id)
+        if statement.state not in EDITABLE_STATES:
+            raise TextFrozen
+        return _save_locked(
+            statement,
+            author=author,
+            text=TextFields.of(old),
+            message=restore_message(revision_number),
+            base_revision_id=base_revision_id,
+            resolutions=None,
+            resolved_against_id=None,
+            skip_unchanged=True,
+        )
+
+
+def edit_conflict_for(
+    *, statement_id: int, base_revision_id: int | None, theirs_revision_id: int, text: TextFields
+) -> EditConflict:
+    """The conflict a save of `text` from `base_revision_id` met on `theirs_revision_id`,
+    computed again for the conflict page's submission (revisions never change, so it is
+    the same merge). Revision.DoesNotExist if `theirs` is not a revision of this paper."""
+    statement = Statement.objects.get(pk=statement_id)
+    theirs = Revision.objects.select_related("author").get(
+        statement=statement, pk=theirs_revision_id
     )
+    base = _revision_of(statement, base_revision_id)
+    return EditConflict(theirs, base=base, mine=text, merge=_merge(base, theirs, text))
 
 
 def coauthor_add(*, statement: Statement, user: Any, added_by: Any) -> Coauthorship:

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Max, Q
+from django.db.models import Max, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -23,12 +23,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import member_required
+from accounts.models import User
 from core import ratelimit
 from statements import markdown
 from statements import permissions as perms
 from statements.access import statement_for
+from statements.conflict_page import conflict_form, conflict_response, theirs_label
 from statements.diff import word_diff
-from statements.forms import CoauthorAddForm, StatementForm
+from statements.forms import CoauthorAddForm, ConflictForm, StatementForm
 from statements.models import Revision, Statement
 from statements.panels import page_statements
 from statements.services import (
@@ -36,6 +38,8 @@ from statements.services import (
     TextFrozen,
     coauthor_add,
     coauthor_remove,
+    edit_conflict_for,
+    restore_message,
     revision_restore,
     statement_create,
     statement_edit,
@@ -135,6 +139,8 @@ def statement_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
     statement = statement_for(request.user, slug, "edit", queryset=page_statements())
     if request.method != "POST":  # GET and HEAD: the form page
         return _editor(request, statement, StatementForm.for_statement(statement))
+    if "resolve" in request.POST:
+        return _resolve(request, statement)
     form = StatementForm(request.POST)
     if "preview" in request.POST:
         return _editor(request, statement, form, preview=_preview_html(request))
@@ -144,28 +150,137 @@ def statement_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
         ratelimit.consume("revision", request.user)
     except ratelimit.RateLimited as exc:
         return _editor_refused(request, statement, form, exc)
+    data = form.cleaned_data
     try:
         revision = statement_edit(
             statement_id=statement.pk,
             author=request.user,
             text=form.text(),
-            message=form.cleaned_data["message"],
-            base_revision_id=form.cleaned_data["base_revision"],
-            topics=form.cleaned_data["topics"],
-            language=form.cleaned_data["language"],
+            message=data["message"],
+            base_revision_id=data["base_revision"],
+            topics=data["topics"],
+            language=data["language"],
         )
     except EditConflict as conflict:
-        return _conflict(request, statement, form, conflict.current)
+        fresh = conflict_form(
+            conflict,
+            statement=statement,
+            message=data["message"],
+            topics=[topic.pk for topic in data["topics"]],
+            language=data["language"],
+        )
+        return conflict_response(request, statement, conflict, fresh)
     except TextFrozen:
         messages.error(request, _("Der Text ist eingefroren, weil die Abstimmung läuft."))
         return redirect(statement)
+    _saved_message(request, revision)
+    return redirect(statement)
+
+
+def _saved_message(request: HttpRequest, revision: Revision | None) -> None:
     if revision is None:
         messages.info(request, _("Der Text ist unverändert; Themen und Sprache sind gespeichert."))
+    elif revision.merged_with_id:
+        merged_with = Revision.objects.select_related("author").get(pk=revision.merged_with_id)
+        messages.success(
+            request,
+            _(
+                "Während Sie geschrieben haben, wurde Fassung %(other)s gespeichert. Ihre "
+                "Änderungen und die von Fassung %(other)s sind zusammengeführt: Fassung "
+                "%(number)s ist gespeichert."
+            )
+            % {"other": merged_with.number, "number": revision.number},
+        )
     else:
         messages.success(
             request, _("Fassung %(number)s ist gespeichert.") % {"number": revision.number}
         )
+
+
+def _resolve(request: HttpRequest, statement: Statement) -> HttpResponse:
+    """The conflict page's form: the same merge again, with a decision per conflict."""
+    probe = ConflictForm(request.POST)
+    conflict = None
+    if probe.is_valid():
+        try:
+            conflict = edit_conflict_for(
+                statement_id=statement.pk,
+                base_revision_id=probe.cleaned_data["base_revision"],
+                theirs_revision_id=probe.cleaned_data["theirs_revision"],
+                text=probe.mine(),
+            )
+        except Revision.DoesNotExist:
+            conflict = None
+    if conflict is None or conflict.merge is None or conflict.current is None:
+        # A broken or tampered page: back to the editor with whatever text came along.
+        return _broken_conflict_page(request, statement)
+    form = ConflictForm(
+        request.POST,
+        conflicts=conflict.merge.conflicts,
+        theirs_label=theirs_label(conflict.current),
+    )
+    if not form.is_valid():
+        return conflict_response(request, statement, conflict, form, status=400)
+    try:
+        ratelimit.consume("revision", request.user)
+    except ratelimit.RateLimited as exc:
+        form.add_error(None, exc.message)
+        response = conflict_response(request, statement, conflict, form, status=exc.status)
+        response["Retry-After"] = str(exc.retry_after)
+        return response
+    data = form.cleaned_data
+    topics = [topic.pk for topic in data["topics"]]
+    try:
+        revision = statement_edit(
+            statement_id=statement.pk,
+            author=request.user,
+            text=form.mine(),
+            message=data["message"],
+            base_revision_id=data["base_revision"],
+            topics=data["topics"],
+            language=data["language"],
+            resolutions=form.resolutions(),
+            resolved_against_id=data["theirs_revision"],
+        )
+    except EditConflict as newer:
+        # Yet another revision came in and overlaps the decided text: decide again.
+        fresh = conflict_form(
+            newer,
+            statement=statement,
+            message=data["message"],
+            topics=topics,
+            language=data["language"],
+        )
+        return conflict_response(request, statement, newer, fresh)
+    except TextFrozen:
+        messages.error(request, _("Der Text ist eingefroren, weil die Abstimmung läuft."))
+        return redirect(statement)
+    _saved_message(request, revision)
     return redirect(statement)
+
+
+def _broken_conflict_page(request: HttpRequest, statement: Statement) -> HttpResponse:
+    post = request.POST
+    form = StatementForm(
+        {
+            "title": post.get("mine_title", ""),
+            "occasion": post.get("mine_occasion", ""),
+            "summary": post.get("mine_summary", ""),
+            "body": post.get("mine_body", ""),
+            "language": post.get("language", statement.language),
+            "message": post.get("message", ""),
+            "base_revision": statement.current_revision_id,
+        }
+    )
+    form.is_valid()
+    form.add_error(
+        None,
+        _(
+            "Die Konfliktseite war unvollständig. Ihr Text steht unten; bitte vergleichen "
+            "Sie ihn mit der aktuellen Fassung und speichern Sie erneut."
+        ),
+    )
+    return _editor(request, statement, form, status=400)
 
 
 def _editor(
@@ -202,36 +317,6 @@ def _editor_refused(
     return response
 
 
-def _conflict(
-    request: HttpRequest, statement: Statement, form: StatementForm, current: Revision | None
-) -> HttpResponse:
-    """409: the user's text, the newer revision and their diff; the form saves on top."""
-    if current is None:  # pragma: no cover - a paper always has a revision
-        raise Http404
-    current = Revision.objects.select_related("author").get(pk=current.pk)
-    data = request.POST.copy()
-    data["base_revision"] = str(current.pk)
-    merge_form = StatementForm(data)
-    mine = form.text()
-    context = {
-        "statement": statement,
-        "form": merge_form,
-        "hide_errors": True,
-        "current": current,
-        "mine": mine,
-        "diffs": [
-            (label, word_diff(old, new))
-            for label, old, new in (
-                (_("Titel"), current.title, mine.title),
-                (_("Anlass"), current.occasion, mine.occasion),
-                (_("Zusammenfassung"), current.summary, mine.summary),
-                (_("Text"), current.body, mine.body),
-            )
-        ],
-    }
-    return render(request, "statements/conflict.html", context, status=409)
-
-
 @require_POST
 @member_required
 def preview_new(request: HttpRequest) -> HttpResponse:
@@ -255,6 +340,8 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
         .only(
             "number", "created_at", "message", "author__display_name", "statement_id", "author_id"
         )
+        # The authors of the revisions a merge took in are credited beside the saver.
+        .prefetch_related(Prefetch("credited", queryset=User.objects.only("display_name")))
         .order_by("-number")
     )
     page = Paginator(revisions, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -350,23 +437,43 @@ def restore(request: HttpRequest, slug: str, number: int) -> HttpResponse:
             revision_number=number,
             base_revision_id=base,
         )
-    except EditConflict:
-        messages.error(
-            request,
-            _(
-                "Inzwischen wurde eine neuere Fassung gespeichert. Bitte prüfe die "
-                "Versionsgeschichte und stelle dann erneut wieder her."
-            ),
+    except EditConflict as conflict:
+        # A newer revision changed the same places: the conflict page, as for an edit.
+        form = conflict_form(
+            conflict,
+            statement=statement,
+            message=restore_message(number),
+            topics=list(statement.topics.values_list("pk", flat=True)),
+            language=statement.language,
         )
-        return redirect("statements:history", slug=statement.slug)
+        return conflict_response(request, statement, conflict, form)
     except TextFrozen:
         messages.error(request, _("Der Text ist eingefroren, weil die Abstimmung läuft."))
         return redirect(statement)
-    messages.success(
-        request,
-        _("Fassung %(old)s ist als neue Fassung %(new)s wiederhergestellt.")
-        % {"old": number, "new": revision.number},
-    )
+    if revision is None:
+        messages.info(
+            request,
+            _(
+                "Nichts wiederhergestellt: der Text entspricht schon dem, was Fassung "
+                "%(old)s ändern würde."
+            )
+            % {"old": number},
+        )
+    elif revision.merged_with_id:
+        messages.success(
+            request,
+            _(
+                "Fassung %(old)s ist als neue Fassung %(new)s wiederhergestellt, "
+                "zusammengeführt mit den Änderungen, die inzwischen gespeichert wurden."
+            )
+            % {"old": number, "new": revision.number},
+        )
+    else:
+        messages.success(
+            request,
+            _("Fassung %(old)s ist als neue Fassung %(new)s wiederhergestellt.")
+            % {"old": number, "new": revision.number},
+        )
     return redirect("statements:history", slug=statement.slug)
 
 

@@ -83,20 +83,25 @@ def test_cowriting_with_an_edit_conflict_then_submit(pages, people, mail):
     amira.get_by_role("link", name="Text bearbeiten").click()
     jonas.goto(amira.url)  # both now edit revision 1
 
-    text_area(amira).fill(BODY + "\n\nAmiras Absatz.")
+    # Both change the first sentence and add a paragraph: the paragraphs merge, the
+    # sentence is the one place Jonas has to decide.
+    text_area(amira).fill(BODY.replace("im Monat", "pro Monat") + "\n\nAmiras Absatz.")
     amira.get_by_role("button", name="Speichern").click()
     amira.wait_for_url(re.compile(re.escape(draft.get_absolute_url()) + "$"))
 
     pages.expect_failure(draft.get_absolute_url() + "edit/")  # the conflict page is a 409
-    text_area(jonas).fill(BODY + "\n\nJonas' Absatz.")
+    text_area(jonas).fill(BODY.replace("im Monat", "monatlich") + "\n\nJonas' Absatz.")
     jonas.get_by_role("button", name="Speichern").click()
     assert jonas.get_by_role("heading", level=1).inner_text() == "Bearbeitungskonflikt"
+    assert "Amiras Absatz." in jonas.locator("main").inner_text()  # merged already
     pages.screenshot(jonas, "01-conflict")
-    text_area(jonas).fill(BODY + "\n\nAmiras Absatz.\n\nJonas' Absatz.")
-    jonas.get_by_role("button", name="Speichern").click()
+    place = jonas.get_by_role("group", name=re.compile("^Stelle 1 von 1"))
+    place.get_by_role("radio", name="Ihr Text", exact=True).check()
+    jonas.get_by_role("button", name="Entscheidungen übernehmen und speichern").click()
     jonas.wait_for_url(re.compile(re.escape(draft.get_absolute_url()) + "$"))
     body = jonas.locator("main").inner_text()
     assert "Amiras Absatz." in body and "Jonas' Absatz." in body
+    assert "50 Euro monatlich" in body
 
     amira.goto(draft.get_absolute_url())
     amira.get_by_role("link", name="In die Konsultation geben").click()

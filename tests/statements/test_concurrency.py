@@ -114,3 +114,41 @@ def test_concurrent_editor_posts_one_saves_the_others_get_409_with_their_text(ed
             assert body in page  # the user's text comes back in the merge form
             assert "Bearbeitungskonflikt" in page
     assert Revision.objects.filter(statement=statement).count() == 2
+
+
+def test_concurrent_saves_in_different_paragraphs_all_land_merged():
+    """Five co-authors save at once from one base, each in their own paragraph: the
+    lock serialises them and each later save is merged with those before it."""
+    require_postgres()
+    authors = [UserFactory(display_name=f"Autorin {i}") for i in range(5)]
+    paragraphs = [f"Absatz {i} über die Bezahlkarte." for i in range(5)]
+    statement = make_statement(
+        author=authors[0], coauthors=authors[1:], body="\n\n".join(paragraphs)
+    )
+    base = statement.current_revision_id
+
+    def save(i: int) -> Callable[[], object]:
+        body = "\n\n".join(
+            p.replace("Bezahlkarte", f"Bezahlkarte (Ergänzung {i})") if j == i else p
+            for j, p in enumerate(paragraphs)
+        )
+        return lambda: revision_save(
+            statement_id=statement.pk,
+            author=authors[i],
+            text=TextFields(statement.title, statement.occasion, statement.summary, body),
+            message=f"Absatz {i}",
+            base_revision_id=base,
+        )
+
+    results = _run_at_once([save(i) for i in range(5)])
+
+    assert all(isinstance(r, Revision) for r in results), results
+    body = Statement.objects.get(pk=statement.pk).body
+    for i in range(5):
+        assert f"Absatz {i} über die Bezahlkarte (Ergänzung {i})." in body
+    revisions = list(Revision.objects.filter(statement=statement).order_by("number"))
+    assert len(revisions) == 6
+    # All but the first were merged, and each credits the authors saved before it.
+    assert sum(1 for r in revisions if r.merged_with_id) == 4
+    last = revisions[-1]
+    assert {u.pk for u in last.credited.all()} | {last.author_id} == {a.pk for a in authors}

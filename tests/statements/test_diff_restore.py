@@ -103,22 +103,55 @@ def test_restore_creates_a_new_revision_with_the_old_text(author, client_for):
 
 
 @pytest.mark.django_db
-def test_restore_on_outdated_base_conflicts(author, client_for):
+def test_restore_on_outdated_base_conflicts_where_the_changes_overlap(author, client_for):
     statement = make_statement(author=author, body=BASE)
-    old_base = statement.current_revision_id
+    two = revision_save(
+        statement_id=statement.pk,
+        author=author,
+        text=TextFields("T", "", "", BASE.replace("Bezahlkarte", "Karte")),
+        message="",
+        base_revision_id=statement.current_revision_id,
+    )
+    revision_save(
+        statement_id=statement.pk,
+        author=author,
+        text=TextFields("T", "", "", two.body.replace("Karte", "Karte im Landkreis")),
+        message="",
+        base_revision_id=two.pk,
+    )
+    # The history page still showed revision 2 as the newest.
+    with pytest.raises(EditConflict):
+        revision_restore(
+            statement_id=statement.pk, author=author, revision_number=1, base_revision_id=two.pk
+        )
+    response = client_for(author).post(
+        f"/statements/{statement.slug}/revisions/1/restore/", {"base_revision": two.pk}
+    )
+    assert response.status_code == 409
+    assert "Bearbeitungskonflikt" in response.content.decode()
+    assert Revision.objects.filter(statement=statement).count() == 3
+
+
+@pytest.mark.django_db
+def test_restore_that_changes_nothing_writes_nothing(author, client_for):
+    statement = make_statement(author=author, body=BASE)
+    one = statement.current_revision_id
     revision_save(
         statement_id=statement.pk,
         author=author,
         text=TextFields("T", "", "", "neu"),
         message="",
-        base_revision_id=old_base,
+        base_revision_id=one,
     )
-    with pytest.raises(EditConflict):
+    # Restoring revision 1 from a page on which revision 1 was the newest asks for no change.
+    assert (
         revision_restore(
-            statement_id=statement.pk, author=author, revision_number=1, base_revision_id=old_base
+            statement_id=statement.pk, author=author, revision_number=1, base_revision_id=one
         )
+        is None
+    )
     response = client_for(author).post(
-        f"/statements/{statement.slug}/revisions/1/restore/", {"base_revision": old_base}
+        f"/statements/{statement.slug}/revisions/1/restore/", {"base_revision": one}
     )
     assert response.status_code == 302
     assert Revision.objects.filter(statement=statement).count() == 2

@@ -123,7 +123,7 @@ def test_unchanged_text_makes_no_revision_but_saves_topics(author, draft, client
     assert list(draft.topics.all()) == [topic] and draft.language == "en"
 
 
-def test_conflict_page_keeps_text_shows_newer_revision_and_merges(
+def test_conflict_page_keeps_text_shows_newer_revision_and_decides(
     author, coauthor, draft, client_for, edit_data
 ):
     stale = edit_data(draft, body="Annas Fassung mit eigenem Absatz.", message="Anna")
@@ -138,16 +138,27 @@ def test_conflict_page_keeps_text_shows_newer_revision_and_merges(
     response = client.post(f"/statements/{draft.slug}/edit/", stale)
     page = response.content.decode()
     assert response.status_code == 409
-    assert "Annas Fassung mit eigenem Absatz." in page  # her text, kept in the form
+    assert "Annas Fassung mit eigenem Absatz." in page  # her text, kept
     assert "Carls neuere Fassung." in page  # the newer revision
-    assert "Carl Koautor" in page
-    assert "<del>" in page and "<ins>" in page  # the diff between them
+    assert "Fassung 2 von Carl Koautor" in page and "Carl war schneller" in page
     newest = Statement.objects.get(pk=draft.pk).current_revision_id
-    assert f'name="base_revision" value="{newest}"' in page
+    assert f'name="theirs_revision" value="{newest}"' in page
     # Nothing was written by the conflicting save.
     assert Revision.objects.filter(statement=draft).count() == 2
-    merged = dict(stale, body="Carls neuere Fassung.\n\nAnnas Absatz.", base_revision=newest)
-    assert client.post(f"/statements/{draft.slug}/edit/", merged).status_code == 302
+    decided = {
+        "resolve": "1",
+        "base_revision": stale["base_revision"],
+        "theirs_revision": newest,
+        "mine_title": draft.title,
+        "mine_occasion": draft.occasion,
+        "mine_summary": draft.summary,
+        "mine_body": stale["body"],
+        "language": "de",
+        "message": "Anna",
+        "choice-body-0": "manual",
+        "manual-body-0": "Carls neuere Fassung.\n\nAnnas Absatz.",
+    }
+    assert client.post(f"/statements/{draft.slug}/edit/", decided).status_code == 302
     draft.refresh_from_db()
     assert draft.current_revision.number == 3
     assert draft.body == "Carls neuere Fassung.\n\nAnnas Absatz."

@@ -57,10 +57,17 @@ def test_every_page_shows_hostile_text_inert(index, author, coauthor, client_for
         client.get("/dashboard/"),
         # Preview without JavaScript re-renders the whole form.
         client.post(f"/statements/{slug}/edit/", edit_data(statement, body=hostile, preview="1")),
-        # Saving on the outdated base shows the conflict page with both texts.
+        # Saving on the outdated base shows the conflict page with both texts (the
+        # summaries overlap for sure; the bodies do where the merge cannot separate them).
         client.post(
             f"/statements/{slug}/edit/",
-            edit_data(statement, body=hostile + "!", title=hostile[:200], base_revision=base),
+            edit_data(
+                statement,
+                body="Anders: " + hostile + "!",
+                summary="Anders. " + hostile,
+                title=hostile[:200],
+                base_revision=base,
+            ),
         ),
     ]
     assert [p.status_code for p in pages] == [200] * 7 + [409]

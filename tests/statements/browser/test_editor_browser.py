@@ -3,6 +3,8 @@ button without JavaScript, saving, the conflict page, history and diff; WCAG 2.2
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from statements.models import Statement
@@ -45,33 +47,116 @@ def test_preview_button_works_without_javascript(pages, author):
     assert Statement.objects.get(pk=statement.pk).current_revision.number == 1
 
 
-def test_conflict_page_in_the_browser_and_merge(pages, check_a11y, author, coauthor):
-    statement = make_statement(author=author, coauthors=[coauthor])
+CONFLICT_BODY = (
+    "## Unsere Forderung\n\n"
+    "Die Bezahlkarte begrenzt Bargeld auf 50 Euro. Das trifft Familien hart.\n\n"
+    "Wir fordern Sprachkurse ab dem ersten Tag.\n\n"
+    "- Beratung vor Ort\n- Dolmetschende bei Behördengängen"
+)
+
+
+@pytest.mark.parametrize(
+    ("viewport", "javascript"),
+    [(DESKTOP, True), (PHONE, True), (DESKTOP, False)],
+    ids=["1280-js", "360-js", "1280-nojs"],
+)
+def test_conflict_page_flow_end_to_end(pages, check_a11y, author, coauthor, viewport, javascript):
+    """Two authors change the same sentence (and each something elsewhere): the second
+    sees the merged text with the overlap side by side, cannot save without deciding,
+    decides, and both authors' words are in the saved text."""
+    statement = make_statement(author=author, coauthors=[coauthor], body=CONFLICT_BODY)
+    page = pages.new(user=author, viewport=viewport, javascript=javascript)
+    page.goto(f"/statements/{statement.slug}/edit/")
+    page.get_by_role("textbox", name="Text", exact=True).fill(
+        CONFLICT_BODY.replace("Wir fordern", "Wir wünschen").replace(
+            "Familien hart", "Familien mit Kindern hart"
+        )
+    )
+    page.get_by_label("Titel").fill("Bezahlkarte: Grenze aufheben, sofort")
+    # Meanwhile Carl saves: the same sentence, and a new list item.
+    revision_save(
+        statement_id=statement.pk,
+        author=coauthor,
+        text=TextFields(
+            "Bezahlkarte: Grenze aufheben!",
+            statement.occasion,
+            statement.summary,
+            CONFLICT_BODY.replace("Wir fordern", "Wir verlangen") + "\n- Kinderbetreuung",
+        ),
+        message="Forderung geschärft",
+        base_revision_id=statement.current_revision_id,
+    )
+    pages.expect_failure(f"/statements/{statement.slug}/edit/")  # 409, then 400
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_role("heading", name="Bearbeitungskonflikt", level=1).wait_for()
+    main = page.locator("main")
+    # Carl's new words are on the page, in the merged text and side by side.
+    assert "Kinderbetreuung" in main.inner_text()
+    assert "Familien mit Kindern hart" in main.inner_text()
+    title_place = page.get_by_role("group", name=re.compile("^Stelle 1 von 2"))
+    text_place = page.get_by_role("group", name=re.compile("^Stelle 2 von 2"))
+    assert "Fassung 2 von Carl Koautor" in text_place.inner_text()
+    assert "Wir verlangen Sprachkurse" in text_place.inner_text()
+    assert "Wir wünschen Sprachkurse" in text_place.inner_text()
+    size = viewport["width"]
+    if javascript:  # axe-core runs in the page; the HTML is the same without JavaScript
+        check_a11y(page, f"conflict page ({size}px)")
+    pages.screenshot(page, f"conflict-{size}")
+
+    # Deciding only the title is not enough: refused, the choice and the text kept.
+    title_place.get_by_role("radio", name="Ihr Text", exact=True).check()
+    page.get_by_role("button", name="Entscheidungen übernehmen und speichern").click()
+    page.get_by_role("heading", name="Noch nicht gespeichert").wait_for()
+    assert (
+        page.get_by_role("group", name=re.compile("^Stelle 1 von 2"))
+        .get_by_role("radio", name="Ihr Text", exact=True)
+        .is_checked()
+    )
+    if javascript:
+        check_a11y(page, f"conflict page refused ({size}px)")
+    pages.screenshot(page, f"conflict-refused-{size}")
+    assert Statement.objects.get(pk=statement.pk).current_revision.number == 2
+
+    text_place = page.get_by_role("group", name=re.compile("^Stelle 2 von 2"))
+    text_place.get_by_role("radio", name=re.compile("^beide, von Hand")).check()
+    text_place.get_by_label("Von Hand zusammenführen").fill(
+        "Wir verlangen und wünschen Sprachkurse ab dem ersten Tag.\n"
+    )
+    page.get_by_role("button", name="Entscheidungen übernehmen und speichern").click()
+    page.wait_for_url(f"**/statements/{statement.slug}/")
+    assert "Fassung 3 ist gespeichert" in page.locator(".messages").inner_text()
+    saved = Statement.objects.get(pk=statement.pk)
+    assert saved.title == "Bezahlkarte: Grenze aufheben, sofort"
+    assert "Wir verlangen und wünschen Sprachkurse ab dem ersten Tag." in saved.body
+    assert "Familien mit Kindern hart" in saved.body and "- Kinderbetreuung" in saved.body
+    assert list(saved.current_revision.credited.all()) == [coauthor]
+
+
+def test_saves_in_different_paragraphs_merge_with_a_notice(pages, author, coauthor):
+    statement = make_statement(author=author, coauthors=[coauthor], body=CONFLICT_BODY)
     page = pages.new(user=author)
     page.goto(f"/statements/{statement.slug}/edit/")
     page.get_by_role("textbox", name="Text", exact=True).fill(
-        "Annas Text, der nicht verloren gehen darf."
+        CONFLICT_BODY.replace("Familien hart", "Familien mit Kindern hart")
     )
     revision_save(
         statement_id=statement.pk,
         author=coauthor,
-        text=TextFields(statement.title, statement.occasion, statement.summary, "Carls Text."),
-        message="schneller",
+        text=TextFields(
+            statement.title,
+            statement.occasion,
+            statement.summary,
+            CONFLICT_BODY.replace("ersten Tag", "ersten Tag an"),
+        ),
+        message="",
         base_revision_id=statement.current_revision_id,
     )
-    pages.expect_failure(f"/statements/{statement.slug}/edit/")  # the 409 response
-    page.get_by_role("button", name="Speichern").click()
-    page.get_by_role("heading", name="Bearbeitungskonflikt", level=1).wait_for()
-    assert (
-        "Annas Text, der nicht verloren gehen darf."
-        in page.get_by_label("Text", exact=True).input_value()
-    )
-    check_a11y(page, "conflict page")
-    pages.screenshot(page, "02-conflict")
-    page.get_by_role("textbox", name="Text", exact=True).fill("Carls Text.\n\nAnnas Text.")
     page.get_by_role("button", name="Speichern").click()
     page.wait_for_url(f"**/statements/{statement.slug}/")
-    assert Statement.objects.get(pk=statement.pk).body == "Carls Text.\n\nAnnas Text."
+    notice = page.locator(".messages").inner_text()
+    assert "sind zusammengeführt: Fassung 3 ist gespeichert" in notice
+    text = page.locator("main").inner_text()
+    assert "Familien mit Kindern hart" in text and "ersten Tag an" in text
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
