@@ -24,6 +24,7 @@ INTERNAL = {
     "LeaseLost",  # notifications.smtp: another worker owns the row
     "RefusedAfterCommit",  # notifications.smtp
     "UnconfirmedAfterCommit",  # notifications.smtp
+    "UnresolvedConflict",  # statements.merge: caught by the service, becomes EditConflict
 }
 
 
