@@ -4,15 +4,16 @@ revision saved meanwhile ("theirs") and the editor's text ("mine").
 The merge algorithm is merge3's (the line merge of Bazaar/Breezy); this module only
 chooses the units it runs on and turns its regions into pieces a page can show:
 
-- The body is merged **line by line** first. A Markdown paragraph is one line or a few,
-  and the blank lines between blocks are what both sides keep, so edits in different
-  paragraphs never touch.
-- Where both sides changed the same lines, the region is merged again **word by word**
-  (a word keeps the white space after it), so edits in different sentences of one
-  paragraph still merge. What is left is a `Conflict`: both sides changed the same words.
-- Both sides inserting whole new paragraphs at the same place (both additions start, or
-  both end, with a blank line) keeps both, theirs first: two new paragraphs are not an
-  overlap, whatever order they end up in.
+- The body is merged **paragraph by paragraph** first: a unit is a run of non-blank lines
+  with the blank lines after it (a paragraph, a heading, a whole list). Units, not single
+  lines, so that a blank line, which is everywhere, never serves as the anchor that lines
+  up two different paragraphs.
+- Where both sides changed the same paragraphs, the region is merged again **word by word**
+  (a word keeps the spaces after it; line breaks are tokens of their own), so edits in
+  different sentences of one paragraph, or different items of one list, still merge.
+  What is left is a `Conflict`: both sides changed the same words.
+- Both sides inserting new paragraphs at the same place keeps both, theirs first: two new
+  paragraphs are not an overlap, whatever order they end up in.
 - Title, occasion and summary are merged as whole fields: a field changed on one side
   takes that side; changed on both sides to different values, it is a conflict.
 
@@ -25,7 +26,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import merge3
@@ -69,7 +70,7 @@ class Conflict:
     def both(self) -> str:
         """The starting point for writing both by hand: theirs, then mine."""
         if self.field == "body":
-            return _ensure_newline(self.theirs) + "\n" + _ensure_newline(self.mine)
+            return self.theirs.rstrip("\n") + "\n\n" + self.mine
         return f"{self.theirs}\n{self.mine}"
 
     def resolve(self, choice: str, manual: str = "") -> str:
@@ -79,9 +80,9 @@ class Conflict:
             return self.mine
         if choice == MANUAL:
             text = manual.replace("\r\n", "\n")
-            # A body region is whole lines; keep the next line apart.
-            if self.field == "body" and text and self.theirs.endswith("\n"):
-                text = _ensure_newline(text)
+            # A body region is whole paragraphs; keep the next paragraph apart.
+            if self.field == "body" and text.strip():
+                text = text.rstrip("\n") + "\n\n"
             return text
         raise ValueError(f"unknown choice {choice!r}")
 
@@ -94,8 +95,8 @@ class UnresolvedConflict(Exception):
 class FieldMerge:
     field: str
     pieces: tuple[str | Conflict, ...]
-    # The body is merged as lines that all end in a line break, plus a blank line at the
-    # end; the merged text ends as the editor's text did (`tail`: its final line breaks).
+    # The body is merged as paragraphs that all end in a blank line; the merged text ends
+    # as the editor's text did (`tail`: its final line breaks).
     tail: str | None = None
 
     @property
@@ -164,82 +165,97 @@ def merge_whole(field: str, base: str | None, theirs: str, mine: str) -> FieldMe
 
 
 def merge_body(base: str, theirs: str, mine: str, *, field: str = "body") -> FieldMerge:
-    """Merge Markdown text: lines first, then words inside a region both sides changed."""
+    """Merge Markdown text: paragraphs first, then words inside a region both changed."""
     last = mine if mine.strip() else theirs
     tail = last[len(last.rstrip("\n")) :]
-    # The blank line added at the end of each text is a line both sides keep: a change
-    # to the last paragraph and a paragraph added after it are then apart, as they
-    # would be anywhere else in the text.
-    base_l, theirs_l, mine_l = (_lines(t) + ["\n"] for t in (base, theirs, mine))
+    base_u, theirs_u, mine_u = (_units(t) for t in (base, theirs, mine))
     pieces: list[str | Conflict] = []
     count = 0
-    for group in merge3.Merge3(base_l, theirs_l, mine_l, sequence_matcher=_Matcher).merge_groups():
+    for group in merge3.Merge3(base_u, theirs_u, mine_u, sequence_matcher=_Matcher).merge_groups():
         if group[0] != "conflict":
             pieces.append("".join(group[1]))
             continue
         _kind, base_g, theirs_g, mine_g = group
-        if not base_g and _whole_blocks(theirs_g, mine_g):
+        if not base_g:
             pieces.append("".join(theirs_g) + "".join(mine_g))
             continue
-        merged = _merge_words("".join(base_g), "".join(theirs_g), "".join(mine_g))
-        if isinstance(merged, str):
-            pieces.append(merged)
-            continue
-        theirs_text, mine_text, spots = merged
-        pieces.append(
-            Conflict(
-                key=f"{field}-{count}", field=field, theirs=theirs_text, mine=mine_text, spots=spots
+        for part in _merge_words("".join(base_g), "".join(theirs_g), "".join(mine_g)):
+            if isinstance(part, str):
+                pieces.append(part)
+                continue
+            theirs_text, mine_text, spots = part
+            pieces.append(
+                Conflict(
+                    key=f"{field}-{count}",
+                    field=field,
+                    theirs=theirs_text,
+                    mine=mine_text,
+                    spots=spots,
+                )
             )
-        )
-        count += 1
+            count += 1
     pieces = [p for p in _joined(pieces) if p != ""]
     return FieldMerge(field, tuple(pieces), tail=tail)
 
 
-def _lines(text: str) -> list[str]:
-    """Lines with their line ends; the last one gets one too, so that adding a line
-    after it does not count as a change of it."""
-    return [_ensure_newline(line) for line in text.replace("\r\n", "\n").splitlines(True)]
+# Blank lines (white space only), then non-blank lines, then the blank lines after them.
+_UNIT_RE = re.compile(r"(?:[^\S\n]*\n)*(?:[^\n]*\S[^\n]*\n)+(?:[^\S\n]*\n)*")
 
 
-def _ensure_newline(text: str) -> str:
-    return text if text.endswith("\n") else text + "\n"
+def _units(text: str) -> list[str]:
+    """The paragraphs of a text, each with the blank lines after it. Every text ends in a
+    blank line here, so the last paragraph is a unit like the others (and a paragraph added
+    after it does not count as a change of it); leading blank lines join the first."""
+    text = text.replace("\r\n", "\n").rstrip("\n")
+    if not text:
+        return []
+    if not text.strip():  # nothing but white space: one unit, kept as it is
+        return [text + "\n\n"]
+    return _UNIT_RE.findall(text + "\n\n")
 
 
-def _whole_blocks(theirs: Sequence[str], mine: Sequence[str]) -> bool:
-    """Both insertions are paragraphs of their own (blank line first, or blank line last)."""
-
-    def blank(line: str) -> bool:
-        return not line.strip()
-
-    if not theirs or not mine:
-        return False
-    return (blank(theirs[0]) and blank(mine[0])) or (blank(theirs[-1]) and blank(mine[-1]))
+_Variant = tuple[str, str, tuple[tuple[str, str], ...]]
+_PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 
 
-def _merge_words(
-    base: str, theirs: str, mine: str
-) -> str | tuple[str, str, tuple[tuple[str, str], ...]]:
-    """Merge one region word by word: the merged text, or both sides' variants (each
-    with the other side's non-overlapping changes) and the overlapping spots."""
+def _merge_words(base: str, theirs: str, mine: str) -> list[str | _Variant]:
+    """Merge one region word by word.
+
+    Returns merged text, and for each paragraph of the region in which words overlap both
+    sides' variants of that paragraph (each with the other side's non-overlapping changes)
+    and the overlapping spots. Splitting at paragraph breaks both sides kept keeps a
+    conflict as small as the paragraph it is in, even when the region spans several.
+    """
     base_t, theirs_t, mine_t = (_TOKEN_RE.findall(t) for t in (base, theirs, mine))
-    groups = list(merge3.Merge3(base_t, theirs_t, mine_t, sequence_matcher=_Matcher).merge_groups())
-    if not any(g[0] == "conflict" for g in groups):
-        return "".join("".join(g[1]) for g in groups)
+    groups = merge3.Merge3(base_t, theirs_t, mine_t, sequence_matcher=_Matcher).merge_groups()
+    out: list[str | _Variant] = []
     theirs_parts: list[str] = []
     mine_parts: list[str] = []
     spots: list[tuple[str, str]] = []
+
+    def close() -> None:
+        if spots:
+            out.append(("".join(theirs_parts), "".join(mine_parts), tuple(spots)))
+        else:
+            out.append("".join(theirs_parts))
+        theirs_parts.clear()
+        mine_parts.clear()
+        spots.clear()
+
     for group in groups:
         if group[0] == "conflict":
             theirs_g, mine_g = "".join(group[2]), "".join(group[3])
             theirs_parts.append(theirs_g)
             mine_parts.append(mine_g)
             spots.append((theirs_g.strip(), mine_g.strip()))
-        else:
-            text = "".join(group[1])
-            theirs_parts.append(text)
-            mine_parts.append(text)
-    return "".join(theirs_parts), "".join(mine_parts), tuple(spots)
+            continue
+        for token in group[1]:
+            theirs_parts.append(token)
+            mine_parts.append(token)
+            if group[0] == "unchanged" and _PARAGRAPH_BREAK.fullmatch(token):
+                close()
+    close()
+    return [p for p in out if p != ""]
 
 
 def _joined(pieces: list[str | Conflict]) -> list[str | Conflict]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from statements.merge import merge_body, merge_fields
 from statements.models import Revision, Statement
@@ -82,11 +84,34 @@ def test_same_words_changed_twice_is_a_conflict_with_both_variants():
     )
     merged = merge_body(BODY, theirs, mine)
     [conflict] = merged.conflicts
-    assert conflict.theirs == "Wir verlangen Sprachkurse ab dem ersten Tag.\n"
-    assert conflict.mine == "Wir wünschen Sprachkurse ab dem ersten Tag.\n"
+    assert conflict.theirs == "Wir verlangen Sprachkurse ab dem ersten Tag.\n\n"
+    assert conflict.mine == "Wir wünschen Sprachkurse ab dem ersten Tag.\n\n"
     assert conflict.spots == (("verlangen", "wünschen"),)
     # The rest merged already: my other change is there whatever the decision.
     assert merged.text({conflict.key: conflict.theirs}).endswith("Grenze sofort aufheben.")
+
+
+def test_a_blank_line_never_lines_up_two_different_paragraphs():
+    """Found by the state machine: merged by lines, the blank line after "w4" was taken
+    for the one after "w1", so "w3 w1" counted as an addition and deciding for theirs
+    doubled "w1"."""
+    merged = merge_body("w1", "w2 w1", "w4\n\nw3 w1")
+    [conflict] = merged.conflicts
+    for side in (conflict.theirs, conflict.mine):
+        assert merged.text({conflict.key: side}).split().count("w1") == 1
+
+
+@given(st.text(alphabet=" \t\n\xa0ab#-*", max_size=60))
+def test_paragraph_units_cover_the_whole_text(text):
+    from statements.merge import _units
+
+    units = _units(text)
+    if text.rstrip("\n"):
+        assert "".join(units) == text.rstrip("\n") + "\n\n"
+    else:
+        assert units == []
+    # Merging a text with itself and with nothing changed gives it back.
+    assert merge_body(text, text, text).text() == text.rstrip("\n") + text[len(text.rstrip("\n")) :]
 
 
 def test_title_merges_as_a_whole_field():
@@ -283,7 +308,7 @@ def test_manual_choice_prefills_both_texts(paper, author, coauthor, client_for, 
     fields = _form_fields(response.content.decode())
     assert fields["manual-body-0"] == (
         "Wir verlangen Sprachkurse ab dem ersten Tag.\n\n"
-        "Wir wünschen Sprachkurse ab dem ersten Tag.\n"
+        "Wir wünschen Sprachkurse ab dem ersten Tag.\n\n"
     )
     assert fields["manual-title"] == "Carls Titel\nAnnas Titel"
 

@@ -16,6 +16,7 @@ Conflicts are decided at random, sometimes only after other authors saved again
 
 from __future__ import annotations
 
+import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -262,7 +263,7 @@ def test_no_word_is_dropped_without_an_explicit_choice():
     run_state_machine_as_test(
         CoWriting,
         settings=settings(
-            max_examples=80,
+            max_examples=int(os.environ.get("MERGE_EXAMPLES", "200")),
             stateful_step_count=35,
             deadline=None,
             database=None,
