@@ -73,6 +73,8 @@ def test_conflict_page_flow_end_to_end(pages, check_a11y, author, coauthor, view
         )
     )
     page.get_by_label("Titel").fill("Bezahlkarte: Grenze aufheben, sofort")
+    if javascript:  # let the live preview answer first, so the save below cannot race it
+        page.locator("#live-preview").get_by_text("Wir wünschen").wait_for()
     # Meanwhile Carl saves: the same sentence, and a new list item.
     revision_save(
         statement_id=statement.pk,
@@ -139,6 +141,7 @@ def test_saves_in_different_paragraphs_merge_with_a_notice(pages, author, coauth
     page.get_by_role("textbox", name="Text", exact=True).fill(
         CONFLICT_BODY.replace("Familien hart", "Familien mit Kindern hart")
     )
+    page.locator("#live-preview").get_by_text("mit Kindern").wait_for()
     revision_save(
         statement_id=statement.pk,
         author=coauthor,
