@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -260,10 +260,13 @@ class CoWriting(RuleBasedStateMachine):
 
 @pytest.mark.django_db
 def test_no_word_is_dropped_without_an_explicit_choice():
+    # Every step writes revisions: on PostgreSQL a step costs several round trips, so CI runs
+    # fewer examples there (the merge logic is the same; SQLite runs take the full count).
+    default = "200" if connection.vendor == "sqlite" else "40"
     run_state_machine_as_test(
         CoWriting,
         settings=settings(
-            max_examples=int(os.environ.get("MERGE_EXAMPLES", "200")),
+            max_examples=int(os.environ.get("MERGE_EXAMPLES", default)),
             stateful_step_count=35,
             deadline=None,
             database=None,
