@@ -213,7 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     score = _percent(killed, total)
     print("\n| module | killed | total | score |\n|---|---:|---:|---:|")
     for o in outcomes:
-        print(f"| `{o.target.module}` | {o.killed} | {o.total} | {_percent(o.killed, o.total):.1f} % |")
+        share = _percent(o.killed, o.total)
+        print(f"| `{o.target.module}` | {o.killed} | {o.total} | {share:.1f} % |")
     print(f"| **overall** | **{killed}** | **{total}** | **{score:.1f} %** |")
     print(f"\n{len(outcomes)} modules in {minutes:.1f} min")
     if args.json:
