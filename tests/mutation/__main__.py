@@ -149,6 +149,7 @@ def _run(target: Target) -> Outcome:
         name: status_by_exit_code[code]
         for name, code in codes.items()
         if any(fnmatch.fnmatchcase(name, pattern) for pattern in target.patterns)
+        and target.counts(name)
     }
     outcome = Outcome(target, statuses, seconds)
     outcome.diffs = _diffs(work, target, outcome.survivors)
