@@ -17,3 +17,7 @@ from rtm_workflow.settings_test import *  # noqa: E402,F403
 from rtm_workflow.settings_test import DATABASES  # noqa: E402
 
 DATABASES["default"]["TEST"] = {"NAME": str(_DB)}
+
+# A mutant that breaks the SMTP dialogue leaves the client waiting for a reply that never
+# comes; with a socket timeout that is a failing test after seconds, not a hung mutant.
+EMAIL_TIMEOUT = 5

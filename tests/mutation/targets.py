@@ -101,6 +101,8 @@ TARGETS: tuple[Target, ...] = (
         "notifications/services.py",
         functions=("_claim", "_mark_sent", "_mark_retry", "_mark_skipped"),
         tests=(
+            "tests/notifications/test_outbox_rows.py",
+            "tests/notifications/test_smtp_session.py",
             "tests/notifications/test_outbox.py",
             "tests/notifications/test_smtp.py",
             "tests/notifications/test_sent_before_end_of_data.py",
@@ -110,6 +112,8 @@ TARGETS: tuple[Target, ...] = (
         "notifications/smtp.py",
         functions=("send_once", "_abandon"),
         tests=(
+            "tests/notifications/test_smtp_session.py",
+            "tests/notifications/test_outbox_rows.py",
             "tests/notifications/test_smtp.py",
             "tests/notifications/test_sent_before_end_of_data.py",
             "tests/notifications/test_outbox.py",
