@@ -65,8 +65,8 @@ TARGETS: tuple[Target, ...] = (
         tests=(
             "tests/statements/test_permission_table.py",
             "tests/statements/test_author_cache.py",
-            "tests/statements/test_role_matrix.py",
-            "tests/workflow/test_matrix.py",
+            # The view matrices (tests/statements/test_role_matrix.py, tests/workflow/
+            # test_matrix.py, ~70 s a pass) kill nothing the table does not: left out.
             "tests/statements/test_coauthors_dashboard.py",
         ),
     ),
@@ -75,7 +75,8 @@ TARGETS: tuple[Target, ...] = (
         tests=(
             "tests/discussion/test_permission_table.py",
             "tests/discussion/test_comment_limits.py",
-            "tests/discussion/test_matrix.py",
+            # test_matrix.py (the views, ~40 s a pass) kills nothing the table and
+            # test_comment_limits.py do not: left out.
             "tests/discussion/test_suggestions.py",
             "tests/discussion/test_moderation.py",
         ),

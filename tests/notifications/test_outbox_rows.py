@@ -16,7 +16,7 @@ import pytest
 from django.utils import timezone
 
 from notifications import services
-from notifications.models import Channel, Notification, Status
+from notifications.models import Channel, Notification, PublicSubscriber, Status
 from tests.factories import UserFactory, make_statement
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,18 @@ def test_claimed_rows_carry_what_the_mail_needs(consultation, django_assert_num_
         for row in claimed:
             assert row.recipient.email and row.statement.slug
             assert row.subscriber is None
+
+
+def test_claimed_publication_mails_carry_their_public_subscriber(author, django_assert_num_queries):
+    subscriber = PublicSubscriber.objects.create(
+        email="leserin@example.org", confirmed_at=timezone.now()
+    )
+    make_statement(author=author, state="published")
+    claimed = [r for r in services._claim(None, 500) if r.subscriber_id]
+    assert [r.subscriber_id for r in claimed] == [subscriber.pk]
+    with django_assert_num_queries(0):
+        assert claimed[0].subscriber.email == "leserin@example.org"
+        assert claimed[0].statement.slug
 
 
 def test_delivered_mails_are_marked_sent_cleanly(consultation):
