@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 LOCAL_ENV := DEBUG=true
 
-.PHONY: run test bench lint format messages install clean-var
+.PHONY: run test bench mutate lint format messages install clean-var
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,12 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(LOCAL_ENV) $(PY) -m bench $(BENCH_ARGS)
+
+# Mutation testing of the rules that must not drift (docs/mutation.md): minutes, one
+# worker, SQLite; prints the surviving mutants and fails if the score falls.
+mutate: $(STAMP)
+	$(PY) manage.py compiletranslations --settings=rtm_workflow.settings_test
+	$(PY) -m tests.mutation $(MUTATE_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -75,6 +75,9 @@ def main(argv: list[str] | None = None) -> int:
             "measurement with a baseline taken in the same run (a static file through the "
             "same server, or a bare smtplib loop), which is what to compare across machines.",
             "",
+            "How well the tests guard the critical rules (mutation score, `make mutate`): "
+            "[mutation.md](mutation.md).",
+            "",
             harness.machine_description(),
             *sections,
         ]
