@@ -25,11 +25,11 @@ pytestmark = pytest.mark.django_db
 CONTACT_SECTION = "Ansprechperson für Ihre Organisation"
 
 
-def members_page(organisation) -> str:  # noqa: ANN001
+def members_page(organisation) -> str:
     return reverse("accounts:organisation_members", args=[organisation.pk])
 
 
-def requested(user, organisation) -> OrganisationMembership:  # noqa: ANN001
+def requested(user, organisation) -> OrganisationMembership:
     return OrganisationMembership.objects.create(user=user, organisation=organisation)
 
 

@@ -23,7 +23,7 @@ def url(name: str, comment: Comment) -> str:
     return reverse(f"discussion:{name}", args=[comment.pk])
 
 
-def page_of(client, statement) -> str:  # noqa: ANN001
+def page_of(client, statement) -> str:
     return client.get(statement.get_absolute_url()).content.decode()
 
 

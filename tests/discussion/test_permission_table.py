@@ -112,7 +112,7 @@ def people(author, coauthor) -> dict:
     }
 
 
-def make_comment(statement, author, kind: str, root: Comment) -> Comment:  # noqa: ANN001
+def make_comment(statement, author, kind: str, root: Comment) -> Comment:
     status = ""
     for word, value in (
         ("open", SuggestionStatus.OPEN),

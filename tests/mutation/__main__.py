@@ -134,7 +134,7 @@ def _run(target: Target) -> Outcome:
     log = work / "mutmut.log"
     started = time.monotonic()
     with log.open("wb") as out:
-        result = subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        result = subprocess.run(
             [sys.executable, "-m", "mutmut", "run", "--max-children", "1", *target.patterns],
             cwd=work,
             env=env,

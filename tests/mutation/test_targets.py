@@ -23,7 +23,7 @@ def top_level_functions(module: str) -> set[str]:
 
 
 @pytest.mark.parametrize("target", TARGETS, ids=lambda t: t.module)
-def test_target_names_existing_functions_and_tests(target) -> None:  # noqa: ANN001
+def test_target_names_existing_functions_and_tests(target) -> None:
     assert (ROOT / target.module).is_file()
     if target.functions != ("*",):
         assert set(target.functions) <= top_level_functions(target.module)

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db
 LEASE = timedelta(seconds=services.LEASE_SECONDS)
 
 
-def emails(**filters) -> list[Notification]:  # noqa: ANN003
+def emails(**filters) -> list[Notification]:
     return list(Notification.objects.filter(channel=Channel.EMAIL, **filters).order_by("pk"))
 
 
@@ -34,7 +34,7 @@ def state(row: Notification) -> tuple:
 
 
 @pytest.fixture
-def consultation(author):  # noqa: ANN001, ANN201
+def consultation(author):
     """Five members get a mail (and an in-app note) that the consultation opened."""
     for _ in range(5):
         UserFactory()

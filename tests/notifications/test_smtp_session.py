@@ -42,26 +42,26 @@ class Server:
 
 
 @pytest.fixture
-def server(settings):  # noqa: ANN001, ANN201
+def server(settings):
     base = _aiosmtpd_controller()  # first: it makes aiosmtpd importable next to our app
     from aiosmtpd.smtp import SMTP
 
     state = Server()
 
     class Handler:
-        async def handle_MAIL(self, srv, session, envelope, address, options):  # noqa: ANN001, ANN201, N802
+        async def handle_MAIL(self, srv, session, envelope, address, options):
             if state.mail_reply:
                 return state.mail_reply
             envelope.mail_from = address
             return "250 OK"
 
-        async def handle_RCPT(self, srv, session, envelope, address, options):  # noqa: ANN001, ANN201, N802
+        async def handle_RCPT(self, srv, session, envelope, address, options):
             reply = state.rcpt_replies.get(address, "250 OK")
             if reply[0] == "2":
                 envelope.rcpt_tos.append(address)
             return reply
 
-        async def handle_DATA(self, srv, session, envelope):  # noqa: ANN001, ANN201, N802
+        async def handle_DATA(self, srv, session, envelope):
             if state.hang_up_at_end:
                 srv.transport.close()
                 return "250 OK"
@@ -74,14 +74,14 @@ def server(settings):  # noqa: ANN001, ANN201
             return "250 OK"
 
     class Session(SMTP):
-        async def smtp_DATA(self, arg):  # noqa: ANN001, ANN201, N802
+        async def smtp_DATA(self, arg):
             if state.data_reply:
                 await self.push(state.data_reply)
                 return
             await super().smtp_DATA(arg)
 
     class Controller(base):
-        def factory(self):  # noqa: ANN201
+        def factory(self):
             return Session(self.handler, **self.SMTP_kwargs)
 
     port = free_port()
@@ -130,7 +130,7 @@ def test_a_forwarding_server_accepts_with_251(server):
 
 
 @pytest.fixture
-def one_mail(author):  # noqa: ANN001, ANN201
+def one_mail(author):
     """One member to mail; returns a function that delivers and gives back the row."""
     person = UserFactory()
     make_statement(author=author, state="consultation")
@@ -167,7 +167,7 @@ def test_the_servers_reason_is_what_the_coordination_reads(
 def test_a_database_failure_at_the_mark_leaves_nothing_delivered(server, one_mail, monkeypatch):
     from django.db import OperationalError
 
-    def broken(row):  # noqa: ANN001, ANN202
+    def broken(row):
         raise OperationalError("database is locked")
 
     monkeypatch.setattr(services, "_mark_sent", broken)

@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 CHANGES = ('value="revoke"', 'value="sign"', 'id="cosign-add-organisation"')
 
 
-def page(client, statement) -> str:  # noqa: ANN001
+def page(client, statement) -> str:
     return client.get(statement.get_absolute_url()).content.decode()
 
 

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def papers():  # noqa: ANN201
+def papers():
     """Three drafts with different authors: [(paper, creator, coauthor)]."""
     made = []
     for _ in range(3):

@@ -94,14 +94,14 @@ def people() -> dict:
 
 
 @pytest.fixture
-def paper_in(people):  # noqa: ANN001, ANN201
+def paper_in(people):
     """paper_in(state, withdrawn_from="", consultation_ends_at=None) → a fresh instance."""
     paper = make_statement(author=people["creator"], coauthors=[people["coauthor"]])
     Coauthorship.objects.create(
         statement=paper, user=people["suspended_coauthor"], added_by=people["creator"]
     )
 
-    def make(state: str, withdrawn_from: str = "", consultation_ends_at=None) -> Statement:  # noqa: ANN001
+    def make(state: str, withdrawn_from: str = "", consultation_ends_at=None) -> Statement:
         Statement.objects.filter(pk=paper.pk).update(
             state=state, withdrawn_from=withdrawn_from, consultation_ends_at=consultation_ends_at
         )
@@ -111,7 +111,7 @@ def paper_in(people):  # noqa: ANN001, ANN201
 
 
 @pytest.mark.parametrize("predicate", sorted(EXPECTED))
-def test_predicate_table(predicate, people, paper_in):  # noqa: ANN001
+def test_predicate_table(predicate, people, paper_in):
     check = getattr(perms, predicate)
     actual, expected = {}, {}
     for label, state, withdrawn_from in SITUATIONS:
@@ -134,7 +134,7 @@ def test_predicate_table(predicate, people, paper_in):  # noqa: ANN001
 )
 def test_opening_the_vote_needs_a_coordinator_or_an_ended_consultation(
     ends, over, people, paper_in
-):  # noqa: ANN001
+):
     when = None if ends is None else timezone.now() + ends
     paper = paper_in("consultation", consultation_ends_at=when)
     assert perms.consultation_over(paper) is over

@@ -17,7 +17,7 @@ from tests.factories import make_statement
 pytestmark = pytest.mark.django_db
 
 
-def save(paper, author, body: str) -> Revision:  # noqa: ANN001
+def save(paper, author, body: str) -> Revision:
     paper.refresh_from_db()
     return revision_save(
         statement_id=paper.pk,
@@ -43,7 +43,7 @@ def test_interleaved_saves_number_each_paper_on_its_own(author, coauthor, client
         base_revision_id=second.revisions.get(number=3).pk,
     )
 
-    def numbers(paper) -> list[int]:  # noqa: ANN001
+    def numbers(paper) -> list[int]:
         return list(paper.revisions.order_by("created_at", "pk").values_list("number", flat=True))
 
     assert numbers(first) == [1, 2, 3, 4]

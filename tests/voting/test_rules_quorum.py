@@ -50,7 +50,7 @@ tallies = st.fixed_dictionaries({choice: st.integers(0, 15) for choice in CHOICE
 
 @settings(max_examples=300, deadline=None)
 @given(cfg=configs, tally=tallies, extra=st.integers(0, 60))
-def test_recorded_quorum_matches_independent_computation(cfg, tally, extra) -> None:  # noqa: ANN001
+def test_recorded_quorum_matches_independent_computation(cfg, tally, extra) -> None:
     eligible = sum(tally.values()) + extra
     result = count(Counts(**tally), eligible=eligible, config=RuleConfig(**cfg))
     assert (result.quorum_required, result.quorum_met) == recorded_quorum(tally, eligible, cfg)
@@ -68,7 +68,7 @@ def test_recorded_quorum_matches_independent_computation(cfg, tally, extra) -> N
         (0, 50, 0),
     ],
 )
-def test_share_quorum_rounds_up_to_whole_people(eligible, percent, required) -> None:  # noqa: ANN001
+def test_share_quorum_rounds_up_to_whole_people(eligible, percent, required) -> None:
     assert quorum_required("share", percent, eligible) == required
     assert math.ceil(Fraction(eligible * percent, 100)) == required  # the oracle agrees
 
@@ -94,7 +94,7 @@ def test_without_a_quorum_nothing_is_required_and_nothing_is_met() -> None:
 
 @settings(max_examples=200, deadline=None)
 @given(tally=tallies, threshold=st.integers(1, 8))
-def test_silence_counts_every_block_as_an_objection(tally, threshold) -> None:  # noqa: ANN001
+def test_silence_counts_every_block_as_an_objection(tally, threshold) -> None:
     """voting/rules.py: where a block does not suffice alone it still objects. The vote
     form offers no block then, but a ballot's rule is data: the count must not depend
     on the form to stay right."""
