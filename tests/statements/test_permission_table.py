@@ -102,8 +102,12 @@ def paper_in(people):
     )
 
     def make(state: str, withdrawn_from: str = "", consultation_ends_at=None) -> Statement:
+        # A public paper has a publication date (the public rule asks for both).
         Statement.objects.filter(pk=paper.pk).update(
-            state=state, withdrawn_from=withdrawn_from, consultation_ends_at=consultation_ends_at
+            state=state,
+            withdrawn_from=withdrawn_from,
+            consultation_ends_at=consultation_ends_at,
+            published_at=timezone.now() if state in PUBLIC else None,
         )
         return Statement.objects.get(pk=paper.pk)
 
