@@ -178,9 +178,7 @@ def revision_save(
     `text`) settle those conflicts; a revision saved after that one is merged again.
     """
     with transaction.atomic():
-        statement = Statement.objects.select_for_update().get(pk=statement_id)
-        if statement.state not in EDITABLE_STATES:
-            raise TextFrozen
+        statement = _lock_editable(statement_id)
         return _save_locked(
             statement,
             author=author,
@@ -191,6 +189,14 @@ def revision_save(
             resolved_against_id=resolved_against_id,
             skip_unchanged=False,
         )
+
+
+def _lock_editable(statement_id: int) -> Statement:
+    """The paper, locked for this transaction; TextFrozen unless its text may change."""
+    statement = Statement.objects.select_for_update().get(pk=statement_id)
+    if statement.state not in EDITABLE_STATES:
+        raise TextFrozen
+    return statement
 
 
 def _save_locked(
@@ -338,9 +344,7 @@ def statement_edit(
     revision_save.
     """
     with transaction.atomic():
-        statement = Statement.objects.select_for_update().get(pk=statement_id)
-        if statement.state not in EDITABLE_STATES:
-            raise TextFrozen
+        statement = _lock_editable(statement_id)
         revision = _save_locked(
             statement,
             author=author,
@@ -358,9 +362,7 @@ def statement_edit(
 def statement_details_update(*, statement_id: int, topics: Iterable[Topic], language: str) -> None:
     """Topics and language are not part of the text history; they change in place."""
     with transaction.atomic():
-        statement = Statement.objects.select_for_update().get(pk=statement_id)
-        if statement.state not in EDITABLE_STATES:
-            raise TextFrozen
+        statement = _lock_editable(statement_id)
         if statement.language != language:
             statement.language = language
             statement.save(update_fields=["language"])
@@ -383,9 +385,7 @@ def revision_restore(
     """
     old = Revision.objects.get(statement_id=statement_id, number=revision_number)
     with transaction.atomic():
-        statement = Statement.objects.select_for_update().get(pk=statement_id)
-        if statement.state not in EDITABLE_STATES:
-            raise TextFrozen
+        statement = _lock_editable(statement_id)
         return _save_locked(
             statement,
             author=author,

@@ -221,22 +221,6 @@ def test_only_coordinators_revoke_and_only_by_post(
     assert invitation.revoked_at is None
 
 
-class RefusingBackend:
-    """A mail server that is down."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        pass
-
-    def open(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-    def send_messages(self, messages) -> int:
-        raise ConnectionRefusedError("SMTP down")
-
-
 def test_a_mail_server_that_is_down_delays_the_invitation_but_never_fails_the_request(
     client_for, coordinator, settings, django_capture_on_commit_callbacks
 ):
@@ -249,7 +233,7 @@ def test_a_mail_server_that_is_down_delays_the_invitation_but_never_fails_the_re
     from notifications.models import Channel, Kind, Notification, Status
     from notifications.services import outbox_deliver, outbox_sweep
 
-    settings.EMAIL_BACKEND = "tests.accounts.test_invitations.RefusingBackend"
+    settings.EMAIL_BACKEND = "tests.mailbackends.DownBackend"
     with django_capture_on_commit_callbacks(execute=True):
         response = client_for(coordinator).post(
             "/coordination/invitations/", {"email": "neu@example.org", "message": "Komm dazu!"}

@@ -182,27 +182,11 @@ def advance_to_result(statement) -> None:
     statement_transition(statement_id=statement.pk, name="close_vote", actor=coordinator)
 
 
-class FailingBackend:
-    """A mail backend whose server refuses everything."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        pass
-
-    def open(self) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-    def send_messages(self, messages) -> int:
-        raise ConnectionRefusedError("SMTP down")
-
-
 def test_smtp_failure_retries_with_backoff_then_fails_visibly(
     settings, author, coordinator, client_for, django_capture_on_commit_callbacks
 ):
     person = UserFactory()
-    settings.EMAIL_BACKEND = "tests.notifications.test_outbox.FailingBackend"
+    settings.EMAIL_BACKEND = "tests.mailbackends.DownBackend"
     # Submitting emits CONSULTATION_OPENED; its delivery (on commit) is not run here.
     make_statement(author=author, state="consultation", title="Fehlerfall")
     row = Notification.objects.get(recipient=person, channel=Channel.EMAIL)

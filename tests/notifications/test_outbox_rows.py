@@ -134,7 +134,7 @@ def test_retries_back_off_60_120_240_480_seconds_then_fail(consultation):
 
 def test_a_mail_refused_after_the_mark_is_pending_again_and_not_sent(consultation, settings):
     _, rows = consultation
-    settings.EMAIL_BACKEND = "tests.notifications.test_outbox.FailingBackend"
+    settings.EMAIL_BACKEND = "tests.mailbackends.DownBackend"
     services.outbox_deliver()
     for row in rows:
         row.refresh_from_db()
