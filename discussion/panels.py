@@ -189,6 +189,7 @@ def build_panel(
     *,
     form: CommentForm | None = None,
     error: Any = "",
+    notice: str = "",
     reply: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """`reply` ({parent, body, mention_names}) refills a refused reply in its thread."""
@@ -251,6 +252,7 @@ def build_panel(
             "can_comment": can_comment,
             "form": form,
             "error": error,
+            "notice": notice,
             "reply": reply,
             "is_coordinator": coordinator,
             "autocomplete_url": reverse("discussion:member_autocomplete"),

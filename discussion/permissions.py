@@ -87,6 +87,20 @@ def can_decline(user: Any, comment: Comment) -> bool:
     return _can_decide(user, comment)
 
 
+def may_ask_to_decide(user: Any, comment: Comment) -> bool:
+    """Who may send an apply/decline request at all: the paper's authors, while it is editable.
+
+    Whether the suggestion is still open is the service's question, so that a second
+    click on a stale button gets "already decided" rather than a bare 403.
+    """
+    statement = comment.statement
+    return (
+        comment.is_suggestion
+        and statement.state in EDITABLE_STATES
+        and sperms.is_author(user, statement)
+    )
+
+
 def can_resolve(user: Any, comment: Comment) -> bool:
     """Resolve or reopen a thread (only while the discussion is open)."""
     statement = comment.statement

@@ -27,7 +27,7 @@ def comments_for_page(statement: Any, *, with_report_counts: bool) -> QuerySet[C
     """All comments of a paper in one query, authors joined, for the statement page."""
     qs = (
         Comment.objects.filter(statement=statement)
-        .select_related("author")
+        .select_related("author", "suggestion_decided_by", "applied_revision")
         .order_by("created_at", "pk")
     )
     if with_report_counts:

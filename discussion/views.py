@@ -20,7 +20,6 @@ from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
-from django_htmx.http import HttpResponseClientRedirect
 
 from accounts.decorators import coordinator_required, member_required
 from accounts.permissions import is_member
@@ -324,9 +323,11 @@ def comment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def suggestion_apply(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = _comment_for(request.user, pk, dperms.can_apply)
+    # Authors pass here even when the suggestion was decided meanwhile: the service then
+    # says so (409), where a 403 would leave a stale button failing silently under htmx.
+    comment = _comment_for(request.user, pk, dperms.may_ask_to_decide)
     try:
-        services.suggestion_apply(comment=comment, actor=request.user)
+        revision = services.suggestion_apply(comment=comment, actor=request.user)
     except services.DiscussionError as exc:
         if _is_htmx(request):
             return _panel_fragment(request, comment.statement, error=exc.message)
@@ -336,15 +337,13 @@ def suggestion_apply(request: HttpRequest, pk: int) -> HttpResponse:
             "discussion/refused.html",
             {"statement": comment.statement, "comment": comment},
         )
+    # The page's statement is the one before the save: reload it for the new text.
+    statement = Statement.objects.select_related("current_revision").get(pk=comment.statement_id)
+    notice = _("Vorschlag übernommen – Fassung %(number)s") % {"number": revision.number}
     if _is_htmx(request):
-        # The paper's text above the panel changed too: let htmx load the whole page.
-        messages.success(request, _("Der Vorschlag wurde übernommen."))
-        return HttpResponseClientRedirect(
-            f"{comment.statement.get_absolute_url()}#comment-{comment.pk}"
-        )
-    return _done(
-        request, comment.statement, f"comment-{comment.pk}", _("Der Vorschlag wurde übernommen.")
-    )
+        # Swap the panel (the suggestion now "übernommen") and, out of band, the text.
+        return _panel_fragment(request, statement, notice=notice)
+    return _done(request, statement, f"comment-{comment.pk}", notice)
 
 
 @require_POST
