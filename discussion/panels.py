@@ -191,6 +191,7 @@ def build_panel(
     error: Any = "",
     notice: str = "",
     reply: dict[str, Any] | None = None,
+    opened: int | None = None,
 ) -> dict[str, Any]:
     """`reply` ({parent, body, mention_names}) refills a refused reply in its thread."""
     user = request.user
@@ -212,6 +213,12 @@ def build_panel(
     for t in threads:
         if t.root.block_id in block_ids:
             counts[t.root.block_id] = counts.get(t.root.block_id, 0) + t.size
+
+    # The thread just acted on stays unfolded even when that resolved it (an applied
+    # suggestion): `opened` from the htmx view, `?open=<pk>` after a redirect.
+    if opened is None:
+        raw = request.GET.get("open", "")
+        opened = int(raw) if raw.isdigit() and len(raw) < 12 else None
 
     flt = request.GET.get("filter", "")
     if flt not in dict(FILTERS):
@@ -253,6 +260,7 @@ def build_panel(
             "form": form,
             "error": error,
             "notice": notice,
+            "opened": opened,
             "reply": reply,
             "is_coordinator": coordinator,
             "autocomplete_url": reverse("discussion:member_autocomplete"),

@@ -342,8 +342,10 @@ def suggestion_apply(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _("Vorschlag übernommen – Fassung %(number)s") % {"number": revision.number}
     if _is_htmx(request):
         # Swap the panel (the suggestion now "übernommen") and, out of band, the text.
-        return _panel_fragment(request, statement, notice=notice)
-    return _done(request, statement, f"comment-{comment.pk}", notice)
+        return _panel_fragment(request, statement, notice=notice, opened=comment.pk)
+    # The applied suggestion's thread is resolved (folded): ?open= unfolds it.
+    messages.success(request, notice)
+    return redirect(f"{statement.get_absolute_url()}?open={comment.pk}#comment-{comment.pk}")
 
 
 @require_POST

@@ -47,6 +47,8 @@ def test_htmx_apply_swaps_the_panel_and_the_text(in_consultation, suggestion, au
     # The panel: the suggestion is decided, by whom, with a link to the revision it made.
     assert html.startswith('<section id="discussion"') or 'id="discussion"' in html[:200]
     assert _state_badge(html, suggestion.pk) == "übernommen"
+    # Resolved threads fold; the one just applied stays open so its new state shows.
+    assert "<details open>" in html[: html.index(f'id="comment-{suggestion.pk}"')][-400:]
     assert "Anna Autorin" in html[html.index(f'id="comment-{suggestion.pk}"') :]
     diff_url = reverse(
         "statements:diff", args=[in_consultation.slug, revision.number - 1, revision.number]
@@ -66,12 +68,15 @@ def test_apply_without_javascript_redirects_with_a_message(
     client = client_for(author)
     response = client.post(reverse("discussion:suggestion_apply", args=[suggestion.pk]))
     assert response.status_code == 302
-    assert response["Location"] == f"{in_consultation.get_absolute_url()}#comment-{suggestion.pk}"
+    assert response["Location"] == (
+        f"{in_consultation.get_absolute_url()}?open={suggestion.pk}#comment-{suggestion.pk}"
+    )
     page = client.get(response["Location"]).content.decode()
     in_consultation.refresh_from_db()
     number = in_consultation.current_revision.number
     assert f"Vorschlag übernommen – Fassung {number}" in page
     assert _state_badge(page, suggestion.pk) == "übernommen"
+    assert "<details open>" in page[: page.index(f'id="comment-{suggestion.pk}"')][-400:]
     assert "Zweiter Absatz, viel klarer." in page[page.index('id="statement-body"') :]
 
 
