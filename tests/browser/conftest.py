@@ -104,6 +104,14 @@ def axe_source() -> str:
     return path.read_text()
 
 
+CSP_REPORTER = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  const t = e.target && e.target.outerHTML ? e.target.outerHTML.slice(0, 200) : "";
+  console.error(`CSP ${e.violatedDirective} at ${e.sourceFile}:${e.lineNumber} on ${t}`);
+}, true);
+"""
+
+
 class Pages:
     """Opens pages in fresh browser contexts and collects what went wrong in them."""
 
@@ -140,6 +148,9 @@ class Pages:
         if user is not None:
             self.login_cookie(context, user)
         page = context.new_page()
+        # Name the element a CSP violation hit: the browser's own message names only the
+        # script that caused it (that is how htmx settling a test tool's style was found).
+        page.add_init_script(CSP_REPORTER)
         page.on("console", self._on_console)
         page.on("pageerror", lambda exc: self.console_errors.append(f"pageerror: {exc}"))
         return page

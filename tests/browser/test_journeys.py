@@ -141,12 +141,11 @@ def test_comment_with_suggestion_applied_by_author(pages, people, mail):
     amira = pages.new(user=people["amira"])
     amira.goto(paper.get_absolute_url())
     amira.get_by_role("button", name="Vorschlag übernehmen").click()
-    # The suggestion's diff already shows the words: wait for the new revision instead.
-    for _ in range(150):
-        paper.refresh_from_db()
-        if "seit Mai 2024" in paper.current_revision.body:
-            break
-        amira.wait_for_timeout(100)
+    # Wait for the page to change (htmx swap), not only for the database: a screenshot
+    # taken while the swap is under way used to race htmx's settling of the old inputs.
+    amira.locator(".message-success", has_text="Vorschlag übernommen – Fassung 2").wait_for()
+    assert "seit Mai 2024" in amira.locator("#statement-body").inner_text()
+    paper.refresh_from_db()
     assert "seit Mai 2024" in paper.current_revision.body
     assert SECOND in paper.current_revision.body
     pages.screenshot(amira, "02-applied")

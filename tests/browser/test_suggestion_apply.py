@@ -45,6 +45,11 @@ def test_applying_a_suggestion_shows_text_and_state(pages, check_a11y, paper, ja
     assert NEW not in page.locator("#statement-body").inner_text()
     if javascript:
         page.evaluate("() => { window.__sameDocument = true; }")
+        # htmx must never write a style attribute (CSP style-src 'self'): settling once
+        # copied an old element's style (a screenshot's caret style) onto the new one.
+        settled = page.evaluate("() => htmx.config.attributesToSettle")
+        assert "style" not in settled
+        assert page.evaluate("() => htmx.config.includeIndicatorStyles") is False
 
     article.get_by_role("button", name="Vorschlag übernehmen").click()
 
@@ -54,6 +59,7 @@ def test_applying_a_suggestion_shows_text_and_state(pages, check_a11y, paper, ja
     assert "Amira Autorin" in article.inner_text()
     assert article.get_by_role("link", name="Fassung 2 ansehen").count() == 1
     assert NEW in page.locator("#statement-body").inner_text()
+    assert page.locator("#statement-revision").inner_text().startswith("Nr. 2 vom")
     assert article.get_by_role("button", name="Vorschlag übernehmen").count() == 0
     if javascript:
         # No reload: the marker set on the old document survives, and focus is on the notice.

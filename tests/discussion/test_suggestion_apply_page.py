@@ -60,6 +60,12 @@ def test_htmx_apply_swaps_the_panel_and_the_text(in_consultation, suggestion, au
     body = html[html.index('id="statement-body"') :]
     assert 'hx-swap-oob="true"' in body[:200]
     assert "Zweiter Absatz, viel klarer." in body
+    # The header's revision number follows, out of band too.
+    assert re.search(
+        rf'<span id="statement-revision" hx-swap-oob="true">Nr. {revision.number} vom', html
+    )
+    # Who decided and when, with a space between name and date (spaceless ate it once).
+    assert re.search(r"von <bdi>Anna Autorin</bdi> am <time", html)
 
 
 def test_apply_without_javascript_redirects_with_a_message(
@@ -78,6 +84,7 @@ def test_apply_without_javascript_redirects_with_a_message(
     assert _state_badge(page, suggestion.pk) == "übernommen"
     assert "<details open>" in page[: page.index(f'id="comment-{suggestion.pk}"')][-400:]
     assert "Zweiter Absatz, viel klarer." in page[page.index('id="statement-body"') :]
+    assert f'<span id="statement-revision">Nr. {number} vom' in page
 
 
 @pytest.mark.parametrize("htmx", [True, False])
