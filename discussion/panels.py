@@ -88,8 +88,12 @@ def _decorate(comment: Comment, user: Any, statement: Statement, base: str) -> N
     comment.may_resolve = comment.parent_id is None and dperms.can_resolve(user, comment)
     comment.diff_html = ""
     if comment.is_suggestion and comment.show_content:
-        # Stored when the suggestion was written: a page view never compares texts.
-        comment.diff_html = segments_html(comment.suggestion_diff)
+        comment.diff_html = suggestion_diff_html(comment)
+
+
+def suggestion_diff_html(comment: Comment) -> SafeString:
+    """Stored when the suggestion was written: a page view never compares texts."""
+    return segments_html(comment.suggestion_diff)
 
 
 def _threads(comments: list[Comment]) -> list[Thread]:
@@ -265,6 +269,9 @@ def build_panel(
             "is_coordinator": coordinator,
             "autocomplete_url": reverse("discussion:member_autocomplete"),
             "open_reports": sum(getattr(c, "open_reports", 0) for c in comments),
+            # Several open suggestions may be applied as one revision (checkboxes).
+            "batch_apply": dperms.can_apply_several(user, statement)
+            and sum(1 for c in comments if c.may_apply) > 1,
         }
     }
     if revision is not None:

@@ -101,6 +101,12 @@ def may_ask_to_decide(user: Any, comment: Comment) -> bool:
     )
 
 
+def can_apply_several(user: Any, statement: Statement) -> bool:
+    """Select several suggestions and apply them as one revision: the paper's authors,
+    while its text may change (each suggestion's own state is the service's question)."""
+    return statement.state in EDITABLE_STATES and sperms.is_author(user, statement)
+
+
 def can_resolve(user: Any, comment: Comment) -> bool:
     """Resolve or reopen a thread (only while the discussion is open)."""
     statement = comment.statement

@@ -8,12 +8,15 @@ record notification events with emit() inside the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import get_text_list
+from django.utils.translation import gettext, override
 from django.utils.translation import gettext_lazy as _
 
 from core import ratelimit
@@ -394,13 +397,84 @@ def _merge_into_changed_paragraph(comment: Comment, current_body: str) -> str:
     return merged.text()
 
 
-def suggestion_apply(*, comment: Comment, actor: Any) -> Revision:
-    """Replace the suggestion's block in the current text, credited to the suggester.
+def _applied_body(comment: Comment, old_body: str) -> str:
+    """The current text with this one suggestion applied (nothing is written).
 
     When the block is unchanged, replace_block() swaps it. When it changed meanwhile,
     the suggestion's change is merged into the current text three-way; where the two
-    overlap it is refused (SuggestionOutdated), so the text is never garbled. The
-    save goes through revision_save() on the current revision.
+    overlap it is refused (SuggestionOutdated), so the text is never garbled.
+    """
+    new_body = markdown.replace_block(old_body, comment.block_id, comment.suggestion_text)
+    if new_body is not None and not _only_block_changed(
+        old_body, comment.block_id, comment.suggestion_text, new_body
+    ):
+        new_body = _replace_keeping_spacing(old_body, comment.block_id, comment.suggestion_text)
+        if not _only_block_changed(old_body, comment.block_id, comment.suggestion_text, new_body):
+            raise SuggestionOutdated(
+                _(
+                    "Der vorgeschlagene Text würde mit dem Text davor oder danach "
+                    "verschmelzen. Bitte übernehmen Sie ihn von Hand im Editor."
+                )
+            )
+    if new_body is None:
+        new_body = _merge_into_changed_paragraph(comment, old_body)
+    return new_body
+
+
+def _check_open(comment: Comment) -> None:
+    if (
+        comment.suggestion_status != SuggestionStatus.OPEN
+        or comment.is_deleted
+        or comment.is_hidden
+    ):
+        raise SuggestionNotOpen(_("Über diesen Vorschlag wurde schon entschieden."))
+
+
+def _mark_applied(
+    comment: Comment, *, actor: Any, revision: Revision, statement: Statement
+) -> None:
+    now = timezone.now()
+    comment.suggestion_status = SuggestionStatus.APPLIED
+    comment.suggestion_decided_by, comment.suggestion_decided_at = actor, now
+    comment.applied_revision = revision
+    comment.is_resolved, comment.resolved_by, comment.resolved_at = True, actor, now
+    comment.save(
+        update_fields=[
+            "suggestion_status",
+            "suggestion_decided_by",
+            "suggestion_decided_at",
+            "applied_revision",
+            "is_resolved",
+            "resolved_by",
+            "resolved_at",
+        ]
+    )
+    emit(EventKind.SUGGESTION_APPLIED, statement=statement, actor=actor, target=comment)
+
+
+def _save_body(statement: Statement, *, author: Any, body: str, message: str) -> Revision:
+    try:
+        return revision_save(
+            statement_id=statement.pk,
+            author=author,
+            text=TextFields(
+                title=statement.title,
+                occasion=statement.occasion,
+                summary=statement.summary,
+                body=body,
+            ),
+            message=message[:300],
+            base_revision_id=statement.current_revision_id,
+        )
+    except (EditConflict, TextFrozen) as exc:  # cannot happen under our lock; be safe
+        raise DiscussionClosed(_("Der Text wurde inzwischen geändert.")) from exc
+
+
+def suggestion_apply(*, comment: Comment, actor: Any) -> Revision:
+    """Replace the suggestion's block in the current text, credited to the suggester.
+
+    See _applied_body for a paragraph that changed since; the save goes through
+    revision_save() on the current revision.
     """
     with transaction.atomic():
         statement = _current_statement(comment.statement_id, lock=True)
@@ -409,66 +483,203 @@ def suggestion_apply(*, comment: Comment, actor: Any) -> Revision:
             .select_related("author")
             .get(pk=comment.pk)
         )
-        if (
-            comment.suggestion_status != SuggestionStatus.OPEN
-            or comment.is_deleted
-            or comment.is_hidden
-        ):
-            raise SuggestionNotOpen(_("Über diesen Vorschlag wurde schon entschieden."))
+        _check_open(comment)
         if statement.state not in EDITABLE_STATES:
             raise DiscussionClosed(_("Der Text kann nicht mehr geändert werden."))
         current = statement.current_revision
-        old_body = current.body if current else ""
-        new_body = markdown.replace_block(old_body, comment.block_id, comment.suggestion_text)
-        if new_body is not None and not _only_block_changed(
-            old_body, comment.block_id, comment.suggestion_text, new_body
-        ):
-            new_body = _replace_keeping_spacing(old_body, comment.block_id, comment.suggestion_text)
-            if not _only_block_changed(
-                old_body, comment.block_id, comment.suggestion_text, new_body
-            ):
-                raise SuggestionOutdated(
-                    _(
-                        "Der vorgeschlagene Text würde mit dem Text davor oder danach "
-                        "verschmelzen. Bitte übernehmen Sie ihn von Hand im Editor."
-                    )
-                )
-        if new_body is None:
-            new_body = _merge_into_changed_paragraph(comment, old_body)
+        new_body = _applied_body(comment, current.body if current else "")
         name = comment.author.display_name if comment.author else FORMER_MEMBER
-        try:
-            revision = revision_save(
-                statement_id=statement.pk,
-                author=comment.author or actor,
-                text=TextFields(
-                    title=statement.title,
-                    occasion=statement.occasion,
-                    summary=statement.summary,
-                    body=new_body,
-                ),
-                message=f"Vorschlag von {name} übernommen"[:300],
-                base_revision_id=statement.current_revision_id,
-            )
-        except (EditConflict, TextFrozen) as exc:  # cannot happen under our lock; be safe
-            raise DiscussionClosed(_("Der Text wurde inzwischen geändert.")) from exc
-        now = timezone.now()
-        comment.suggestion_status = SuggestionStatus.APPLIED
-        comment.suggestion_decided_by, comment.suggestion_decided_at = actor, now
-        comment.applied_revision = revision
-        comment.is_resolved, comment.resolved_by, comment.resolved_at = True, actor, now
-        comment.save(
-            update_fields=[
-                "suggestion_status",
-                "suggestion_decided_by",
-                "suggestion_decided_at",
-                "applied_revision",
-                "is_resolved",
-                "resolved_by",
-                "resolved_at",
-            ]
+        revision = _save_body(
+            statement,
+            author=comment.author or actor,
+            body=new_body,
+            message=f"Vorschlag von {name} übernommen",
         )
-        emit(EventKind.SUGGESTION_APPLIED, statement=statement, actor=actor, target=comment)
+        _mark_applied(comment, actor=actor, revision=revision, statement=statement)
         return revision
+
+
+# --- several suggestions as one revision -----------------------------------------
+
+# How many suggestions one batch may take: each costs a merge of the whole text.
+BATCH_LIMIT = 20
+NONE_CHOSEN = "none"
+
+
+@dataclass(frozen=True)
+class Overlap:
+    """Suggestions that change the same place: the author takes one of them (or none)."""
+
+    comments: tuple[Comment, ...]
+
+    @property
+    def key(self) -> str:
+        return "-".join(str(c.pk) for c in self.comments)
+
+    def choice(self, choices: Mapping[str, str]) -> str | None:
+        """The pk chosen (as text), NONE_CHOSEN, or None when no valid choice was made."""
+        value = choices.get(self.key, "")
+        allowed = {str(c.pk) for c in self.comments} | {NONE_CHOSEN}
+        return value if value in allowed else None
+
+
+class SuggestionsOverlap(DiscussionError):
+    """Some selected suggestions change the same place; nothing was written."""
+
+    status = 409
+
+    def __init__(self, overlaps: list[Overlap], comments: list[Comment], missing: bool) -> None:
+        self.overlaps = overlaps
+        self.comments = comments
+        self.missing = missing
+        super().__init__(
+            _("Bitte wählen Sie bei jeder Überschneidung, welchen Vorschlag Sie übernehmen.")
+            if missing
+            else _("Einige der ausgewählten Vorschläge ändern dieselbe Stelle."),
+            # Asked for the first time: a conflict; a page sent back without a choice: 400.
+            status=400 if missing else 409,
+        )
+
+
+def _merge_in(base: str, merged: str, mine: str) -> str | None:
+    """`mine` (base with one suggestion applied) merged into `merged`; None on overlap."""
+    result = merge_body(base, merged, mine)
+    return None if result.conflicts else result.text()
+
+
+def _overlap_groups(base: str, comments: list[Comment], texts: dict[int, str]) -> list[Overlap]:
+    """Groups of suggestions that overlap: the same paragraph, or changes that the
+    three-way merge cannot put together. Pairs are joined into groups (union-find)."""
+    parent = {c.pk: c.pk for c in comments}
+
+    def root(pk: int) -> int:
+        while parent[pk] != pk:
+            pk = parent[pk]
+        return pk
+
+    def join(a: int, b: int) -> None:
+        parent[root(a)] = root(b)
+
+    first_on_block: dict[str, int] = {}
+    for c in comments:
+        if c.block_id in first_on_block:
+            join(c.pk, first_on_block[c.block_id])
+        else:
+            first_on_block[c.block_id] = c.pk
+    # One pass of merges; only a suggestion that does not merge is compared pairwise.
+    merged, taken = base, []
+    for c in comments:
+        if root(c.pk) != c.pk or any(root(t.pk) == root(c.pk) for t in taken):
+            continue
+        attempt = _merge_in(base, merged, texts[c.pk])
+        if attempt is not None:
+            merged = attempt
+            taken.append(c)
+            continue
+        for t in taken:
+            if _merge_in(base, texts[t.pk], texts[c.pk]) is None:
+                join(c.pk, t.pk)
+        if root(c.pk) == c.pk and not any(root(t.pk) == c.pk for t in taken):
+            # Overlaps only with the sum of several: make it overlap with all of them.
+            for t in taken:
+                join(c.pk, t.pk)
+    groups: dict[int, list[Comment]] = {}
+    for c in comments:
+        groups.setdefault(root(c.pk), []).append(c)
+    return [Overlap(tuple(g)) for g in groups.values() if len(g) > 1]
+
+
+def _suggesters_message(comments: list[Comment]) -> str:
+    names = []
+    for c in comments:
+        name = c.author.display_name if c.author else FORMER_MEMBER
+        if name not in names:
+            names.append(name)
+    # Stored, like every change note, in the group's working language.
+    with override(settings.LANGUAGE_CODE):
+        return gettext("Vorschläge von %(names)s übernommen") % {
+            "names": get_text_list(names, gettext("und"))
+        }
+
+
+def suggestions_apply(
+    *,
+    statement: Statement,
+    comment_ids: list[int],
+    actor: Any,
+    choices: Mapping[str, str] | None = None,
+) -> tuple[Revision, list[Comment]]:
+    """Apply several open suggestions as one revision crediting every suggester.
+
+    Overlapping suggestions (same paragraph, or changes the three-way merge cannot join)
+    are found before anything is written: without a choice per overlap (`choices`:
+    Overlap.key → a suggestion's pk or NONE_CHOSEN) SuggestionsOverlap is raised and
+    nothing changes. Returns the revision and the suggestions it took.
+    """
+    ids = list(dict.fromkeys(comment_ids))
+    if not ids:
+        raise DiscussionError(_("Bitte wählen Sie mindestens einen Vorschlag aus."))
+    if len(ids) > BATCH_LIMIT:
+        raise DiscussionError(
+            _("Bitte wählen Sie höchstens %(n)d Vorschläge auf einmal aus.") % {"n": BATCH_LIMIT}
+        )
+    with transaction.atomic():
+        statement = _current_statement(statement.pk, lock=True)
+        if statement.state not in EDITABLE_STATES:
+            raise DiscussionClosed(_("Der Text kann nicht mehr geändert werden."))
+        comments = list(
+            Comment.objects.select_for_update(of=("self",))
+            .select_related("author", "revision")
+            .filter(pk__in=ids, statement=statement, parent=None)
+            .exclude(suggestion_status="")
+            .order_by("pk")
+        )
+        if len(comments) != len(ids):
+            raise SuggestionNotOpen(_("Einer der Vorschläge gehört nicht zu diesem Text."))
+        for c in comments:
+            _check_open(c)
+        current = statement.current_revision
+        base = current.body if current else ""
+        texts = {}
+        for c in comments:
+            try:
+                texts[c.pk] = _applied_body(c, base)
+            except SuggestionOutdated as exc:
+                name = c.author.display_name if c.author else FORMER_MEMBER
+                raise SuggestionOutdated(
+                    _("Vorschlag von %(name)s: %(reason)s") % {"name": name, "reason": exc.message}
+                ) from exc
+        overlaps = _overlap_groups(base, comments, texts)
+        chosen = dict(choices or {})
+        if overlaps:
+            if any(o.choice(chosen) is None for o in overlaps):
+                raise SuggestionsOverlap(overlaps, comments, missing=choices is not None)
+            dropped = {c.pk for o in overlaps for c in o.comments if str(c.pk) != o.choice(chosen)}
+            comments = [c for c in comments if c.pk not in dropped]
+            if not comments:
+                raise DiscussionError(_("Sie haben keinen der Vorschläge gewählt."))
+        body = base
+        for c in comments:
+            merged = _merge_in(base, body, texts[c.pk])
+            if merged is None:  # the choices still overlap (only as a sum): ask again
+                raise SuggestionsOverlap(
+                    _overlap_groups(base, comments, texts) or [Overlap(tuple(comments))],
+                    comments,
+                    missing=True,
+                )
+            body = merged
+        if len(comments) == 1:
+            only = comments[0]
+            name = only.author.display_name if only.author else FORMER_MEMBER
+            author, message = only.author or actor, f"Vorschlag von {name} übernommen"
+        else:
+            author, message = actor, _suggesters_message(comments)
+        revision = _save_body(statement, author=author, body=body, message=message)
+        suggesters = {c.author_id for c in comments if c.author_id} - {author.pk}
+        revision.credited.add(*suggesters)
+        for c in comments:
+            _mark_applied(c, actor=actor, revision=revision, statement=statement)
+        return revision, comments
 
 
 def suggestion_decline(*, comment: Comment, actor: Any, reason: str) -> Comment:

@@ -5,6 +5,11 @@ from discussion import views
 app_name = "discussion"
 urlpatterns = [
     path("statements/<slug:slug>/comments/", views.comment_create, name="comment_create"),
+    path(
+        "statements/<slug:slug>/suggestions/apply/",
+        views.suggestions_apply,
+        name="suggestions_apply",
+    ),
     path("comments/<int:pk>/reply/", views.comment_reply, name="comment_reply"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="comment_edit"),
     path("comments/<int:pk>/history/", views.comment_history, name="comment_history"),

@@ -19,6 +19,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import coordinator_required, member_required
@@ -30,7 +31,7 @@ from discussion import services
 from discussion.forms import CommentForm, EditForm, ReasonForm, ReplyForm
 from discussion.mentions import members
 from discussion.models import Comment, Report
-from discussion.panels import build_panel, comment_form_for
+from discussion.panels import author_name, build_panel, comment_form_for, suggestion_diff_html
 from discussion.selectors import open_reports
 from statements.access import statement_for
 from statements.models import Statement
@@ -346,6 +347,60 @@ def suggestion_apply(request: HttpRequest, pk: int) -> HttpResponse:
     # The applied suggestion's thread is resolved (folded): ?open= unfolds it.
     messages.success(request, notice)
     return redirect(f"{statement.get_absolute_url()}?open={comment.pk}#comment-{comment.pk}")
+
+
+@require_POST
+def suggestions_apply(request: HttpRequest, slug: str) -> HttpResponse:
+    """Several selected suggestions as one revision; overlaps go to a page of choices."""
+    statement = statement_for(request.user, slug, "internal")
+    if not dperms.can_apply_several(request.user, statement):
+        raise PermissionDenied
+    ids = [int(v) for v in request.POST.getlist("suggestion") if v.isdigit() and len(v) < 12]
+    # The overlap page sends `decided` with a choice per overlap: choice-<key> = pk / "none".
+    choices = {
+        key.removeprefix("choice-"): value
+        for key, value in request.POST.items()
+        if key.startswith("choice-")
+    }
+    try:
+        revision, taken = services.suggestions_apply(
+            statement=statement,
+            comment_ids=ids,
+            actor=request.user,
+            choices=choices if request.POST.get("decided") else None,
+        )
+    except services.SuggestionsOverlap as exc:
+        return _overlap_page(request, statement, exc, choices)
+    except services.DiscussionError as exc:
+        return refusal(request, exc, "discussion/refused.html", {"statement": statement})
+    notice = ngettext(
+        "%(n)d Vorschlag übernommen – Fassung %(number)s",
+        "%(n)d Vorschläge übernommen – Fassung %(number)s",
+        len(taken),
+    ) % {"n": len(taken), "number": revision.number}
+    messages.success(request, notice)
+    return redirect(f"{statement.get_absolute_url()}#discussion")
+
+
+def _overlap_page(
+    request: HttpRequest,
+    statement: Statement,
+    exc: services.SuggestionsOverlap,
+    choices: dict[str, str],
+) -> HttpResponse:
+    overlapping = {c.pk for o in exc.overlaps for c in o.comments}
+    for c in exc.comments:
+        c.author_name = author_name(c)
+        c.diff_html = suggestion_diff_html(c)
+    context = {
+        "statement": statement,
+        "error": exc.message,
+        "overlaps": [{"overlap": o, "chosen": o.choice(choices) or ""} for o in exc.overlaps],
+        "comments": exc.comments,
+        "others": [c for c in exc.comments if c.pk not in overlapping],
+        "none_chosen": services.NONE_CHOSEN,
+    }
+    return render(request, "discussion/batch_overlap.html", context, status=exc.status)
 
 
 @require_POST

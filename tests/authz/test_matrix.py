@@ -341,6 +341,13 @@ MATRIX: list[Row] = [
     ),
     Row("discussion:suggestion_apply", "POST", on_comment(AUTHORS), pk_of("comment")),
     Row("discussion:suggestion_decline", "POST", on_comment(AUTHORS), pk_of("comment")),
+    Row(
+        "discussion:suggestions_apply",
+        "POST",
+        internal("allowed", who=can_edit),
+        slug,
+        per_state=True,
+    ),
     Row("discussion:comment_report", "POST", on_comment(everyone_else("member")), pk_of("comment")),
     Row("discussion:comment_hide", "POST", on_comment({"coordinator"}), pk_of("comment")),
     Row("discussion:comment_unhide", "POST", on_comment({"coordinator"}), pk_of("comment")),
