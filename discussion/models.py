@@ -81,6 +81,9 @@ class Comment(models.Model):
     # The word diff of block_source → suggestion_text as [op, text] pairs (statements.diff),
     # computed when the suggestion is written or edited, never on a page view.
     suggestion_diff = models.JSONField(default=list, blank=True, editable=False)
+    # The same change on the rendered text (statements.diff.html_diff: formatting shown,
+    # changed words marked), stored at the same moments; "=" pieces are sanitised HTML.
+    suggestion_rendered = models.JSONField(default=list, blank=True, editable=False)
     # "" for plain comments; a suggestion starts as OPEN.
     suggestion_status = models.CharField(
         max_length=10, choices=SuggestionStatus.choices, blank=True, default=""

@@ -24,7 +24,7 @@ from discussion.forms import CommentForm
 from discussion.models import Comment
 from discussion.selectors import comments_for_page
 from statements import markdown
-from statements.diff import segments_html
+from statements.diff import rendered_segments_html, segments_html
 from statements.models import Statement
 
 FILTERS: tuple[tuple[str, Any], ...] = (
@@ -86,14 +86,21 @@ def _decorate(comment: Comment, user: Any, statement: Statement, base: str) -> N
     comment.may_decline = dperms.can_decline(user, comment)
     comment.may_reply = comment.parent_id is None and dperms.can_reply(user, comment)
     comment.may_resolve = comment.parent_id is None and dperms.can_resolve(user, comment)
-    comment.diff_html = ""
+    comment.diff_html = comment.rendered_diff_html = ""
     if comment.is_suggestion and comment.show_content:
         comment.diff_html = suggestion_diff_html(comment)
+        comment.rendered_diff_html = suggestion_rendered_html(comment)
 
 
 def suggestion_diff_html(comment: Comment) -> SafeString:
-    """Stored when the suggestion was written: a page view never compares texts."""
+    """The source (Markdown) diff, stored when the suggestion was written: a page view
+    never compares texts."""
     return segments_html(comment.suggestion_diff)
+
+
+def suggestion_rendered_html(comment: Comment) -> SafeString:
+    """The formatted diff, stored beside it (empty only for a row never filled in)."""
+    return rendered_segments_html(comment.suggestion_rendered or [])
 
 
 def _threads(comments: list[Comment]) -> list[Thread]:

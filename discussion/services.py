@@ -33,7 +33,7 @@ from discussion.models import (
 )
 from statements import markdown
 from statements import permissions as sperms
-from statements.diff import word_diff
+from statements.diff import html_diff, word_diff
 from statements.merge import merge_body
 from statements.models import Revision, Statement
 from statements.services import EditConflict, TextFields, TextFrozen, revision_save
@@ -81,6 +81,12 @@ def _check_suggestion_length(text: str, block_source: str) -> None:
 def _suggestion_diff(block_source: str, text: str) -> list[list[str]]:
     """The diff a suggestion shows, computed once when it is written (bounded work)."""
     return [[op, piece] for op, piece in word_diff(block_source, text).segments]
+
+
+def _suggestion_rendered(block_source: str, text: str) -> list[list[str]]:
+    """The same change, formatted (bounded like word_diff; each side rendered once)."""
+    diff = html_diff(markdown.render(block_source), markdown.render(text))
+    return [[op, piece] for op, piece in diff.segments]
 
 
 def _throttle(actor: Any, *actions: str) -> None:
@@ -215,6 +221,9 @@ def comment_create(
             suggestion_diff=_suggestion_diff(block_source, suggestion_text)
             if is_suggestion
             else [],
+            suggestion_rendered=_suggestion_rendered(block_source, suggestion_text)
+            if is_suggestion
+            else [],
         )
         emit(EventKind.COMMENT_CREATED, statement=statement, actor=author, target=comment)
         _record_mentions(
@@ -296,7 +305,8 @@ def comment_edit(
         fields = ["body", "body_html", "suggestion_text", "edited_at"]
         if new_suggestion != comment.suggestion_text:
             comment.suggestion_diff = _suggestion_diff(comment.block_source, new_suggestion)
-            fields.append("suggestion_diff")
+            comment.suggestion_rendered = _suggestion_rendered(comment.block_source, new_suggestion)
+            fields += ["suggestion_diff", "suggestion_rendered"]
         comment.suggestion_text = new_suggestion
         comment.edited_at = timezone.now()
         comment.save(update_fields=fields)
@@ -315,10 +325,17 @@ def comment_delete(*, comment: Comment, actor: Any) -> None:
         comment.versions.all().delete()
         comment.mentions.all().delete()
         comment.body = comment.body_html = comment.suggestion_text = ""
-        comment.suggestion_diff = []
+        comment.suggestion_diff = comment.suggestion_rendered = []
         comment.deleted_at = timezone.now()
         comment.save(
-            update_fields=["body", "body_html", "suggestion_text", "suggestion_diff", "deleted_at"]
+            update_fields=[
+                "body",
+                "body_html",
+                "suggestion_text",
+                "suggestion_diff",
+                "suggestion_rendered",
+                "deleted_at",
+            ]
         )
 
 

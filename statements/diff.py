@@ -37,6 +37,8 @@ WORK_BUDGET = 400_000
 POPULAR_FROM = 200
 
 EQUAL, INSERT, DELETE = "=", "+", "-"
+# html_diff only: the markup of a deleted whole element (shown, its text struck through).
+DELETED_MARKUP = "~"
 Opcode = tuple[str, int, int, int, int]
 
 
@@ -146,6 +148,8 @@ class Diff:
     # was marked as a whole because the budget did not reach.
     work: int = 0
     coarse: bool = False
+    # From html_diff: "=" segments are HTML, not text.
+    rendered: bool = False
 
     @property
     def changed(self) -> bool:
@@ -153,6 +157,8 @@ class Diff:
 
     @property
     def html(self) -> SafeString:
+        if self.rendered:
+            return rendered_segments_html(self.segments)
         return segments_html(self.segments)
 
 
@@ -238,3 +244,132 @@ def word_diff(old: str, new: str, *, budget: int = WORK_BUDGET) -> Diff:
         work=steps.spent,
         coarse=steps.refused,
     )
+
+
+# --- rendered diffs (formatted text with the changes marked) -------------------------
+
+# A token of sanitised HTML: a tag (attribute values may hold ">"), an entity, white
+# space, a word or one other character.
+_HTML_TOKEN_RE = re.compile(r"""<(?:[^>"']|"[^"]*"|'[^']*')*>|&#?\w+;|\s+|\w+|[^\w\s]""")
+_TAG_NAME_RE = re.compile(r"</?([a-zA-Z][a-zA-Z0-9]*)")
+_ID_ATTR_RE = re.compile(r'(<[a-zA-Z][^<>]*?)\s+id="[^"]*"')
+_ENTITY_RE = re.compile(r"&#?\w+;")
+_VOID = {"br", "hr", "img", "input", "wbr"}
+
+
+def _is_tag(token: str) -> bool:
+    return len(token) > 2 and token[0] == "<" and token[-1] == ">"
+
+
+def _balanced(tags: Sequence[str]) -> bool:
+    """The tags open and close each other in order (a deleted list item, a paragraph)."""
+    stack: list[str] = []
+    for tag in tags:
+        match = _TAG_NAME_RE.match(tag)
+        if not match or match.group(1).lower() in _VOID or tag.endswith("/>"):
+            continue
+        name = match.group(1).lower()
+        if tag.startswith("</"):
+            if not stack or stack.pop() != name:
+                return False
+        else:
+            stack.append(name)
+    return not stack
+
+
+class _HtmlBuilder(_Builder):
+    """Marks changed text inside rendered HTML; the markup stays that of the new text.
+
+    Inserted pieces keep their tags (they are the new text's own). Deleted pieces keep
+    theirs only where they form whole elements (a removed paragraph or list item);
+    otherwise only their text is shown, struck through, inside the new text's markup.
+    So <ins>/<del> only ever wrap text, and the result nests exactly like the new HTML.
+    """
+
+    def mark(self, op: str, tokens: Sequence[str]) -> None:
+        keep_tags = op == INSERT or _balanced([t for t in tokens if _is_tag(t)])
+        run: list[str] = []
+        for token in tokens:
+            if _is_tag(token):
+                self._text(op, run)
+                run = []
+                if keep_tags:
+                    self._add(EQUAL if op == INSERT else DELETED_MARKUP, token)
+            else:
+                run.append(token)
+        self._text(op, run)
+
+    def _text(self, op: str, run: Sequence[str]) -> None:
+        text = "".join(run)
+        if not text:
+            return
+        if text.isspace():
+            if op == INSERT:
+                self._add(EQUAL, text)
+            return
+        self._add(op, text)
+        words = len(_WORD_RE.findall(_ENTITY_RE.sub(" ", text)))
+        if op == INSERT:
+            self.inserted += words
+        else:
+            self.deleted += words
+
+    def words(self, old: str, new: str) -> None:
+        a, b = _HTML_TOKEN_RE.findall(old), _HTML_TOKEN_RE.findall(new)
+        for op, i1, i2, j1, j2 in _opcodes(a, b, self.budget):
+            if op == "equal":
+                self.equal(b[j1:j2])
+            else:
+                self.mark(DELETE, a[i1:i2])
+                self.mark(INSERT, b[j1:j2])
+
+
+def html_diff(old_html: str, new_html: str, *, budget: int = WORK_BUDGET) -> Diff:
+    """Compare two rendered, sanitised texts (statements.markdown): the new one's HTML
+    with changed words marked. Same budget and line-then-token order as word_diff; ids
+    are dropped (the page shows the text itself elsewhere). Segments: "=" pieces are
+    HTML, "~" the markup of a deleted element, "+"/"-" pieces are text (already escaped);
+    render with rendered_segments_html.
+    """
+    old_html = _ID_ATTR_RE.sub(r"\1", old_html or "")
+    new_html = _ID_ATTR_RE.sub(r"\1", new_html or "")
+    old_lines = old_html.splitlines(keepends=True)
+    new_lines = new_html.splitlines(keepends=True)
+    steps = _Budget(budget)
+    builder = _HtmlBuilder(steps)
+    for op, i1, i2, j1, j2 in _opcodes(old_lines, new_lines, steps):
+        if op == "equal":
+            builder.equal(new_lines[j1:j2])
+        elif op == "replace":
+            builder.words("".join(old_lines[i1:i2]), "".join(new_lines[j1:j2]))
+        elif op == "delete":
+            builder.mark(DELETE, _HTML_TOKEN_RE.findall("".join(old_lines[i1:i2])))
+        else:
+            builder.mark(INSERT, _HTML_TOKEN_RE.findall("".join(new_lines[j1:j2])))
+    return Diff(
+        segments=builder.segments,
+        inserted_words=builder.inserted,
+        deleted_words=builder.deleted,
+        work=steps.spent,
+        coarse=steps.refused,
+        rendered=True,
+    )
+
+
+def rendered_segments_html(segments: Sequence[Sequence[str]]) -> SafeString:
+    """HTML for html_diff segments, the hidden labels in the reader's language."""
+    ins = (_("eingefügt:"), _("Ende der Einfügung"))
+    dels = (_("gelöscht:"), _("Ende der Löschung"))
+    parts: list[str] = []
+    for op, text in segments:
+        if op in (EQUAL, DELETED_MARKUP):
+            parts.append(text)
+            continue
+        tag, (label, end) = ("ins", ins) if op == INSERT else ("del", dels)
+        parts.append(
+            f'<{tag}><span class="visually-hidden">[{escape(label)}] </span>{text}'
+            f'<span class="visually-hidden"> [{escape(end)}]</span></{tag}>'
+        )
+    # "=" pieces are the sanitised HTML of a revision or of statements.markdown.render;
+    # "+"/"-" pieces are text from the same HTML, already escaped.
+    return mark_safe("".join(parts))  # noqa: S308

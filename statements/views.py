@@ -29,7 +29,7 @@ from statements import markdown
 from statements import permissions as perms
 from statements.access import statement_for
 from statements.conflict_page import conflict_form, conflict_response, theirs_label
-from statements.diff import word_diff
+from statements.diff import html_diff, word_diff
 from statements.forms import CoauthorAddForm, ConflictForm, StatementForm
 from statements.models import Revision, Statement
 from statements.panels import page_statements
@@ -394,14 +394,15 @@ def diff(request: HttpRequest, slug: str, a: int, b: int) -> HttpResponse:
         "old": old,
         "new": new,
         "diffs": [
-            (label, word_diff(getattr(old, field), getattr(new, field)))
+            (label, word_diff(getattr(old, field), getattr(new, field)), None)
             for label, field in (
                 (_("Titel"), "title"),
                 (_("Anlass"), "occasion"),
                 (_("Zusammenfassung"), "summary"),
-                (_("Text"), "body"),
             )
-        ],
+        ]
+        # The text formatted (from the stored HTML), its Markdown source one click away.
+        + [(_("Text"), html_diff(old.body_html, new.body_html), word_diff(old.body, new.body))],
     }
     return render(request, "statements/diff.html", context)
 

@@ -276,3 +276,48 @@ def test_property_any_diff_spells_both_texts(old, new, budget):
     assert "".join(t for op, t in result.segments if op != diff.DELETE) == new
     shown_old = "".join(t for op, t in result.segments if op != diff.INSERT)
     assert "".join(shown_old.split()) == "".join(old.split())
+
+
+# --- rendered diffs (issue 15) -------------------------------------------------------
+
+TAG = re.compile(r"<[^>]*>")
+
+
+def test_a_rendered_diff_stays_within_its_budget_and_spells_the_new_text():
+    old = markdown.render(rewritten(100_000, 7))
+    new = markdown.render(rewritten(100_000, 11))
+    result = diff.html_diff(old, new)
+    assert result.work <= diff.WORK_BUDGET
+    shown = "".join(t for op, t in result.segments if op in (diff.EQUAL, diff.INSERT))
+    assert shown == re.sub(r'\s+id="[^"]*"', "", new)
+    assert cost(lambda: diff.html_diff(old, new), limit=5_000_000) <= 5_000_000
+
+
+def test_an_ordinary_edit_of_the_rendered_text_costs_little():
+    old = normal_text(100_000)
+    new = old.replace("faire Verfahren", "schnelle Verfahren", 1)
+    result = diff.html_diff(markdown.render(old), markdown.render(new))
+    assert not result.coarse
+    assert (result.inserted_words, result.deleted_words) == (1, 1)
+    assert result.work < 5_000
+
+
+MARKDOWN = st.text(alphabet="ab c\n*#-_>1.`[]()", max_size=80)
+
+
+@settings(max_examples=300, deadline=None)
+@given(old=MARKDOWN, new=MARKDOWN, budget=st.sampled_from([0, 3, 20, None]))
+def test_property_a_rendered_diff_nests_like_the_new_text(old, new, budget):
+    """<ins>/<del> wrap text only, so the result's tags are the new text's plus whole
+    deleted elements: always balanced, and without the deleted pieces it is the new HTML."""
+    old_html, new_html = markdown.render(old), markdown.render(new)
+    kwargs = {} if budget is None else {"budget": budget}
+    result = diff.html_diff(old_html, new_html, **kwargs)
+    assert result.work <= (diff.WORK_BUDGET if budget is None else budget)
+    shown = "".join(t for op, t in result.segments if op in (diff.EQUAL, diff.INSERT))
+    assert shown == re.sub(r'\s+id="[^"]*"', "", new_html)
+    html = str(result.html)
+    assert diff._balanced(TAG.findall(html))
+    for op, text in result.segments:
+        if op in (diff.INSERT, diff.DELETE):
+            assert "<" not in text  # text only: never a tag inside <ins>/<del>
