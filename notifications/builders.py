@@ -26,6 +26,7 @@ from accounts.models import MembershipStatus, User
 from accounts.services import invitation_url
 from notifications.models import Kind, Notification
 from notifications.tokens import absolute, confirm_url
+from statements.diff import rendered_segments_html, segments_text
 from statements.permissions import can_view, prime_author_ids
 
 
@@ -100,6 +101,20 @@ def comment_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
     if ctx is None or comment is None:
         return None
     return {**ctx, "comment": comment, "excerpt": _excerpt(comment)}
+
+
+def suggestion_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    """About a decided suggestion: the comment mail plus its change, formatted (HTML
+    mail) and as marked source (text mail), both stored when it was written."""
+    ctx = comment_mail(row, loaded)
+    if ctx is None:
+        return None
+    comment = ctx["comment"]
+    return {
+        **ctx,
+        "diff_html": rendered_segments_html(comment.suggestion_rendered or []),
+        "diff_text": segments_text(comment.suggestion_diff or []),
+    }
 
 
 def ballot_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:

@@ -179,6 +179,12 @@ def segments_html(segments: Sequence[Sequence[str]]) -> SafeString:
     return mark_safe("".join(parts))  # noqa: S308 - every piece escaped above
 
 
+def segments_text(segments: Sequence[Sequence[str]]) -> str:
+    """Plain text for stored word-diff segments (a text mail): [+ … +] and [- … -]."""
+    marks = {INSERT: "[+{}+]", DELETE: "[-{}-]"}
+    return "".join(marks[op].format(text) if op in marks else text for op, text in segments)
+
+
 class _Builder:
     def __init__(self, budget: _Budget) -> None:
         self.segments: list[tuple[str, str]] = []
@@ -356,20 +362,45 @@ def html_diff(old_html: str, new_html: str, *, budget: int = WORK_BUDGET) -> Dif
     )
 
 
+_MARKUP_ONLY_RE = re.compile(r"(?:\s*<[^<>]*>)*\s*")
+
+
 def rendered_segments_html(segments: Sequence[Sequence[str]]) -> SafeString:
-    """HTML for html_diff segments, the hidden labels in the reader's language."""
+    """HTML for html_diff segments, the hidden labels in the reader's language.
+
+    One change split by markup (an insertion that runs into <strong>) is announced
+    once: the start label on its first piece, the end label on its last.
+    """
     ins = (_("eingefügt:"), _("Ende der Einfügung"))
     dels = (_("gelöscht:"), _("Ende der Löschung"))
+
+    def neighbour(i: int, step: int) -> str:
+        i += step
+        while 0 <= i < len(segments):
+            op, text = segments[i]
+            if op == DELETED_MARKUP or (op == EQUAL and _MARKUP_ONLY_RE.fullmatch(text)):
+                i += step
+                continue
+            return op
+        return ""
+
     parts: list[str] = []
-    for op, text in segments:
+    for i, (op, text) in enumerate(segments):
         if op in (EQUAL, DELETED_MARKUP):
             parts.append(text)
             continue
         tag, (label, end) = ("ins", ins) if op == INSERT else ("del", dels)
-        parts.append(
-            f'<{tag}><span class="visually-hidden">[{escape(label)}] </span>{text}'
-            f'<span class="visually-hidden"> [{escape(end)}]</span></{tag}>'
+        start = (
+            f'<span class="visually-hidden">[{escape(label)}] </span>'
+            if neighbour(i, -1) != op
+            else ""
         )
-    # "=" pieces are the sanitised HTML of a revision or of statements.markdown.render;
+        finish = (
+            f'<span class="visually-hidden"> [{escape(end)}]</span>'
+            if neighbour(i, 1) != op
+            else ""
+        )
+        parts.append(f"<{tag}>{start}{text}{finish}</{tag}>")
+    # "=" and "~" pieces are the sanitised HTML of a revision or of statements.markdown.render;
     # "+"/"-" pieces are text from the same HTML, already escaped.
     return mark_safe("".join(parts))  # noqa: S308

@@ -353,3 +353,32 @@ def test_export_lists_only_my_notification_data(member, in_consultation):
     import json
 
     json.dumps(data)
+
+
+def test_suggestion_applied_mail_shows_the_change_formatted_and_marked(
+    author, in_consultation, django_capture_on_commit_callbacks
+):
+    """Issue 15: the applied suggestion's mail carries its change: formatted in the HTML
+    part (<ins>/<del> with hidden labels), as marked source in the text part."""
+    from discussion.services import comment_create, suggestion_apply
+    from statements.markdown import blocks
+
+    suggester = UserFactory()
+    Preference.objects.create(user=suggester, kind=Kind.SUGGESTION_APPLIED, mode=Mode.IMMEDIATELY)
+    block = blocks(in_consultation.body)[0]
+    comment = comment_create(
+        statement=in_consultation,
+        author=suggester,
+        body="Betonen",
+        block_id=block.id,
+        suggestion_text=block.source + " Das ist **wichtig**.",
+    )
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        suggestion_apply(comment=comment, actor=author)
+    [message] = [m for m in mail.outbox if m.to == [suggester.email]]
+    html = message.alternatives[0][0]
+    # The inserted words keep their emphasis; one insertion is announced once.
+    assert "<strong><ins>wichtig</ins></strong>" in html
+    assert html.count("[eingefügt:]") == 1 and html.count("[Ende der Einfügung]") == 1
+    assert "[+ Das ist **wichtig**.+]" in message.body or "[+Das ist **wichtig**.+]" in message.body
