@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from statements import markdown
+from statements.diff import WORK_BUDGET, Diff, html_diff
 from statements.forms import ConflictForm
 from statements.merge import FIELDS, Conflict
 from statements.models import Revision, Statement
@@ -49,6 +50,8 @@ class Item:
     number: int = 0
     theirs_html: SafeString | None = None
     mine_html: SafeString | None = None
+    # Theirs → mine, formatted, the differing words marked (body conflicts only).
+    diff: Diff | None = None
     choice: Any = None
     manual: Any = None
 
@@ -77,6 +80,8 @@ def sections(conflict: EditConflict, form: ConflictForm) -> list[Section]:
     labels = _labels()
     out: list[Section] = []
     number = 0
+    # The page's diffs share one budget, however many conflicts there are.
+    budget = max(1_000, WORK_BUDGET // max(1, len(conflict.merge.fields["body"].conflicts)))
     for name in FIELDS:
         merged = conflict.merge.fields[name]
         is_body = name == "body"
@@ -86,12 +91,15 @@ def sections(conflict: EditConflict, form: ConflictForm) -> list[Section]:
         for piece in merged.pieces:
             if isinstance(piece, Conflict):
                 number += 1
+                theirs_html = render_fragment(piece.theirs) if is_body else None
+                mine_html = render_fragment(piece.mine) if is_body else None
                 section.items.append(
                     Item(
                         conflict=piece,
                         number=number,
-                        theirs_html=render_fragment(piece.theirs) if is_body else None,
-                        mine_html=render_fragment(piece.mine) if is_body else None,
+                        theirs_html=theirs_html,
+                        mine_html=mine_html,
+                        diff=html_diff(theirs_html, mine_html, budget=budget) if is_body else None,
                         choice=form[f"choice-{piece.key}"],
                         manual=form[f"manual-{piece.key}"],
                     )
