@@ -31,7 +31,13 @@ from discussion import services
 from discussion.forms import CommentForm, EditForm, ReasonForm, ReplyForm
 from discussion.mentions import members
 from discussion.models import Comment, Report
-from discussion.panels import author_name, build_panel, comment_form_for, suggestion_diff_html
+from discussion.panels import (
+    author_name,
+    build_panel,
+    comment_form_for,
+    suggestion_diff_html,
+    suggestion_rendered_html,
+)
 from discussion.selectors import open_reports
 from statements.access import statement_for
 from statements.models import Statement
@@ -391,7 +397,7 @@ def _overlap_page(
     overlapping = {c.pk for o in exc.overlaps for c in o.comments}
     for c in exc.comments:
         c.author_name = author_name(c)
-        c.diff_html = suggestion_diff_html(c)
+        c.diff_html = suggestion_rendered_html(c) or suggestion_diff_html(c)
     context = {
         "statement": statement,
         "error": exc.message,
