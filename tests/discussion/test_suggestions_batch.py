@@ -206,3 +206,37 @@ def test_members_may_not_batch_apply(three, member, client_for):
     response = client_for(member).post(url, {"suggestion": [s.pk for s in suggestions]})
     assert response.status_code == 403
     assert {_state(s) for s in suggestions} == {SuggestionStatus.OPEN}
+
+
+def test_the_overlap_page_costs_the_same_queries_with_more_suggestions(
+    paper, author, coauthor, member, client_for
+):
+    """The page of choices loads every selected suggestion with its author at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries(extra: int) -> int:
+        statement = paper(body="\n\n".join(f"Absatz {i}." for i in range(8)))
+        ids = block_ids(statement)
+        selected = [
+            comment_on(statement, member, "", block_id=ids[0], suggestion_text="Eins."),
+            comment_on(statement, coauthor, "", block_id=ids[0], suggestion_text="Zwei."),
+        ]
+        selected += [
+            comment_on(
+                statement,
+                UserFactory(),
+                "",
+                block_id=ids[i + 1],
+                suggestion_text=f"Neu {i}.",
+            )
+            for i in range(extra)
+        ]
+        client = client_for(author)
+        url = reverse("discussion:suggestions_apply", args=[statement.slug])
+        with CaptureQueriesContext(connection) as captured:
+            response = client.post(url, {"suggestion": [c.pk for c in selected]})
+        assert response.status_code == 409
+        return len(captured)
+
+    assert queries(5) == queries(0)
