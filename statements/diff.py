@@ -400,7 +400,12 @@ def rendered_segments_html(segments: Sequence[Sequence[str]]) -> SafeString:
             if neighbour(i, 1) != op
             else ""
         )
-        parts.append(f"<{tag}>{start}{text}{finish}</{tag}>")
+        # The visible brackets (site.css) likewise open and close the change once.
+        classes = " ".join(
+            name for name, cut in (("diff-go-on", not start), ("diff-goes-on", not finish)) if cut
+        )
+        attr = f' class="{classes}"' if classes else ""
+        parts.append(f"<{tag}{attr}>{start}{text}{finish}</{tag}>")
     # "=" and "~" pieces are the sanitised HTML of a revision or of statements.markdown.render;
     # "+"/"-" pieces are text from the same HTML, already escaped.
     return mark_safe("".join(parts))  # noqa: S308

@@ -45,7 +45,7 @@ def test_compare_view_shows_the_formatted_text_with_changes_marked(author, clien
     assert re.search(
         r"<h2><ins><span class=\"visually-hidden\">\[eingefügt:\] </span>Unsere", rendered
     )
-    assert "<strong><ins>" in rendered and "schnelle" in rendered
+    assert "<strong><ins" in rendered and "schnelle" in rendered
     assert "<del>" in rendered and "faire" in rendered and "Beratung" in rendered
     assert "<li>Sprachkurse</li>" in rendered
     assert "##" not in rendered and "**" not in rendered
@@ -90,7 +90,7 @@ def test_a_suggestion_shows_its_change_formatted_with_the_source_in_details(auth
     page = client_for(author).get(statement.get_absolute_url()).content.decode()
     article = page[page.index(f'id="comment-{suggestion.pk}"') :]
     rendered = _rendered(article)
-    assert "<strong><ins>" in rendered
+    assert "<strong><ins" in rendered
     assert "<del>" in rendered and "faire" in rendered
     assert "<script>" not in rendered and "&lt;script&gt;" in rendered
     source = article[article.index('<details class="diff-source">') :]
