@@ -74,6 +74,30 @@ def _visible_comment(row: Notification, loaded: Loaded) -> Any | None:
     return comment
 
 
+# Kinds whose in-app item shows the suggestion's change (formatted, marked).
+SUGGESTION_KINDS = frozenset({Kind.SUGGESTION_APPLIED, Kind.SUGGESTION_DECLINED})
+
+
+def suggestion_changes(rows: Any) -> dict[int, Any]:
+    """Row pk → the rendered change of its suggestion, for the in-app list: one query for
+    the whole page, none when it holds no suggestion row; hidden or deleted ones left out."""
+    wanted = {row.pk: row.context.get("comment_id") for row in rows if row.kind in SUGGESTION_KINDS}
+    ids = set(wanted.values()) - {None}
+    if not ids:
+        return {}
+    comments = (
+        apps.get_model("discussion.Comment")
+        .objects.only("pk", "suggestion_rendered", "is_hidden", "deleted_at")
+        .in_bulk(ids)
+    )
+    changes = {}
+    for row_pk, comment_id in wanted.items():
+        comment = comments.get(comment_id)
+        if comment is not None and not comment.is_hidden and not comment.deleted_at:
+            changes[row_pk] = rendered_segments_html(comment.suggestion_rendered or [])
+    return changes
+
+
 def reader_may_see(reader: Any, statement: Any | None) -> bool:
     """The send-time visibility check (the same predicate as the pages): may the reader
     (a user, or None for a public subscriber) see this paper now?"""

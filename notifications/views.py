@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.decorators import coordinator_required, member_required
 from accounts.models import User
 from notifications import services, tokens
-from notifications.builders import reader_may_see
+from notifications.builders import reader_may_see, suggestion_changes
 from notifications.forms import PreferencesForm, SubscribeForm
 from notifications.kinds import LOCKED_KINDS, preference_kinds_for, target_path
 from notifications.models import (
@@ -39,6 +39,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     actor_ids = {n.context.get("actor_id") for n in page} - {None}
     actors = User.objects.in_bulk(actor_ids) if actor_ids else {}
     prime_author_ids(n.statement for n in page)  # one query for every row's visibility
+    changes = suggestion_changes(page)  # one query, only if the page has suggestion rows
     items = []
     for n in page:
         if not reader_may_see(request.user, n.statement):
@@ -52,6 +53,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
                 "label": Kind(n.kind).label,
                 "actor": actors.get(n.context.get("actor_id")),
                 "url": target_path(n.kind, n.statement, n.context),
+                "change": changes.get(n.pk, ""),
             }
         )
     return render(request, "notifications/list.html", {"page": page, "items": items})

@@ -275,3 +275,43 @@ def test_public_sign_ups_are_rate_limited_per_client_and_keep_the_input(client, 
     # Another client is not affected.
     other = Client(REMOTE_ADDR="10.9.8.7")
     assert other.post("/subscribe/", {"email": "anders@example.org"}).status_code == 200
+
+
+def test_an_applied_suggestion_shows_its_change_in_the_list(
+    client_for, member, author, in_consultation, django_assert_num_queries
+):
+    """Issue 15: the in-app item of an applied suggestion shows the change formatted,
+    insertions and deletions marked; one query for all of them."""
+    from discussion.services import comment_create, suggestion_apply
+    from statements.markdown import blocks
+
+    Notification.objects.all().delete()
+    block = blocks(in_consultation.body)[0]
+    suggestion = comment_create(
+        statement=in_consultation,
+        author=member,
+        body="Betonen",
+        block_id=block.id,
+        suggestion_text=block.source + " Das ist **wichtig**.",
+    )
+    suggestion_apply(comment=suggestion, actor=author)
+    assert Notification.objects.filter(recipient=member, channel=Channel.INAPP).exists()
+    client = client_for(member)
+    text = client.get("/notifications/").content.decode()
+    change = text[text.index('class="notification-change"') :]
+    assert "<strong><ins" in change and "wichtig" in change
+    assert "[eingefügt:]" in change
+    # More rows with suggestions cost no more queries.
+    for n in range(1, 20):
+        Notification.objects.create(
+            kind=Kind.SUGGESTION_APPLIED,
+            event_key=f"t:more:{n}",
+            recipient=member,
+            channel=Channel.INAPP,
+            status="sent",
+            statement=in_consultation,
+            context={"comment_id": suggestion.pk},
+        )
+    # Session, user, count, rows, actors, co-authors, the suggestions' changes, header.
+    with django_assert_num_queries(8):
+        client.get("/notifications/")
