@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from accounts.permissions import is_coordinator
 from discussion import permissions as dperms
+from discussion.lines import line_view
 from discussion.forms import CommentForm
 from discussion.models import Comment
 from discussion.selectors import comments_for_page
@@ -206,6 +207,7 @@ def build_panel(
         _decorate(c, user, statement, base)
         c.is_outdated = bool(c.block_id) and c.block_id not in current
     threads = _threads(comments)
+    lines = line_view(request, statement, revision, comments)
 
     counts: dict[str, int] = {}
     for t in threads:
@@ -215,7 +217,7 @@ def build_panel(
     flt = request.GET.get("filter", "")
     if flt not in dict(FILTERS):
         flt = ""
-    shown = [t for t in threads if _keep(t, flt, user)]
+    shown = [t for t in threads if _keep(t, flt, user) and lines.keeps(t.root)]
     by_block: dict[str, Group] = {}
     general = Group(anchor="comments-general", kind="general")
     outdated = Group(anchor="comments-outdated", kind="outdated")
@@ -236,6 +238,7 @@ def build_panel(
             by_block[bid].label = labels[bid]
             groups.append(by_block[bid])
     groups += [g for g in (general, outdated) if g.threads]
+    lines.label_groups(groups)
 
     can_comment = dperms.can_comment(user, statement)
     if form is None:
@@ -255,11 +258,12 @@ def build_panel(
             "is_coordinator": coordinator,
             "autocomplete_url": reverse("discussion:member_autocomplete"),
             "open_reports": sum(getattr(c, "open_reports", 0) for c in comments),
+            "lines": lines,
         }
     }
     if revision is not None:
         context["body_html"] = body_with_counts(
-            revision.body_html,
+            lines.body_html or revision.body_html,
             counts,
             can_comment=can_comment,
             can_suggest=dperms.can_suggest(user, statement),
