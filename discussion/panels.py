@@ -20,8 +20,8 @@ from django.utils.translation import ngettext
 
 from accounts.permissions import is_coordinator
 from discussion import permissions as dperms
-from discussion.lines import line_view
 from discussion.forms import CommentForm
+from discussion.lines import line_view
 from discussion.models import Comment
 from discussion.selectors import comments_for_page
 from statements import markdown

@@ -191,7 +191,7 @@ def _key(kind: str, revision_id: int) -> str:
 def _cache_get_many(keys: list[str]) -> dict[str, Any]:
     try:
         return cache.get_many(keys)
-    except Exception:  # noqa: BLE001 - a cache outage costs a recount, never the page
+    except Exception:
         logger.warning("line numbers: cache unavailable", exc_info=True)
         return {}
 
@@ -199,7 +199,7 @@ def _cache_get_many(keys: list[str]) -> dict[str, Any]:
 def _cache_set_many(values: dict[str, Any]) -> None:
     try:
         cache.set_many(values, CACHE_SECONDS)
-    except Exception:  # noqa: BLE001 - a cache outage costs a recount, never the page
+    except Exception:
         logger.warning("line numbers: cache unavailable", exc_info=True)
 
 

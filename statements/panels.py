@@ -34,7 +34,7 @@ def authors(statement: Statement) -> list[Any]:
 
 
 def panel_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:
-    """`body_html` is the stored text (numbered, if wanted); the discussion panel may annotate it."""
+    """`body_html` is the stored text (numbered if wanted); the discussion may annotate it."""
     revision = statement.current_revision
     line_view = lines_toggle(request, statement)
     body_html = revision.body_html if revision else ""
