@@ -33,6 +33,7 @@ from statements.diff import word_diff
 from statements.forms import CoauthorAddForm, ConflictForm, StatementForm
 from statements.models import Revision, Statement
 from statements.panels import lines_toggle, page_statements
+from statements.presence_views import presence_context
 from statements.services import (
     EditConflict,
     TextFrozen,
@@ -300,6 +301,9 @@ def _editor(
         "preview_url": reverse("statements:preview", kwargs={"slug": statement.slug})
         if statement
         else reverse("statements:new_preview"),
+        "presence": presence_context(request, statement, form["base_revision"].value())
+        if statement
+        else None,
     }
     return render(request, "statements/edit.html", context, status=status)
 
