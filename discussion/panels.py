@@ -20,6 +20,7 @@ from django.utils.translation import ngettext
 
 from accounts.permissions import is_coordinator
 from discussion import permissions as dperms
+from discussion import selection
 from discussion.forms import CommentForm
 from discussion.lines import line_view
 from discussion.models import Comment
@@ -181,7 +182,9 @@ def comment_form_for(
         initial["block_id"] = block.id
         if can_suggest and request.GET.get("suggest"):
             initial["suggestion_text"] = block.source
-    return CommentForm(initial=initial, blocks=blocks, can_suggest=can_suggest)
+    form = CommentForm(initial=initial, blocks=blocks, can_suggest=can_suggest)
+    selection.prefill(form, request, block, suggest=bool(request.GET.get("suggest")))
+    return form
 
 
 def build_panel(
