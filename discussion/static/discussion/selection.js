@@ -92,7 +92,15 @@
     timer = window.setTimeout(update, 250);
   });
   document.addEventListener("keydown", function (event) {
-    if (event.key === "Escape" && bar) { removeBar(); }
+    if (!bar) { return; }
+    if (event.key === "Escape") { removeBar(); return; }
+    // Tab right after selecting (focus still on the page around the text, where a click
+    // in the text leaves it) goes to the actions for the selection, not to the page top.
+    var active = document.activeElement || document.body;
+    if (event.key === "Tab" && !event.shiftKey && active.contains(bar) && active !== bar) {
+      var first = bar.querySelector("a");
+      if (first) { event.preventDefault(); first.focus(); }
+    }
   });
 
   /* Arriving from a selection: focus the suggestion and select the marked words. */
@@ -105,9 +113,7 @@
     field.focus();
     field.setSelectionRange(start, end);
   }
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", markArrival);
-  } else {
-    markArrival();
-  }
+  // After the browser has scrolled to #new-comment: that scroll moves focus to the page.
+  function later() { window.setTimeout(markArrival, 0); }
+  if (document.readyState === "complete") { later(); } else { window.addEventListener("load", later); }
 }());
