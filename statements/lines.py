@@ -50,6 +50,8 @@ LINE_STATES = frozenset({State.CONSULTATION, State.VOTING})
 
 _NEW_LINE = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "li", "pre", "tr", "hr"})
 _VOID = frozenset({"br", "hr", "img", "input", "wbr"})
+# A line starting with one of these gets its number before the tag (not inside a link).
+_INLINE = frozenset({"a", "strong", "em", "code", "s", "del"})
 _SPACE = re.compile(r"(\s+)")
 
 Range = tuple[int, int]
@@ -95,6 +97,8 @@ class _Numberer(HTMLParser):
 
     # --- parser callbacks ----------------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _INLINE and self.pending and not self.pre and self.stack:
+            self._start_line()
         self.out.append(self.get_starttag_text() or f"<{tag}>")
         if tag in _VOID:
             if tag in ("br", "hr"):
@@ -213,7 +217,7 @@ def _store(revision: Revision, numbered: Numbered) -> None:
 
 
 def _ranges_value(number: int, numbered: Numbered) -> dict[str, Any]:
-    return {"number": number, "ranges": numbered.ranges}
+    return {"number": number, "ranges": numbered.ranges, "total": numbered.total}
 
 
 def numbering(revision: Revision) -> Numbered:
@@ -222,9 +226,7 @@ def numbering(revision: Revision) -> Numbered:
     html, value = found.get(_key("html", revision.pk)), found.get(_key("ranges", revision.pk))
     if html is not None and value is not None:
         ranges = {bid: (int(a), int(b)) for bid, (a, b) in value["ranges"].items()}
-        return Numbered(
-            html=html, ranges=ranges, total=max((b for _a, b in ranges.values()), default=0)
-        )
+        return Numbered(html=html, ranges=ranges, total=int(value["total"]))
     numbered = number_html(revision.body_html)
     _store(revision, numbered)
     return numbered

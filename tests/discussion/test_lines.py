@@ -140,3 +140,17 @@ def test_comments_on_many_revisions_cost_no_query_each(paper, author, member, cl
     assert cold_client_queries <= baseline + 1
     html = thread_html(client, statement)
     assert len(re.findall(r"in Fassung \d+", html)) == 31  # the first comment too
+
+
+def test_htmx_answer_keeps_the_readers_choice(paper, member, client_for):
+    """A comment posted with htmx swaps the text in again, numbered as the page was."""
+    statement = paper(body=BODY)
+    url = f"/statements/{statement.slug}/comments/"
+    page = "http://testserver" + statement.get_absolute_url()
+    for current, numbered in ((page, True), (page + "?lines=0", False)):
+        response = client_for(member).post(
+            url, {"body": "Neu."}, HTTP_HX_REQUEST="true", HTTP_HX_CURRENT_URL=current
+        )
+        html = response.content.decode()
+        assert 'id="statement-body"' in html and 'hx-swap-oob="true"' in html
+        assert ('data-ln="1"' in html) is numbered

@@ -148,3 +148,11 @@ def test_revision_page_can_show_its_own_numbers(author, client_for):
     url = f"/statements/{statement.slug}/revisions/1/?lines=1"
     html = client_for(author).get(url).content.decode()
     assert 'data-ln="1"' in html
+
+
+def test_a_line_starting_with_a_link_has_its_number_outside_the_link():
+    html, _ = markdown.parse("[Quelle](https://example.org) und mehr.\n\n**Fett** am Anfang.")
+    numbered = number_html(html)
+    assert '<span class="ln" data-ln="1" aria-hidden="true"></span><a href=' in numbered.html
+    assert '<span class="ln" data-ln="2" aria-hidden="true"></span><strong>' in numbered.html
+    assert numbered.total == 2

@@ -87,6 +87,9 @@
     if (links.length) { showBar(start, quote, links); }
   }
 
+  document.addEventListener("pointerdown", function (event) {
+    if (bar && !bar.contains(event.target)) { pointerInBar = false; }
+  });
   document.addEventListener("selectionchange", function () {
     window.clearTimeout(timer);
     timer = window.setTimeout(update, 250);
