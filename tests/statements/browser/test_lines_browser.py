@@ -106,6 +106,8 @@ def test_selected_words_open_a_prefilled_comment_and_suggestion(pages, check_a11
     bar.wait_for()
     assert "Bargeld auf 50 Euro" in bar.inner_text()
     check_a11y(page, "selection actions")
+    (SCREENSHOTS / "issue15").mkdir(parents=True, exist_ok=True)
+    bar.screenshot(path=str(SCREENSHOTS / "issue15" / "selection-actions.png"))
     # Keyboard: the actions follow the selected words; Tab from a selection made with the
     # mouse (the browser continues from where the reader clicked) reaches them next.
     box = page.evaluate(
@@ -188,6 +190,8 @@ def test_editor_shows_the_other_author_and_warns_about_a_newer_revision(
     assert "Inzwischen wurde Fassung 2 gespeichert." in warning.inner_text()
     assert "(von Carl Koautor)" in warning.inner_text()
     check_a11y(mine, "editor with presence and warning")
+    (SCREENSHOTS / "issue15").mkdir(parents=True, exist_ok=True)
+    mine.locator(".presence").screenshot(path=str(SCREENSHOTS / "issue15" / "editor-presence.png"))
     warning.get_by_role("link", name="Neueste Fassung laden").click()
     mine.wait_for_url(f"**/statements/{statement.slug}/edit/")
     assert "Neu." in mine.get_by_role("textbox", name="Text", exact=True).input_value()
