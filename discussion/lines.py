@@ -4,7 +4,8 @@ A comment's lines are derived from what it already stores, its revision and its
 paragraph (block id): while the current revision has the same paragraph, the comment
 names that paragraph's current lines (it may have moved); once the paragraph is gone
 (changed or deleted), the comment names its lines in the revision it was written on,
-with a link there. No query per comment: the current revision's numbering is cached,
+with a link there. A comment that starts by quoting words of its paragraph ("> …", as
+a comment on selected words does) names only the lines of those words. No query per comment: the current revision's numbering is cached,
 older revisions' ranges come from the cache or from one query together.
 """
 
@@ -57,6 +58,13 @@ class LineView:
             group.line_param = f"{found[0]}-{found[1]}" if found else ""
 
 
+def quoted_words(comment: Comment) -> str:
+    """The words a comment quotes first ("> …", as a comment on a selection starts)."""
+    if comment.is_deleted or comment.is_hidden or not comment.body.startswith(">"):
+        return ""
+    return comment.body.split("\n", 1)[0].lstrip(">").strip()
+
+
 def line_view(
     request: HttpRequest,
     statement: Statement,
@@ -76,11 +84,17 @@ def line_view(
         if c.block_id and c.revision_id and c.block_id not in numbered.ranges
     }
     earlier = lines.ranges_for(older)
+    texts: list[str] | None = None
     for c in comments:
         if not c.block_id:
             continue
         if c.block_id in numbered.ranges:
             c.line_range = numbered.ranges[c.block_id]
+            quote = quoted_words(c)
+            if quote:  # a comment on selected words names just their lines
+                if texts is None:
+                    texts = lines.line_texts(numbered.html)
+                c.line_range = lines.lines_of_quote(texts, c.line_range, quote) or c.line_range
         elif c.revision_id in earlier and c.block_id in earlier[c.revision_id].ranges:
             c.line_range = earlier[c.revision_id].ranges[c.block_id]
             c.line_revision = earlier[c.revision_id].number

@@ -26,7 +26,7 @@ import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from html import escape
+from html import escape, unescape
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -175,6 +175,41 @@ class _Numberer(HTMLParser):
                     self._start_line()
                 self.col += len(part)
             self.out.append(escape(part, quote=False))
+
+
+_MARKER = re.compile(r'<span class="ln" data-ln="\d+" aria-hidden="true"></span>')
+_TAG = re.compile(r"<[^>]*>")
+
+
+def line_texts(numbered_html: str) -> list[str]:
+    """The visible text of each numbered line (white space normalised), line 1 first."""
+    return [
+        " ".join(unescape(_TAG.sub("", piece)).split())
+        for piece in _MARKER.split(numbered_html)[1:]
+    ]
+
+
+def lines_of_quote(texts: list[str], within: Range, quote: str) -> Range | None:
+    """The lines, inside `within`, on which the words `quote` stand (first occurrence)."""
+    words = " ".join(quote.split())
+    if not words:
+        return None
+    first, last = within
+    starts: list[int] = []
+    joined = ""
+    for text in texts[first - 1 : last]:
+        starts.append(len(joined))
+        joined += text + " "
+    at = joined.find(words)
+    if at < 0:
+        return None
+    end = at + len(words) - 1
+
+    def line_at(offset: int) -> int:
+        index = max(i for i, start in enumerate(starts) if start <= offset)
+        return first + index
+
+    return line_at(at), line_at(end)
 
 
 def number_html(body_html: str, *, width: int = LINE_LENGTH) -> Numbered:

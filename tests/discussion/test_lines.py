@@ -154,3 +154,20 @@ def test_htmx_answer_keeps_the_readers_choice(paper, member, client_for):
         html = response.content.decode()
         assert 'id="statement-body"' in html and 'hx-swap-oob="true"' in html
         assert ('data-ln="1"' in html) is numbered
+
+
+def test_comment_on_selected_words_names_just_their_lines(paper, member, client_for):
+    statement = paper(body=BODY)
+    second = block_ids(statement)[1]
+    # Line 3 is "Wort11 … Wort21"; the quote as the selection's comment form starts.
+    on_words = comment_on(statement, member, body="> Wort13 Wort14\n\nWarum?", block_id=second)
+    across = comment_on(statement, member, body="> Wort20 Wort21 Wort22\n\nSo.", block_id=second)
+    unknown = comment_on(statement, member, body="> steht nicht da\n\nHm.", block_id=second)
+    client = client_for(member)
+    html = thread_html(client, statement)
+    assert "</span> 3</a>" in comment_header(html, on_words.pk)
+    assert "</span> 3–4</a>" in comment_header(html, across.pk)
+    assert "</span> 2–4</a>" in comment_header(html, unknown.pk)  # the whole paragraph
+    filtered = thread_html(client, statement, "?line=2")
+    assert f'id="comment-{on_words.pk}"' not in filtered
+    assert f'id="comment-{unknown.pk}"' in filtered

@@ -156,3 +156,15 @@ def test_a_line_starting_with_a_link_has_its_number_outside_the_link():
     assert '<span class="ln" data-ln="1" aria-hidden="true"></span><a href=' in numbered.html
     assert '<span class="ln" data-ln="2" aria-hidden="true"></span><strong>' in numbered.html
     assert numbered.total == 2
+
+
+def test_lines_of_quoted_words():
+    html, _ = markdown.parse(WORDS)
+    texts = lines.line_texts(number_html(html).html)
+    assert lines.lines_of_quote(texts, (1, len(texts)), "Wort00 Wort01") == (1, 1)
+    last_of_first = texts[0].split()[-1]
+    first_of_second = texts[1].split()[0]
+    both = f"{last_of_first} {first_of_second}"
+    assert lines.lines_of_quote(texts, (1, len(texts)), both) == (1, 2)
+    assert lines.lines_of_quote(texts, (2, len(texts)), "Wort00") is None
+    assert lines.lines_of_quote(texts, (1, 1), "") is None
