@@ -5,8 +5,9 @@ paragraph (block id): while the current revision has the same paragraph, the com
 names that paragraph's current lines (it may have moved); once the paragraph is gone
 (changed or deleted), the comment names its lines in the revision it was written on,
 with a link there. A comment that starts by quoting words of its paragraph ("> …", as
-a comment on selected words does) names only the lines of those words. No query per comment: the current revision's numbering is cached,
-older revisions' ranges come from the cache or from one query together.
+a comment on selected words does) names only the lines of those words. No query per
+comment: the current revision's numbering is cached, older revisions' ranges come from
+the cache or from one query together.
 """
 
 from __future__ import annotations
