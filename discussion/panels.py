@@ -20,7 +20,9 @@ from django.utils.translation import ngettext
 
 from accounts.permissions import is_coordinator
 from discussion import permissions as dperms
+from discussion import selection
 from discussion.forms import CommentForm
+from discussion.lines import line_view
 from discussion.models import Comment
 from discussion.selectors import comments_for_page
 from statements import markdown
@@ -191,7 +193,9 @@ def comment_form_for(
         initial["block_id"] = block.id
         if can_suggest and request.GET.get("suggest"):
             initial["suggestion_text"] = block.source
-    return CommentForm(initial=initial, blocks=blocks, can_suggest=can_suggest)
+    form = CommentForm(initial=initial, blocks=blocks, can_suggest=can_suggest)
+    selection.prefill(form, request, block, suggest=bool(request.GET.get("suggest")))
+    return form
 
 
 def build_panel(
@@ -219,6 +223,7 @@ def build_panel(
         _decorate(c, user, statement, base)
         c.is_outdated = bool(c.block_id) and c.block_id not in current
     threads = _threads(comments)
+    lines = line_view(request, statement, revision, comments)
 
     counts: dict[str, int] = {}
     for t in threads:
@@ -234,7 +239,7 @@ def build_panel(
     flt = request.GET.get("filter", "")
     if flt not in dict(FILTERS):
         flt = ""
-    shown = [t for t in threads if _keep(t, flt, user)]
+    shown = [t for t in threads if _keep(t, flt, user) and lines.keeps(t.root)]
     by_block: dict[str, Group] = {}
     general = Group(anchor="comments-general", kind="general")
     outdated = Group(anchor="comments-outdated", kind="outdated")
@@ -255,6 +260,7 @@ def build_panel(
             by_block[bid].label = labels[bid]
             groups.append(by_block[bid])
     groups += [g for g in (general, outdated) if g.threads]
+    lines.label_groups(groups)
 
     can_comment = dperms.can_comment(user, statement)
     if form is None:
@@ -279,11 +285,12 @@ def build_panel(
             # Several open suggestions may be applied as one revision (checkboxes).
             "batch_apply": dperms.can_apply_several(user, statement)
             and sum(1 for c in comments if c.may_apply) > 1,
+            "lines": lines,
         }
     }
     if revision is not None:
         context["body_html"] = body_with_counts(
-            revision.body_html,
+            lines.body_html or revision.body_html,
             counts,
             can_comment=can_comment,
             can_suggest=dperms.can_suggest(user, statement),

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 
+from statements import lines
 from statements import permissions as perms
 from statements.models import Coauthorship, Statement
 
@@ -33,14 +34,31 @@ def authors(statement: Statement) -> list[Any]:
 
 
 def panel_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:
-    """`body_html` is the stored text; the discussion panel may annotate it."""
+    """`body_html` is the stored text (numbered if wanted); the discussion may annotate it."""
     revision = statement.current_revision
+    line_view = lines_toggle(request, statement)
+    body_html = revision.body_html if revision else ""
+    if revision is not None and line_view["on"]:
+        body_html = lines.numbering(revision).html
     return {
         "statement": statement,
         "revision": revision,
-        "body_html": revision.body_html if revision else "",
+        "lines": line_view,
+        "body_html": body_html,
         "authors": authors(statement),
         "topics": list(statement.topics.all()),
         "can_edit": perms.can_edit(request.user, statement),
         "can_manage_coauthors": perms.can_manage_coauthors(request.user, statement),
+    }
+
+
+def lines_toggle(request: HttpRequest, statement: Statement) -> dict[str, Any]:
+    """Whether line numbers are offered and shown, and the link that flips them."""
+    offered = lines.lines_offered(statement)
+    on = offered and lines.lines_wanted(request, statement)
+    return {
+        "offered": offered,
+        "on": on,
+        "toggle_url": "?lines=0" if on else "?lines=1",
+        "length": lines.LINE_LENGTH,
     }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from statements import topic_views, views
+from statements import presence_views, topic_views, views
 
 app_name = "statements"
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("statements/new/preview/", views.preview_new, name="new_preview"),
     path("statements/<slug:slug>/edit/", views.statement_edit_view, name="edit"),
     path("statements/<slug:slug>/preview/", views.preview, name="preview"),
+    path("statements/<slug:slug>/presence/", presence_views.editor_presence, name="presence"),
     path("statements/<slug:slug>/history/", views.history, name="history"),
     path("statements/<slug:slug>/compare/", views.compare, name="compare"),
     path(

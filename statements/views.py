@@ -25,14 +25,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.decorators import member_required
 from accounts.models import User
 from core import ratelimit
-from statements import markdown
+from statements import lines, markdown
 from statements import permissions as perms
 from statements.access import statement_for
 from statements.conflict_page import conflict_form, conflict_response, theirs_label
 from statements.diff import html_diff, word_diff
 from statements.forms import CoauthorAddForm, ConflictForm, StatementForm
 from statements.models import Revision, Statement
-from statements.panels import page_statements
+from statements.panels import lines_toggle, page_statements
+from statements.presence_views import presence_context
 from statements.services import (
     EditConflict,
     TextFrozen,
@@ -300,6 +301,9 @@ def _editor(
         "preview_url": reverse("statements:preview", kwargs={"slug": statement.slug})
         if statement
         else reverse("statements:new_preview"),
+        "presence": presence_context(request, statement, form["base_revision"].value())
+        if statement
+        else None,
     }
     return render(request, "statements/edit.html", context, status=status)
 
@@ -361,6 +365,7 @@ def history(request: HttpRequest, slug: str) -> HttpResponse:
 def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     statement = statement_for(request.user, slug, "history")
     revision = _revision(statement, number)
+    line_view = lines_toggle(request, statement)
     return render(
         request,
         "statements/revision.html",
@@ -368,6 +373,8 @@ def revision_detail(request: HttpRequest, slug: str, number: int) -> HttpRespons
             "statement": statement,
             "revision": revision,
             "can_edit": perms.can_edit(request.user, statement),
+            "lines": line_view,
+            "lines_html": lines.numbering(revision).html if line_view["on"] else "",
         },
     )
 

@@ -276,6 +276,7 @@ MATRIX: list[Row] = [
     Row("statements:new_preview", "POST", members("allowed")),
     Row("statements:edit", "GET", internal("ok", who=can_edit), slug, per_state=True),
     Row("statements:preview", "POST", internal("allowed", who=can_edit), slug, per_state=True),
+    Row("statements:presence", "POST", internal("allowed", who=can_edit), slug, per_state=True),
     Row("statements:history", "GET", internal(), slug, per_state=True),
     Row("statements:compare", "GET", internal("redirect"), slug, per_state=True),
     Row(
