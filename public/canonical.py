@@ -21,8 +21,8 @@ from django.http import QueryDict
 from public import selectors
 from public.cache import shared
 from statements.models import Topic
+from statements.search import SEARCH_MAX
 
-SEARCH_MAX = 100
 LIST_PARAMS = ("q", "topic", "year", "page")
 _PAGE = re.compile(r"[1-9][0-9]{0,5}")
 

@@ -8,16 +8,10 @@ are limited to what a public page shows, so internal fields are never even loade
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
-import nh3
-from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
 from public.models import CoSignature
+from statements import search
 from statements.models import Statement, Topic, public_q
 
 PUBLIC_FIELDS = (
@@ -99,124 +93,12 @@ def public_years() -> list[int]:
 
 
 # --- search -------------------------------------------------------------------
+# The search itself is statements.search (the members' search uses the same index).
 
-MARK_START = "\u2063MARKSTART\u2063"
-MARK_STOP = "\u2063MARKSTOP\u2063"
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    statements: QuerySet[Statement]
-    ranked: bool
+search_timeout = search.search_timeout
+attach_headlines = search.attach_headlines
 
 
-def uses_postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
-def search(qs: QuerySet[Statement], query: str) -> QuerySet[Statement]:
-    """Filter and order `qs` by a German full-text query; annotate `snippet_raw`.
-
-    PostgreSQL: weighted tsvector (title A, summary B, body C) matching the GIN
-    index of migration public/0002, websearch syntax, ranked, with a headline.
-    SQLite: a plain case-insensitive substring match, newest first.
-    """
-    query = query.strip()
-    if not query:
-        return qs
-    if uses_postgres():
-        from django.contrib.postgres.search import (
-            SearchHeadline,
-            SearchQuery,
-            SearchRank,
-            SearchVector,
-        )
-
-        vector = (
-            SearchVector("title", config="german", weight="A")
-            + SearchVector("summary", config="german", weight="B")
-            + SearchVector("body", config="german", weight="C")
-        )
-        search_query = SearchQuery(query, config="german", search_type="websearch")
-        return (
-            qs.annotate(
-                rank=SearchRank(vector, search_query),
-                snippet_raw=SearchHeadline(
-                    "body",
-                    search_query,
-                    config="german",
-                    start_sel=MARK_START,
-                    stop_sel=MARK_STOP,
-                    max_fragments=2,
-                    max_words=30,
-                    min_words=12,
-                    fragment_delimiter=" … ",
-                ),
-            )
-            .alias(document=vector)
-            .filter(document=search_query)
-            .order_by("-rank", "-published_at", "-id")
-        )
-    words = [w for w in query.split() if w.strip('"+-')][:8]
-    condition = Q()
-    for word in words:
-        word = word.strip('"+-')
-        condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-    return qs.filter(condition).defer(None).only(*PUBLIC_FIELDS, "body")
-
-
-def snippet_html(statement: Statement, query: str) -> SafeString:
-    """The highlighted excerpt for a search hit: escaped text, only <mark> as markup."""
-    raw = getattr(statement, "snippet_raw", None)
-    if raw is None:
-        raw = _fallback_snippet(getattr(statement, "body", "") or "", query)
-    text = escape(_without_markdown(raw))
-    text = text.replace(escape(MARK_START), "<mark>").replace(escape(MARK_STOP), "</mark>")
-    # Belt and braces: whatever happened above, nothing but <mark> survives.
-    return mark_safe(nh3.clean(text, tags={"mark"}, attributes={}))  # noqa: S308
-
-
-# The excerpt comes from the Markdown source: readers should not see "## Unsere
-# Forderung" or "**fett**" in a search result. Headings, emphasis, list and quote
-# markers, and link targets go; the words stay.
-_MARKDOWN_NOISE = (
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # [text](url), ![alt](src)
-    (re.compile(r"(^|\s)(#{1,6}|>|[-*+])\s+"), r"\1"),  # heading, quote, list markers
-    (re.compile(r"\*\*|__|~~|`"), ""),  # strong, strike, code
-    # *emphasis*, but not the gender star of "Mitautor*innen"
-    (re.compile(r"(^|[\s(])\*(?=\S)|(?<=\S)\*(?=[\s).,;:!?]|$)"), r"\1"),
-)
-
-
-def _without_markdown(text: str) -> str:
-    for pattern, replacement in _MARKDOWN_NOISE:
-        text = pattern.sub(replacement, text)
-    return re.sub(r"\s+", " ", text)
-
-
-def _fallback_snippet(body: str, query: str, width: int = 90) -> str:
-    words = [w.strip('"+-').lower() for w in query.split() if w.strip('"+-')]
-    plain = re.sub(r"\s+", " ", body)
-    lower = plain.lower()
-    hits = [lower.find(w) for w in words if w in lower]
-    start = max(0, min(hits) - width) if hits else 0
-    end = min(len(plain), start + width * 2)
-    excerpt = plain[start:end]
-    # Mark every occurrence of any word, merging overlapping spans.
-    spans: list[list[int]] = []
-    lowered = excerpt.lower()
-    for word in set(words):
-        for m in re.finditer(re.escape(word), lowered):
-            spans.append([m.start(), m.end()])
-    merged: list[list[int]] = []
-    for span in sorted(spans):
-        if merged and span[0] <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], span[1])
-        else:
-            merged.append(span)
-    out, pos = [], 0
-    for a, b in merged:
-        out += [excerpt[pos:a], MARK_START, excerpt[a:b], MARK_STOP]
-        pos = b
-    out.append(excerpt[pos:])
-    return ("…" if start else "") + "".join(out) + ("…" if end < len(plain) else "")
+def search_public(qs: QuerySet[Statement], query: str) -> QuerySet[Statement]:
+    """Public statements matching `query`, best first (see statements.search)."""
+    return search.matching(qs, query)

@@ -7,6 +7,8 @@ a fresh rendering.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
@@ -22,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import member_required
 from accounts.models import Organisation
+from core import ratelimit
 from public import canonical, selectors
 from public.cache import cached_page, cached_response, keep_out_of_cache
 from public.feeds import StatementsFeed
@@ -33,6 +36,7 @@ from statements.access import statement_for
 from statements.models import Statement
 from statements.panels import page_statements
 from statements.permissions import can_view_internal
+from statements.search import SEARCH_MAX, SEARCH_RATE_MESSAGE, SearchTooSlow
 from statements.states import State
 
 PAGE_SIZE = 10
@@ -51,7 +55,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 class ListFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Suche"), required=False, max_length=200)
+    q = forms.CharField(
+        label=gettext_lazy("Suche"),
+        required=False,
+        max_length=SEARCH_MAX,
+        error_messages={
+            "max_length": gettext_lazy(
+                "Bitte kürzen Sie die Suche auf höchstens %(limit_value)d Zeichen."
+            )
+        },
+    )
     topic = forms.SlugField(label=gettext_lazy("Thema"), required=False, max_length=80)
     year = forms.IntegerField(
         label=gettext_lazy("Jahr"), required=False, min_value=2000, max_value=2100
@@ -79,14 +92,32 @@ def _render_list(request: HttpRequest, query: QueryDict) -> HttpResponse:
         qs = qs.filter(topics__slug=data["topic"])
     if data.get("year"):
         qs = qs.filter(published_at__year=data["year"])
-    if search:
-        qs = selectors.search(qs, search)
+    status, retry_after = 200, None
     requested = query.get("page")
-    page = Paginator(qs.prefetch_related("topics"), PAGE_SIZE).get_page(requested)
-    statements = list(page.object_list)
     if search:
-        for statement in statements:
-            statement.snippet = selectors.snippet_html(statement, search)
+        # Only a cache miss gets here: count it against the client's search rate.
+        try:
+            ratelimit.consume_request(request, "search", message=SEARCH_RATE_MESSAGE)
+        except ratelimit.RateLimited as error:
+            form.add_error("q", error.message)
+            status = error.status
+            retry_after = error.retry_after
+            qs = qs.none()
+        else:
+            qs = selectors.search_public(qs, search)
+    elif form.has_error("q"):
+        qs = qs.none()  # a refused search shows no list, only the message and the text
+    try:
+        with selectors.search_timeout() if search else nullcontext():
+            page = Paginator(qs.prefetch_related("topics"), PAGE_SIZE).get_page(requested)
+            statements = list(page.object_list)
+            if search and statements:
+                selectors.attach_headlines(statements, search)
+    except SearchTooSlow as error:
+        form.add_error("q", error.message)
+        status = error.status
+        page = Paginator(qs.none(), PAGE_SIZE).get_page(1)
+        statements = []
     params = query.copy()
     params.pop("page", None)
     facts = canonical.public_facts()
@@ -95,13 +126,16 @@ def _render_list(request: HttpRequest, query: QueryDict) -> HttpResponse:
         "page": page,
         "statements": statements,
         "query": search,
+        "search_max": SEARCH_MAX,
         "topics": facts.topics,
         "years": facts.years,
         "selected_topic": data.get("topic") or "",
         "selected_year": data.get("year"),
         "querystring": params.urlencode(),
     }
-    response = render(request, "public/statement_list.html", context)
+    response = render(request, "public/statement_list.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
     if requested is not None and requested != str(page.number):
         keep_out_of_cache(response)  # a page that does not exist, shown as the last one
     return response

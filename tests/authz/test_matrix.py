@@ -272,6 +272,7 @@ MATRIX: list[Row] = [
     Row("public:sitemap", "GET", everyone("ok")),
     # --- statements ----------------------------------------------------------------------
     Row("statements:dashboard", "GET", members()),
+    Row("statements:search", "GET", members()),
     Row("statements:new", "GET", members()),
     Row("statements:new_preview", "POST", members("allowed")),
     Row("statements:edit", "GET", internal("ok", who=can_edit), slug, per_state=True),
