@@ -8,8 +8,12 @@ are limited to what a public page shows, so internal fields are never even loade
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from django.db.models import Prefetch, Q, QuerySet
 
+from public.cache import shared
 from public.models import CoSignature
 from statements import search
 from statements.models import Statement, Topic, public_q
@@ -80,6 +84,71 @@ def neighbours(statement: Statement) -> tuple[Statement | None, Statement | None
         .first()
     )
     return older, newer
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    """One page of a list in publication order, found by a neighbour instead of OFFSET:
+    the same index range scan on page 1 and page 500, and stable while papers are added."""
+
+    statements: list[Statement]
+    has_newer: bool
+    has_older: bool
+
+    @property
+    def newest(self) -> Statement | None:
+        return self.statements[0] if self.statements else None
+
+    @property
+    def oldest(self) -> Statement | None:
+        return self.statements[-1] if self.statements else None
+
+
+def cursor_position(cursor_id: int) -> tuple[datetime, int] | None:
+    """(published_at, id) of a public paper, the position a keyset page starts from."""
+    published_at = (
+        public_statements().filter(pk=cursor_id).values_list("published_at", flat=True).first()
+    )
+    return None if published_at is None else (published_at, cursor_id)
+
+
+def keyset_page(
+    qs: QuerySet[Statement],
+    size: int,
+    *,
+    older_than: tuple[datetime, int] | None = None,
+    newer_than: tuple[datetime, int] | None = None,
+    offset: int = 0,
+) -> KeysetPage:
+    """`size` papers of `qs` (newest first): the newest, those just older than a position,
+    those just newer than one, or (old links with ?page=) those after an offset."""
+    if newer_than is not None:
+        at, pk = newer_than
+        rows = list(
+            qs.filter(Q(published_at__gt=at) | Q(published_at=at, id__gt=pk)).order_by(
+                "published_at", "id"
+            )[: size + 1]
+        )
+        if len(rows) > size:
+            return KeysetPage(list(reversed(rows[:size])), has_newer=True, has_older=True)
+        newer_than = None  # back at the top: show a full first page
+    if older_than is not None:
+        at, pk = older_than
+        qs = qs.filter(Q(published_at__lt=at) | Q(published_at=at, id__lt=pk))
+    rows = list(qs[offset : offset + size + 1])
+    return KeysetPage(
+        rows[:size], has_newer=older_than is not None or offset > 0, has_older=len(rows) > size
+    )
+
+
+def public_count(topic: str = "", year: int | None = None) -> int:
+    """How many public papers (of a topic, of a year): one count per public generation."""
+    qs = public_statements()
+    if topic:
+        qs = qs.filter(topics__slug=topic)
+    if year:
+        qs = qs.filter(published_at__year=year)
+    return shared(f"count:{topic}:{year or ''}", qs.count)
 
 
 def public_topics() -> QuerySet[Topic]:

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.sitemaps.views import sitemap
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -31,6 +31,7 @@ from public.feeds import StatementsFeed
 from public.permissions import can_cosign_for, can_revoke_cosignature_for
 from public.services import CosignNotAllowed, cosignature_add, cosignature_revoke
 from public.sitemaps import SITEMAPS
+from public.sitemaps import index_items as sitemap_index_items
 from public.statement_page import member_page
 from statements.access import statement_for
 from statements.models import Statement
@@ -87,14 +88,91 @@ def _render_list(request: HttpRequest, query: QueryDict) -> HttpResponse:
     # Apply whatever parts of the filter are valid; the form shows the rest as errors.
     data = getattr(form, "cleaned_data", {})
     search = data.get("q") or ""
+    facts = canonical.public_facts()
+    topic, year = data.get("topic") or "", data.get("year")
     qs = selectors.public_statements()
-    if data.get("topic"):
-        qs = qs.filter(topics__slug=data["topic"])
-    if data.get("year"):
-        qs = qs.filter(published_at__year=data["year"])
+    if topic:
+        qs = qs.filter(topics__slug=topic)
+    if year:
+        qs = qs.filter(published_at__year=year)
+    context = {
+        "form": form,
+        "query": search,
+        "search_max": SEARCH_MAX,
+        "topics": facts.topics,
+        "years": facts.years,
+        "selected_topic": topic,
+        "selected_year": year,
+    }
+    if search or form.has_error("q"):
+        response = _search_results(request, form, qs, query, search, context)
+    else:
+        response = _browse(request, qs, query, facts, context)
+    return response
+
+
+def _browse(
+    request: HttpRequest,
+    qs: QuerySet[Statement],
+    query: QueryDict,
+    facts: canonical.PublicFacts,
+    context: dict,
+) -> HttpResponse:
+    """Newest first, PAGE_SIZE at a time by keyset (?older=<id> / ?newer=<id>); the total
+    is counted once per public generation. Old ?page=N links still work (by offset)."""
+    cursor_name = "older" if query.get("older") else "newer" if query.get("newer") else ""
+    position, offset, broken = None, 0, False
+    if cursor_name:
+        cursor = query[cursor_name]
+        position = selectors.cursor_position(int(cursor)) if cursor.isdigit() else None
+        broken = position is None  # not a public paper: show the newest, never store
+    elif query.get("page"):
+        number = query["page"]
+        offset = (int(number) - 1) * PAGE_SIZE if number.isdigit() and int(number) > 0 else 0
+        broken = not number.isdigit() or int(number) < 1
+    page = selectors.keyset_page(
+        qs.prefetch_related("topics"),
+        PAGE_SIZE,
+        older_than=position if cursor_name == "older" else None,
+        newer_than=position if cursor_name == "newer" else None,
+        offset=offset,
+    )
+    topic, year = context["selected_topic"], context["selected_year"]
+    if (not topic or topic in facts.topic_slugs) and (not year or year in facts.years):
+        total = selectors.public_count(topic, year)
+    else:
+        total = 0  # a topic or year without public papers
+    params = query.copy()
+    for name in ("page", "older", "newer"):
+        params.pop(name, None)
+    context.update(
+        {
+            "statements": page.statements,
+            "keyset": page,
+            "total": total,
+            "querystring": params.urlencode(),
+        }
+    )
+    response = render(request, "public/statement_list.html", context)
+    if broken or (offset and not page.statements):
+        keep_out_of_cache(response)  # a position or page that does not exist
+    return response
+
+
+def _search_results(
+    request: HttpRequest,
+    form: ListFilterForm,
+    qs: QuerySet[Statement],
+    query: QueryDict,
+    search: str,
+    context: dict,
+) -> HttpResponse:
+    """Best match first, numbered pages; the rows shown get their headlines."""
     status, retry_after = 200, None
     requested = query.get("page")
-    if search:
+    if form.has_error("q"):
+        qs = qs.none()  # a refused search shows no list, only the message and the text
+    else:
         # Only a cache miss gets here: count it against the client's search rate.
         try:
             ratelimit.consume_request(request, "search", message=SEARCH_RATE_MESSAGE)
@@ -105,8 +183,6 @@ def _render_list(request: HttpRequest, query: QueryDict) -> HttpResponse:
             qs = qs.none()
         else:
             qs = selectors.search_public(qs, search)
-    elif form.has_error("q"):
-        qs = qs.none()  # a refused search shows no list, only the message and the text
     try:
         with selectors.search_timeout() if search else nullcontext():
             page = Paginator(qs.prefetch_related("topics"), PAGE_SIZE).get_page(requested)
@@ -120,19 +196,14 @@ def _render_list(request: HttpRequest, query: QueryDict) -> HttpResponse:
         statements = []
     params = query.copy()
     params.pop("page", None)
-    facts = canonical.public_facts()
-    context = {
-        "form": form,
-        "page": page,
-        "statements": statements,
-        "query": search,
-        "search_max": SEARCH_MAX,
-        "topics": facts.topics,
-        "years": facts.years,
-        "selected_topic": data.get("topic") or "",
-        "selected_year": data.get("year"),
-        "querystring": params.urlencode(),
-    }
+    context.update(
+        {
+            "page": page,
+            "statements": statements,
+            "total": page.paginator.count,
+            "querystring": params.urlencode(),
+        }
+    )
     response = render(request, "public/statement_list.html", context, status=status)
     if retry_after:
         response["Retry-After"] = str(retry_after)
@@ -148,9 +219,27 @@ def feed(request: HttpRequest, topic: str | None = None) -> HttpResponse:
 
 
 @require_safe
-def sitemap_xml(request: HttpRequest) -> HttpResponse:
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """/sitemap.xml: the index of the sections' pages (at most 1,000 URLs each)."""
+
+    def render_index() -> HttpResponse:
+        return render(
+            request,
+            "sitemap_index.xml",
+            {"sitemaps": sitemap_index_items()},
+            content_type="application/xml",
+        )
+
+    return cached_response(request, render_index)
+
+
+@require_safe
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    """/sitemap-<section>.xml?p=N: one page of one section."""
     return cached_response(
-        request, lambda: sitemap(request, sitemaps=SITEMAPS), canonical=canonical.sitemap_query
+        request,
+        lambda: sitemap(request, sitemaps=SITEMAPS, section=section),
+        canonical=canonical.sitemap_query,
     )
 
 

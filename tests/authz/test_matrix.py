@@ -270,6 +270,7 @@ MATRIX: list[Row] = [
     Row("public:api_list", "GET", everyone("ok")),
     Row("public:api_detail", "GET", public_only, slug, per_state=True),
     Row("public:sitemap", "GET", everyone("ok")),
+    Row("public:sitemap_section", "GET", everyone("ok"), lambda w, s: {"section": "statements"}),
     # --- statements ----------------------------------------------------------------------
     Row("statements:dashboard", "GET", members()),
     Row("statements:search", "GET", members()),
