@@ -171,3 +171,10 @@ attach_headlines = search.attach_headlines
 def search_public(qs: QuerySet[Statement], query: str) -> QuerySet[Statement]:
     """Public statements matching `query`, best first (see statements.search)."""
     return search.matching(qs, query)
+
+
+def search_results(
+    qs: QuerySet[Statement], query: str, per_page: int = 10
+) -> search.CappedPaginator:
+    """search_public in numbered pages; the total is counted up to search.COUNT_CAP."""
+    return search.results(qs, query, per_page)

@@ -181,11 +181,15 @@ def _search_results(
             status = error.status
             retry_after = error.retry_after
             qs = qs.none()
-        else:
-            qs = selectors.search_public(qs, search)
     try:
         with selectors.search_timeout() if search else nullcontext():
-            page = Paginator(qs.prefetch_related("topics"), PAGE_SIZE).get_page(requested)
+            if search and not form.has_error("q"):
+                paginator = selectors.search_results(
+                    qs.prefetch_related("topics"), search, PAGE_SIZE
+                )
+            else:
+                paginator = Paginator(qs, PAGE_SIZE)
+            page = paginator.get_page(requested)
             statements = list(page.object_list)
             if search and statements:
                 selectors.attach_headlines(statements, search)
@@ -201,6 +205,7 @@ def _search_results(
             "page": page,
             "statements": statements,
             "total": page.paginator.count,
+            "capped": getattr(page.paginator, "capped", False),
             "querystring": params.urlencode(),
         }
     )

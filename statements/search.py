@@ -18,10 +18,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from functools import cached_property
 from typing import Any
 
 import nh3
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import OperationalError, connection, transaction
 from django.db.models import Expression, Q, QuerySet
 from django.utils.html import escape
@@ -85,7 +87,7 @@ def _search_query(query: str) -> Any:
     return SearchQuery(query, config="german", search_type="websearch")
 
 
-def matching(qs: QuerySet[Statement], query: str) -> QuerySet[Statement]:
+def matching(qs: QuerySet[Statement], query: str, *, rank: bool = True) -> QuerySet[Statement]:
     """Filter `qs` by a search and order it, best match first (PostgreSQL: ranked on the
     stored vector; SQLite: every word somewhere in title, summary or text, newest first).
     """
@@ -96,16 +98,53 @@ def matching(qs: QuerySet[Statement], query: str) -> QuerySet[Statement]:
         from django.contrib.postgres.search import SearchRank
 
         search_query = _search_query(query)
-        return (
-            qs.alias(document=StoredDocument())
-            .filter(document=search_query)
-            .annotate(rank=SearchRank(StoredDocument(), search_query))
-            .order_by("-rank", "-published_at", "-id")
+        found = qs.alias(document=StoredDocument()).filter(document=search_query)
+        if not rank:
+            return found
+        return found.annotate(rank=SearchRank(StoredDocument(), search_query)).order_by(
+            "-rank", "-published_at", "-id"
         )
     condition = Q()
     for word in _words(query)[:8]:
         condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
     return qs.filter(condition)
+
+
+# A search counts its matches up to this many: the count of a word in every paper
+# would otherwise read every paper's vector once more, on top of ranking them.
+COUNT_CAP = 1000
+
+
+class CappedPaginator(Paginator):
+    """Numbered pages of search results whose total is counted up to COUNT_CAP + 1
+    (`capped` says the true number may be larger). The count filters without ranking."""
+
+    def __init__(self, object_list: QuerySet[Statement], per_page: int, *, unranked) -> None:
+        super().__init__(object_list, per_page)
+        self._unranked = unranked
+
+    @cached_property
+    def count(self) -> int:
+        return self._unranked.order_by().values("pk")[: COUNT_CAP + 1].count()
+
+    @property
+    def cap(self) -> int:
+        return COUNT_CAP
+
+    @property
+    def capped(self) -> bool:
+        return self.count > COUNT_CAP
+
+    def page(self, number: Any) -> Any:
+        # Full pages even past a capped count (Paginator would stop at the count).
+        number = self.validate_number(number)
+        bottom = (number - 1) * self.per_page
+        return self._get_page(self.object_list[bottom : bottom + self.per_page], number, self)
+
+
+def results(qs: QuerySet[Statement], query: str, per_page: int) -> CappedPaginator:
+    """`matching` in numbered pages with a capped total (see CappedPaginator)."""
+    return CappedPaginator(matching(qs, query), per_page, unranked=matching(qs, query, rank=False))
 
 
 def attach_headlines(statements: Iterable[Statement], query: str) -> None:

@@ -91,15 +91,15 @@ def member_search(request: HttpRequest) -> HttpResponse:
             status = error.status
             retry_after = error.retry_after
             qs = qs.none()
-        else:
-            qs = search.matching(qs, words)
-    if not words:
-        qs = qs.order_by("-updated_at", "-id")
     if section == "drafts":
         qs = qs.distinct()
     try:
         with search.search_timeout() if words else nullcontext():
-            page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+            if words and not form.has_error("q"):
+                paginator = search.results(qs, words, PAGE_SIZE)
+            else:
+                paginator = Paginator(qs.order_by("-updated_at", "-id"), PAGE_SIZE)
+            page = paginator.get_page(request.GET.get("page"))
             statements = list(page.object_list)
             if words and statements:
                 search.attach_headlines(statements, words)
@@ -115,6 +115,7 @@ def member_search(request: HttpRequest) -> HttpResponse:
         "page": page,
         "statements": statements,
         "words": words,
+        "capped": getattr(page.paginator, "capped", False),
         "section_label": SECTIONS.get(section, ""),
         "querystring": params.urlencode(),
     }

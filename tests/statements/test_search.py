@@ -195,3 +195,16 @@ def test_members_search_never_finds_a_paper_the_member_may_not_see(member, autho
     assert others_draft.title in page and withdrawn.title in page
     assert AnonymousUser().is_authenticated is False
     assert Client().get(f"/dashboard/search/?q={canary}").status_code == 302
+
+
+def test_a_search_counts_its_matches_only_up_to_the_cap(monkeypatch):
+    monkeypatch.setattr(search, "COUNT_CAP", 3)
+    bulk_public(12)
+    response, sql = search_page("/statements/?q=Unterbringung")
+    assert "Mehr als 3 Positionen" in response.text, response.text.split("<main", 1)[1][:1500]
+    assert response.text.count('class="statement-title"') == 10  # the page is still full
+    counts = [q for q in sql if "COUNT(" in q.upper()]
+    assert len(counts) == 1 and "LIMIT 4" in counts[0]
+    assert "ts_rank" not in counts[0]  # counted without ranking
+    exact = search_page("/statements/?q=Papier+11")[0].text
+    assert "Mehr als" not in exact
