@@ -6,14 +6,20 @@ costs one count and one aggregate per section."""
 from __future__ import annotations
 
 from datetime import datetime
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps.views import SitemapIndexItem
+from django.core.paginator import EmptyPage, PageNotAnInteger
 from django.db.models import Max, QuerySet
 from django.db.models.functions import Coalesce
+from django.http import Http404, HttpResponse
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.http import http_date
 
 from public import selectors
 from statements.models import Statement
@@ -32,10 +38,19 @@ class CanonicalSitemap(Sitemap):
 SECTION_LIMIT = 1000
 
 
+@lru_cache(maxsize=1)
+def _statement_path() -> str:
+    return reverse("public:statement_page", kwargs={"slug": "__slug__"})
+
+
 class StatementSitemap(CanonicalSitemap):
     changefreq = "monthly"
     priority = 0.8
     limit = SECTION_LIMIT
+
+    def location(self, item: Statement) -> str:
+        # One reverse() per page, not per paper (get_absolute_url's route).
+        return _statement_path().replace("/__slug__/", f"/{item.slug}/")
 
     def get_latest_lastmod(self) -> datetime | None:
         # One aggregate, not Django's default of every item's lastmod in Python.
@@ -44,7 +59,7 @@ class StatementSitemap(CanonicalSitemap):
         )["latest"]
 
     def items(self) -> QuerySet[Statement]:
-        return selectors.public_statements()
+        return selectors.public_statements().only("id", "slug", "published_at", "retracted_at")
 
     def lastmod(self, item: Statement) -> datetime | None:
         return item.retracted_at or item.published_at
@@ -85,3 +100,33 @@ def index_items() -> list[SitemapIndexItem]:
         for page in range(2, site.paginator.num_pages + 1):
             items.append(SitemapIndexItem(f"{location}?p={page}", lastmod))
     return items
+
+
+def section_response(section: str, page: str) -> HttpResponse:
+    """One page of a section as XML, written directly: Django's template costs about
+    0.2 ms per URL, a fifth of a second for a page of 1,000."""
+    site = SITEMAPS[section]()
+    try:
+        urls = site.get_urls(page=page, site=None, protocol=None)
+    except (EmptyPage, PageNotAnInteger) as error:
+        raise Http404 from error
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
+    for url in urls:
+        parts = [f"<url><loc>{escape(url['location'])}</loc>"]
+        if url["lastmod"]:
+            parts.append(f"<lastmod>{timezone.localtime(url['lastmod']):%Y-%m-%d}</lastmod>")
+        if url["changefreq"]:
+            parts.append(f"<changefreq>{url['changefreq']}</changefreq>")
+        if url["priority"]:
+            parts.append(f"<priority>{url['priority']}</priority>")
+        lines.append("".join(parts) + "</url>")
+    lines.append("</urlset>\n")
+    response = HttpResponse("\n".join(lines), content_type="application/xml")
+    response["X-Robots-Tag"] = "noindex, noodp, noarchive"
+    latest = getattr(site, "latest_lastmod", None)
+    if latest is not None:
+        response["Last-Modified"] = http_date(latest.timestamp())
+    return response

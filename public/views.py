@@ -12,7 +12,6 @@ from contextlib import nullcontext
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.sitemaps.views import sitemap
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet, prefetch_related_objects
@@ -30,8 +29,8 @@ from public.cache import cached_page, cached_response, keep_out_of_cache
 from public.feeds import StatementsFeed
 from public.permissions import can_cosign_for, can_revoke_cosignature_for
 from public.services import CosignNotAllowed, cosignature_add, cosignature_revoke
-from public.sitemaps import SITEMAPS
 from public.sitemaps import index_items as sitemap_index_items
+from public.sitemaps import section_response as sitemap_section_response
 from public.statement_page import member_page
 from statements.access import statement_for
 from statements.models import Statement
@@ -243,7 +242,7 @@ def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
     """/sitemap-<section>.xml?p=N: one page of one section."""
     return cached_response(
         request,
-        lambda: sitemap(request, sitemaps=SITEMAPS, section=section),
+        lambda: sitemap_section_response(section, request.GET.get("p", "1")),
         canonical=canonical.sitemap_query,
     )
 
