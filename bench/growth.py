@@ -137,7 +137,7 @@ def main() -> str:
     from statements.generate import COMMONEST_WORD, NO_HIT_WORD, generate_positions
 
     database = connection.vendor
-    label = "PostgreSQL" if database == "postgresql" else "SQLite (no PostgreSQL configured)"
+    label = "PostgreSQL" if database == "postgresql" else "SQLite, no PostgreSQL configured"
     _trim(LEVELS[0])
     server = harness.server()
     results: list[tuple[int, float, tuple[float, ...], list[Series]]] = []
