@@ -75,6 +75,8 @@ def bench_environment() -> dict[str, str]:
         RTM_MFA_REQUIRED="false",
         CELERY_TASK_ALWAYS_EAGER="true",
         LOG_LEVEL="WARNING",
+        # Every bench request comes from 127.0.0.1: the search limit would refuse them.
+        RTM_RATE_LIMIT_SEARCH="1000000/m",
     )
     if os.environ.get("RTM_BENCH_REDIS_URL"):
         env["REDIS_URL"] = os.environ["RTM_BENCH_REDIS_URL"]
@@ -90,8 +92,11 @@ def setup() -> None:
     if fresh and BENCH_DIR.exists():
         shutil.rmtree(BENCH_DIR)
     BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    # Computed before clearing: it reads RTM_BENCH_* from the caller's environment (cleared
+    # first, the bench database and Redis settings were silently dropped: always SQLite).
+    environment = bench_environment()
     os.environ.clear()
-    os.environ.update(bench_environment())
+    os.environ.update(environment)
     sys.path.insert(0, str(ROOT))
     import django
 

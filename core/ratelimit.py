@@ -61,16 +61,40 @@ class RateLimited(ServiceError):  # named like allauth's and Django's refusals
         self.retry_after = retry_after
 
 
-def _key(action: str, user_pk: int, rate: Rate, window: int) -> str:
+def _key(action: str, user_pk: int | str, rate: Rate, window: int) -> str:
     return f"rtm:rl:{action}:{user_pk}:{rate.amount}/{rate.seconds}:{window}"
 
 
-def consume(action: str, user: Any, *, amount: int = 1, message: Any = None) -> None:
+def client_address(request: Any) -> str:
+    """The client's address: REMOTE_ADDR, or behind BEHIND_PROXY the entry of
+    X-Forwarded-For that the trusted proxies added (as allauth counts its limits)."""
+    proxies = getattr(settings, "ALLAUTH_TRUSTED_PROXY_COUNT", 0)
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if proxies and forwarded:
+        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+        if hops:
+            return hops[-min(proxies, len(hops))]
+    return request.META.get("REMOTE_ADDR", "")
+
+
+def consume_request(request: Any, action: str, *, message: Any = None) -> None:
+    """consume() for a reading request: per person when signed in, else per client address."""
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated:
+        consume(action, user, message=message)
+    else:
+        consume(action, None, who=f"ip:{client_address(request)}", message=message)
+
+
+def consume(
+    action: str, user: Any, *, amount: int = 1, message: Any = None, who: str | None = None
+) -> None:
     """Count `amount` writes of `action` by `user`, or raise RateLimited and count nothing.
 
     The rates are settings.RTM_RATE_LIMITS[action]; an action without rates is unlimited.
+    `who` names somebody without an account (a client address) instead of `user`.
     """
-    pk = getattr(user, "pk", None)
+    pk = getattr(user, "pk", None) or who
     rates = parse_rates(settings.RTM_RATE_LIMITS.get(action, ""))
     if pk is None or amount <= 0 or not rates:
         return

@@ -21,9 +21,10 @@ from django.http import QueryDict
 from public import selectors
 from public.cache import shared
 from statements.models import Topic
+from statements.search import SEARCH_MAX
 
-SEARCH_MAX = 100
-LIST_PARAMS = ("q", "topic", "year", "page")
+LIST_PARAMS = ("q", "topic", "year", "page", "older", "newer")
+_CURSOR = re.compile(r"[1-9][0-9]{0,9}")
 _PAGE = re.compile(r"[1-9][0-9]{0,5}")
 
 
@@ -78,7 +79,7 @@ def _encode(pairs: list[tuple[str, str]]) -> str:
 
 
 def list_query(query: QueryDict) -> str | None:
-    """/statements/?q=…&topic=…&year=…&page=…"""
+    """/statements/?q=…&topic=…&year=…&page=… (or &older=… / &newer=…)"""
     # The filter form sends every field, so `?q=&topic=x&year=` is the common spelling.
     values = _single_values(query, LIST_PARAMS, blank_ok=True)
     if values is None:
@@ -89,6 +90,11 @@ def list_query(query: QueryDict) -> str | None:
     page = _page(values.get("page"))
     if page is None:
         return None
+    # A keyset position (?older=/?newer=: a paper's id, which the rendering confirms) is
+    # for browsing only: not with a search, a page number or the other direction.
+    cursors = [(name, values[name]) for name in ("older", "newer") if values.get(name)]
+    if cursors and (len(cursors) > 1 or search or page or not _CURSOR.fullmatch(cursors[0][1])):
+        return None
     topic, year = values.get("topic", ""), values.get("year", "")
     if topic or year:
         facts = public_facts()
@@ -96,7 +102,7 @@ def list_query(query: QueryDict) -> str | None:
             return None
         if year and year not in {str(y) for y in facts.years}:
             return None
-    return _encode([("q", search), ("topic", topic), ("year", year), ("page", page)])
+    return _encode([("q", search), ("topic", topic), ("year", year), ("page", page), *cursors])
 
 
 def api_list_query(query: QueryDict) -> str | None:

@@ -8,16 +8,14 @@ are limited to what a public page shows, so internal fields are never even loade
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+from datetime import datetime
 
-import nh3
-from django.db import connection
 from django.db.models import Prefetch, Q, QuerySet
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 
+from public.cache import shared
 from public.models import CoSignature
+from statements import search
 from statements.models import Statement, Topic, public_q
 
 PUBLIC_FIELDS = (
@@ -88,6 +86,71 @@ def neighbours(statement: Statement) -> tuple[Statement | None, Statement | None
     return older, newer
 
 
+@dataclass(frozen=True)
+class KeysetPage:
+    """One page of a list in publication order, found by a neighbour instead of OFFSET:
+    the same index range scan on page 1 and page 500, and stable while papers are added."""
+
+    statements: list[Statement]
+    has_newer: bool
+    has_older: bool
+
+    @property
+    def newest(self) -> Statement | None:
+        return self.statements[0] if self.statements else None
+
+    @property
+    def oldest(self) -> Statement | None:
+        return self.statements[-1] if self.statements else None
+
+
+def cursor_position(cursor_id: int) -> tuple[datetime, int] | None:
+    """(published_at, id) of a public paper, the position a keyset page starts from."""
+    published_at = (
+        public_statements().filter(pk=cursor_id).values_list("published_at", flat=True).first()
+    )
+    return None if published_at is None else (published_at, cursor_id)
+
+
+def keyset_page(
+    qs: QuerySet[Statement],
+    size: int,
+    *,
+    older_than: tuple[datetime, int] | None = None,
+    newer_than: tuple[datetime, int] | None = None,
+    offset: int = 0,
+) -> KeysetPage:
+    """`size` papers of `qs` (newest first): the newest, those just older than a position,
+    those just newer than one, or (old links with ?page=) those after an offset."""
+    if newer_than is not None:
+        at, pk = newer_than
+        rows = list(
+            qs.filter(Q(published_at__gt=at) | Q(published_at=at, id__gt=pk)).order_by(
+                "published_at", "id"
+            )[: size + 1]
+        )
+        if len(rows) > size:
+            return KeysetPage(list(reversed(rows[:size])), has_newer=True, has_older=True)
+        newer_than = None  # back at the top: show a full first page
+    if older_than is not None:
+        at, pk = older_than
+        qs = qs.filter(Q(published_at__lt=at) | Q(published_at=at, id__lt=pk))
+    rows = list(qs[offset : offset + size + 1])
+    return KeysetPage(
+        rows[:size], has_newer=older_than is not None or offset > 0, has_older=len(rows) > size
+    )
+
+
+def public_count(topic: str = "", year: int | None = None) -> int:
+    """How many public papers (of a topic, of a year): one count per public generation."""
+    qs = public_statements()
+    if topic:
+        qs = qs.filter(topics__slug=topic)
+    if year:
+        qs = qs.filter(published_at__year=year)
+    return shared(f"count:{topic}:{year or ''}", qs.count)
+
+
 def public_topics() -> QuerySet[Topic]:
     """Topics that at least one public statement carries."""
     return Topic.objects.filter(public_q("statements__")).distinct().order_by("name")
@@ -99,124 +162,19 @@ def public_years() -> list[int]:
 
 
 # --- search -------------------------------------------------------------------
+# The search itself is statements.search (the members' search uses the same index).
 
-MARK_START = "\u2063MARKSTART\u2063"
-MARK_STOP = "\u2063MARKSTOP\u2063"
-
-
-@dataclass(frozen=True)
-class SearchResult:
-    statements: QuerySet[Statement]
-    ranked: bool
+search_timeout = search.search_timeout
+attach_headlines = search.attach_headlines
 
 
-def uses_postgres() -> bool:
-    return connection.vendor == "postgresql"
+def search_public(qs: QuerySet[Statement], query: str) -> QuerySet[Statement]:
+    """Public statements matching `query`, best first (see statements.search)."""
+    return search.matching(qs, query)
 
 
-def search(qs: QuerySet[Statement], query: str) -> QuerySet[Statement]:
-    """Filter and order `qs` by a German full-text query; annotate `snippet_raw`.
-
-    PostgreSQL: weighted tsvector (title A, summary B, body C) matching the GIN
-    index of migration public/0002, websearch syntax, ranked, with a headline.
-    SQLite: a plain case-insensitive substring match, newest first.
-    """
-    query = query.strip()
-    if not query:
-        return qs
-    if uses_postgres():
-        from django.contrib.postgres.search import (
-            SearchHeadline,
-            SearchQuery,
-            SearchRank,
-            SearchVector,
-        )
-
-        vector = (
-            SearchVector("title", config="german", weight="A")
-            + SearchVector("summary", config="german", weight="B")
-            + SearchVector("body", config="german", weight="C")
-        )
-        search_query = SearchQuery(query, config="german", search_type="websearch")
-        return (
-            qs.annotate(
-                rank=SearchRank(vector, search_query),
-                snippet_raw=SearchHeadline(
-                    "body",
-                    search_query,
-                    config="german",
-                    start_sel=MARK_START,
-                    stop_sel=MARK_STOP,
-                    max_fragments=2,
-                    max_words=30,
-                    min_words=12,
-                    fragment_delimiter=" … ",
-                ),
-            )
-            .alias(document=vector)
-            .filter(document=search_query)
-            .order_by("-rank", "-published_at", "-id")
-        )
-    words = [w for w in query.split() if w.strip('"+-')][:8]
-    condition = Q()
-    for word in words:
-        word = word.strip('"+-')
-        condition &= Q(title__icontains=word) | Q(summary__icontains=word) | Q(body__icontains=word)
-    return qs.filter(condition).defer(None).only(*PUBLIC_FIELDS, "body")
-
-
-def snippet_html(statement: Statement, query: str) -> SafeString:
-    """The highlighted excerpt for a search hit: escaped text, only <mark> as markup."""
-    raw = getattr(statement, "snippet_raw", None)
-    if raw is None:
-        raw = _fallback_snippet(getattr(statement, "body", "") or "", query)
-    text = escape(_without_markdown(raw))
-    text = text.replace(escape(MARK_START), "<mark>").replace(escape(MARK_STOP), "</mark>")
-    # Belt and braces: whatever happened above, nothing but <mark> survives.
-    return mark_safe(nh3.clean(text, tags={"mark"}, attributes={}))  # noqa: S308
-
-
-# The excerpt comes from the Markdown source: readers should not see "## Unsere
-# Forderung" or "**fett**" in a search result. Headings, emphasis, list and quote
-# markers, and link targets go; the words stay.
-_MARKDOWN_NOISE = (
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # [text](url), ![alt](src)
-    (re.compile(r"(^|\s)(#{1,6}|>|[-*+])\s+"), r"\1"),  # heading, quote, list markers
-    (re.compile(r"\*\*|__|~~|`"), ""),  # strong, strike, code
-    # *emphasis*, but not the gender star of "Mitautor*innen"
-    (re.compile(r"(^|[\s(])\*(?=\S)|(?<=\S)\*(?=[\s).,;:!?]|$)"), r"\1"),
-)
-
-
-def _without_markdown(text: str) -> str:
-    for pattern, replacement in _MARKDOWN_NOISE:
-        text = pattern.sub(replacement, text)
-    return re.sub(r"\s+", " ", text)
-
-
-def _fallback_snippet(body: str, query: str, width: int = 90) -> str:
-    words = [w.strip('"+-').lower() for w in query.split() if w.strip('"+-')]
-    plain = re.sub(r"\s+", " ", body)
-    lower = plain.lower()
-    hits = [lower.find(w) for w in words if w in lower]
-    start = max(0, min(hits) - width) if hits else 0
-    end = min(len(plain), start + width * 2)
-    excerpt = plain[start:end]
-    # Mark every occurrence of any word, merging overlapping spans.
-    spans: list[list[int]] = []
-    lowered = excerpt.lower()
-    for word in set(words):
-        for m in re.finditer(re.escape(word), lowered):
-            spans.append([m.start(), m.end()])
-    merged: list[list[int]] = []
-    for span in sorted(spans):
-        if merged and span[0] <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], span[1])
-        else:
-            merged.append(span)
-    out, pos = [], 0
-    for a, b in merged:
-        out += [excerpt[pos:a], MARK_START, excerpt[a:b], MARK_STOP]
-        pos = b
-    out.append(excerpt[pos:])
-    return ("…" if start else "") + "".join(out) + ("…" if end < len(plain) else "")
+def search_results(
+    qs: QuerySet[Statement], query: str, per_page: int = 10
+) -> search.CappedPaginator:
+    """search_public in numbered pages; the total is counted up to search.COUNT_CAP."""
+    return search.results(qs, query, per_page)

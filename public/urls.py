@@ -1,6 +1,6 @@
 import re
 
-from django.urls import path, register_converter
+from django.urls import path, re_path, register_converter
 from django.urls.converters import SlugConverter
 
 from public import api, views
@@ -29,5 +29,10 @@ urlpatterns = [
     path("statements/<slug:slug>/cosign/", views.cosign, name="cosign"),
     path("api/statements/", api.statement_list, name="api_list"),
     path("api/statements/<slug:slug>/", api.statement_detail, name="api_detail"),
-    path("sitemap.xml", views.sitemap_xml, name="sitemap"),
+    path("sitemap.xml", views.sitemap_index, name="sitemap"),
+    re_path(
+        r"^sitemap-(?P<section>statements|pages)\.xml$",
+        views.sitemap_section,
+        name="sitemap_section",
+    ),
 ]

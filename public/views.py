@@ -7,13 +7,14 @@ a fresh rendering.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.sitemaps.views import sitemap
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import prefetch_related_objects
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -22,17 +23,20 @@ from django.views.decorators.http import require_POST, require_safe
 
 from accounts.decorators import member_required
 from accounts.models import Organisation
+from core import ratelimit
 from public import canonical, selectors
 from public.cache import cached_page, cached_response, keep_out_of_cache
 from public.feeds import StatementsFeed
 from public.permissions import can_cosign_for, can_revoke_cosignature_for
 from public.services import CosignNotAllowed, cosignature_add, cosignature_revoke
-from public.sitemaps import SITEMAPS
+from public.sitemaps import index_items as sitemap_index_items
+from public.sitemaps import section_response as sitemap_section_response
 from public.statement_page import member_page
 from statements.access import statement_for
 from statements.models import Statement
 from statements.panels import page_statements
 from statements.permissions import can_view_internal
+from statements.search import SEARCH_MAX, SEARCH_RATE_MESSAGE, SearchTooSlow
 from statements.states import State
 
 PAGE_SIZE = 10
@@ -51,7 +55,16 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 class ListFilterForm(forms.Form):
-    q = forms.CharField(label=gettext_lazy("Suche"), required=False, max_length=200)
+    q = forms.CharField(
+        label=gettext_lazy("Suche"),
+        required=False,
+        max_length=SEARCH_MAX,
+        error_messages={
+            "max_length": gettext_lazy(
+                "Bitte kürzen Sie die Suche auf höchstens %(limit_value)d Zeichen."
+            )
+        },
+    )
     topic = forms.SlugField(label=gettext_lazy("Thema"), required=False, max_length=80)
     year = forms.IntegerField(
         label=gettext_lazy("Jahr"), required=False, min_value=2000, max_value=2100
@@ -74,34 +87,130 @@ def _render_list(request: HttpRequest, query: QueryDict) -> HttpResponse:
     # Apply whatever parts of the filter are valid; the form shows the rest as errors.
     data = getattr(form, "cleaned_data", {})
     search = data.get("q") or ""
-    qs = selectors.public_statements()
-    if data.get("topic"):
-        qs = qs.filter(topics__slug=data["topic"])
-    if data.get("year"):
-        qs = qs.filter(published_at__year=data["year"])
-    if search:
-        qs = selectors.search(qs, search)
-    requested = query.get("page")
-    page = Paginator(qs.prefetch_related("topics"), PAGE_SIZE).get_page(requested)
-    statements = list(page.object_list)
-    if search:
-        for statement in statements:
-            statement.snippet = selectors.snippet_html(statement, search)
-    params = query.copy()
-    params.pop("page", None)
     facts = canonical.public_facts()
+    topic, year = data.get("topic") or "", data.get("year")
+    qs = selectors.public_statements()
+    if topic:
+        qs = qs.filter(topics__slug=topic)
+    if year:
+        qs = qs.filter(published_at__year=year)
     context = {
         "form": form,
-        "page": page,
-        "statements": statements,
         "query": search,
+        "search_max": SEARCH_MAX,
         "topics": facts.topics,
         "years": facts.years,
-        "selected_topic": data.get("topic") or "",
-        "selected_year": data.get("year"),
-        "querystring": params.urlencode(),
+        "selected_topic": topic,
+        "selected_year": year,
     }
+    if search or form.has_error("q"):
+        response = _search_results(request, form, qs, query, search, context)
+    else:
+        response = _browse(request, qs, query, facts, context)
+    return response
+
+
+def _browse(
+    request: HttpRequest,
+    qs: QuerySet[Statement],
+    query: QueryDict,
+    facts: canonical.PublicFacts,
+    context: dict,
+) -> HttpResponse:
+    """Newest first, PAGE_SIZE at a time by keyset (?older=<id> / ?newer=<id>); the total
+    is counted once per public generation. Old ?page=N links still work (by offset)."""
+    cursor_name = "older" if query.get("older") else "newer" if query.get("newer") else ""
+    position, offset, broken = None, 0, False
+    if cursor_name:
+        cursor = query[cursor_name]
+        position = selectors.cursor_position(int(cursor)) if cursor.isdigit() else None
+        broken = position is None  # not a public paper: show the newest, never store
+    elif query.get("page"):
+        number = query["page"]
+        offset = (int(number) - 1) * PAGE_SIZE if number.isdigit() and int(number) > 0 else 0
+        broken = not number.isdigit() or int(number) < 1
+    page = selectors.keyset_page(
+        qs.prefetch_related("topics"),
+        PAGE_SIZE,
+        older_than=position if cursor_name == "older" else None,
+        newer_than=position if cursor_name == "newer" else None,
+        offset=offset,
+    )
+    topic, year = context["selected_topic"], context["selected_year"]
+    if (not topic or topic in facts.topic_slugs) and (not year or year in facts.years):
+        total = selectors.public_count(topic, year)
+    else:
+        total = 0  # a topic or year without public papers
+    params = query.copy()
+    for name in ("page", "older", "newer"):
+        params.pop(name, None)
+    context.update(
+        {
+            "statements": page.statements,
+            "keyset": page,
+            "total": total,
+            "querystring": params.urlencode(),
+        }
+    )
     response = render(request, "public/statement_list.html", context)
+    if broken or (offset and not page.statements):
+        keep_out_of_cache(response)  # a position or page that does not exist
+    return response
+
+
+def _search_results(
+    request: HttpRequest,
+    form: ListFilterForm,
+    qs: QuerySet[Statement],
+    query: QueryDict,
+    search: str,
+    context: dict,
+) -> HttpResponse:
+    """Best match first, numbered pages; the rows shown get their headlines."""
+    status, retry_after = 200, None
+    requested = query.get("page")
+    if form.has_error("q"):
+        qs = qs.none()  # a refused search shows no list, only the message and the text
+    else:
+        # Only a cache miss gets here: count it against the client's search rate.
+        try:
+            ratelimit.consume_request(request, "search", message=SEARCH_RATE_MESSAGE)
+        except ratelimit.RateLimited as error:
+            form.add_error("q", error.message)
+            status = error.status
+            retry_after = error.retry_after
+            qs = qs.none()
+    try:
+        with selectors.search_timeout() if search else nullcontext():
+            if search and not form.has_error("q"):
+                paginator = selectors.search_results(
+                    qs.prefetch_related("topics"), search, PAGE_SIZE
+                )
+            else:
+                paginator = Paginator(qs, PAGE_SIZE)
+            page = paginator.get_page(requested)
+            statements = list(page.object_list)
+            if search and statements:
+                selectors.attach_headlines(statements, search)
+    except SearchTooSlow as error:
+        form.add_error("q", error.message)
+        status = error.status
+        page = Paginator(qs.none(), PAGE_SIZE).get_page(1)
+        statements = []
+    params = query.copy()
+    params.pop("page", None)
+    context.update(
+        {
+            "page": page,
+            "statements": statements,
+            "total": page.paginator.count,
+            "capped": getattr(page.paginator, "capped", False),
+            "querystring": params.urlencode(),
+        }
+    )
+    response = render(request, "public/statement_list.html", context, status=status)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
     if requested is not None and requested != str(page.number):
         keep_out_of_cache(response)  # a page that does not exist, shown as the last one
     return response
@@ -114,9 +223,27 @@ def feed(request: HttpRequest, topic: str | None = None) -> HttpResponse:
 
 
 @require_safe
-def sitemap_xml(request: HttpRequest) -> HttpResponse:
+def sitemap_index(request: HttpRequest) -> HttpResponse:
+    """/sitemap.xml: the index of the sections' pages (at most 1,000 URLs each)."""
+
+    def render_index() -> HttpResponse:
+        return render(
+            request,
+            "sitemap_index.xml",
+            {"sitemaps": sitemap_index_items()},
+            content_type="application/xml",
+        )
+
+    return cached_response(request, render_index)
+
+
+@require_safe
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponse:
+    """/sitemap-<section>.xml?p=N: one page of one section."""
     return cached_response(
-        request, lambda: sitemap(request, sitemaps=SITEMAPS), canonical=canonical.sitemap_query
+        request,
+        lambda: sitemap_section_response(section, request.GET.get("p", "1")),
+        canonical=canonical.sitemap_query,
     )
 
 

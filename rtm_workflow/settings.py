@@ -358,7 +358,12 @@ RTM_RATE_LIMITS = {
     "revision": env_str("RTM_RATE_LIMIT_REVISION", "20/m,200/h"),
     # People notified of a mention: each mentioned person counts once.
     "mention": env_str("RTM_RATE_LIMIT_MENTION", "20/10m,60/h"),
+    # Searches that miss the page cache (public list, members' search), per person or,
+    # for visitors, per client address: each is database work; a cached one does not count.
+    "search": env_str("RTM_RATE_LIMIT_SEARCH", "30/m,300/h"),
 }
+# A search query running longer than this is cancelled (statements/search.py).
+RTM_SEARCH_TIMEOUT_MS = env_int("RTM_SEARCH_TIMEOUT_MS", 2000)
 # Distinct people one comment may mention.
 RTM_MAX_MENTIONS_PER_COMMENT = env_int("RTM_MAX_MENTIONS_PER_COMMENT", 10)
 

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.permissions import is_coordinator, is_member
@@ -82,6 +83,26 @@ def can_view_internal(user: Any, statement: Statement) -> bool:
 def can_view(user: Any, statement: Statement) -> bool:
     """May see the statement at all (public readers: Statement.is_public, the public rule)."""
     return statement.is_public or can_view_internal(user, statement)
+
+
+def viewable_q(user: Any) -> Q:
+    """can_view as a query condition, for lists and the members' search: the same rule
+    as can_view_internal + the public rule, row by row (tests/statements/test_search.py
+    checks that both agree in every state for every role)."""
+    from statements.models import Coauthorship, public_q
+
+    if not is_member(user):
+        return public_q()
+    if is_coordinator(user):
+        return Q()
+    readable = MEMBER_VISIBLE_STATES - {State.WITHDRAWN}
+    return (
+        public_q()
+        | Q(state__in=readable)
+        | Q(state=State.WITHDRAWN, withdrawn_from__in=MEMBER_VISIBLE_STATES)
+        | Q(created_by_id=user.pk)
+        | Q(pk__in=Coauthorship.objects.filter(user_id=user.pk).values("statement_id"))
+    )
 
 
 def can_edit(user: Any, statement: Statement) -> bool:

@@ -1,10 +1,11 @@
 from django.urls import path
 
-from statements import presence_views, topic_views, views
+from statements import presence_views, search_views, topic_views, views
 
 app_name = "statements"
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),
+    path("dashboard/search/", search_views.member_search, name="search"),
     path("coordination/topics/", topic_views.topic_list, name="topic_list"),
     path("coordination/topics/<int:pk>/edit/", topic_views.topic_edit, name="topic_edit"),
     path("coordination/topics/<int:pk>/delete/", topic_views.topic_delete, name="topic_delete"),

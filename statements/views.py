@@ -73,9 +73,20 @@ def _preview_html(request: HttpRequest) -> str:
 # --- dashboard ------------------------------------------------------------------------
 
 
+DASHBOARD_NEWEST = 5
+
+
+def _newest(qs) -> dict[str, Any]:
+    """The newest few of a section and whether there are more (one query)."""
+    rows = list(qs[: DASHBOARD_NEWEST + 1])
+    return {"items": rows[:DASHBOARD_NEWEST], "more": len(rows) > DASHBOARD_NEWEST}
+
+
 @require_safe
 @member_required
 def dashboard(request: HttpRequest) -> HttpResponse:
+    """The newest few papers per section; "alle anzeigen" opens the members' search on a
+    section, so the page costs the same with ten papers or ten thousand."""
     user = request.user
     listing = Statement.objects.only(
         "slug",
@@ -88,21 +99,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "publish_at",
     )
     context = {
-        "my_drafts": listing.filter(
-            Q(created_by=user) | Q(coauthorships__user=user), state=State.DRAFT
-        )
-        .distinct()
-        .order_by("-updated_at"),
-        "in_consultation": listing.filter(state=State.CONSULTATION).order_by(
-            "consultation_ends_at", "-updated_at"
+        "my_drafts": _newest(
+            listing.filter(Q(created_by=user) | Q(coauthorships__user=user), state=State.DRAFT)
+            .distinct()
+            .order_by("-updated_at", "-id")
+        ),
+        "in_consultation": _newest(
+            listing.filter(state=State.CONSULTATION).order_by(
+                "consultation_ends_at", "-updated_at", "-id"
+            )
         ),
         # Papers between consultation and publication: without this list the coordinator
         # had no way to find an accepted paper to publish, nor an author a rejected one
         # to revise, other than a notification or the address bar.
-        "in_decision": listing.filter(
-            state__in=(State.VOTING, State.ACCEPTED, State.REJECTED)
-        ).order_by("state", "-updated_at"),
-        "recently_published": listing.filter(state=State.PUBLISHED).order_by("-published_at")[:5],
+        "in_decision": _newest(
+            listing.filter(state__in=(State.VOTING, State.ACCEPTED, State.REJECTED)).order_by(
+                "state", "-updated_at", "-id"
+            )
+        ),
+        "recently_published": _newest(
+            listing.filter(state=State.PUBLISHED).order_by("-published_at", "-id")
+        ),
     }
     return render(request, "statements/dashboard.html", context)
 

@@ -270,8 +270,10 @@ MATRIX: list[Row] = [
     Row("public:api_list", "GET", everyone("ok")),
     Row("public:api_detail", "GET", public_only, slug, per_state=True),
     Row("public:sitemap", "GET", everyone("ok")),
+    Row("public:sitemap_section", "GET", everyone("ok"), lambda w, s: {"section": "statements"}),
     # --- statements ----------------------------------------------------------------------
     Row("statements:dashboard", "GET", members()),
+    Row("statements:search", "GET", members()),
     Row("statements:new", "GET", members()),
     Row("statements:new_preview", "POST", members("allowed")),
     Row("statements:edit", "GET", internal("ok", who=can_edit), slug, per_state=True),

@@ -73,6 +73,7 @@ def internal_urls(cast) -> list[str]:
     draft, consultation = papers["draft"], papers["consultation"]
     return [
         reverse("statements:dashboard"),
+        reverse("statements:search") + "?q=Bezahlkarte",
         reverse("statements:new"),
         draft.get_absolute_url(),
         reverse("statements:edit", kwargs={"slug": draft.slug}),

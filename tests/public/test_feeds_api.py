@@ -156,6 +156,7 @@ def test_api_sets_no_cookies(published):
         "/api/statements/",
         "/api/statements/{slug}/",
         "/sitemap.xml",
+        "/sitemap-statements.xml",
     ],
 )
 def test_conditional_get_gives_304(published, url):
@@ -181,7 +182,12 @@ def test_validators_change_when_the_public_changes(published, coordinator):
 def test_sitemap_lists_public_statements_and_pages(two, client):
     published, retracted = two
     draft = make_statement(state="draft", title="Geheimer Entwurf")
-    text = client.get("/sitemap.xml").content.decode()
+    index = client.get("/sitemap.xml").content.decode()
+    assert "<sitemapindex" in index
+    assert "<loc>http://127.0.0.1:8000/sitemap-statements.xml</loc>" in index
+    assert "<loc>http://127.0.0.1:8000/sitemap-pages.xml</loc>" in index
+    text = client.get("/sitemap-statements.xml").content.decode()
+    text += client.get("/sitemap-pages.xml").content.decode()
     assert f"<loc>http://127.0.0.1:8000/statements/{published.slug}/</loc>" in text
     assert f"/statements/{retracted.slug}/</loc>" in text
     assert draft.slug not in text

@@ -125,6 +125,8 @@ def public_urls(world) -> list[str]:
         f"/api/statements/{paper.slug}/",
         f"/api/statements/{retracted.slug}/",
         "/sitemap.xml",
+        "/sitemap-statements.xml",
+        "/sitemap-pages.xml",
         "/about/",
         "/privacy/",
         "/imprint/",

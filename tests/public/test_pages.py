@@ -61,9 +61,11 @@ def test_list_paginates(db):
     client = Client()
     first = client.get("/statements/").content.decode()
     assert "Position Nummer 00" in first and "Position Nummer 11" not in first
-    assert 'rel="next" href="?page=2"' in first
-    second = client.get("/statements/?page=2").content.decode()
-    assert "Position Nummer 11" in second
+    oldest_shown = Statement.objects.get(title="Position Nummer 09")
+    assert f'rel="next" href="?older={oldest_shown.pk}"' in first
+    second = client.get(f"/statements/?older={oldest_shown.pk}").content.decode()
+    assert "Position Nummer 11" in second and "Position Nummer 09" not in second
+    assert "Position Nummer 11" in client.get("/statements/?page=2").content.decode()
     # Nonsense page numbers land on a real page instead of an error.
     assert client.get("/statements/?page=999").status_code == 200
     assert client.get("/statements/?page=abc").status_code == 200

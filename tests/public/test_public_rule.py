@@ -107,7 +107,7 @@ def test_the_rule_agrees_with_itself(world):
         "/statements/?q=Position",
         "/statements/feed/",
         "/api/statements/",
-        "/sitemap.xml",
+        "/sitemap-statements.xml",
     ],
 )
 def test_every_listing_shows_exactly_the_public_papers(world, url):
@@ -135,7 +135,13 @@ def test_an_internal_topic_never_reaches_the_public_topic_filter(world):
         offered = set(re.findall(r'<option value="([a-z0-9-]+)"', select))
         # The topics of public papers are offered (retracted ones too), no other.
         assert offered == {"bezahlkarte", "abschiebung"}, language
-        for url in ("/", "/statements/", "/statements/feed/", "/api/statements/", "/sitemap.xml"):
+        for url in (
+            "/",
+            "/statements/",
+            "/statements/feed/",
+            "/api/statements/",
+            "/sitemap-statements.xml",
+        ):
             text = client.get(url).content.decode()
             assert not any(name in text for name in secret), (language, url)
             assert INTERNAL_TOPIC["slug"] not in text and "ohnedatum" not in text, url

@@ -36,19 +36,23 @@ def papers(coordinator):
 def test_german_stemming_and_ranking(papers):
     housing, card = papers
     # "Wohnung" finds "Wohnungen" (German stemming); the title hit ranks first.
-    results = list(selectors.search(selectors.public_statements(), "Wohnung"))
+    results = list(selectors.search_public(selectors.public_statements(), "Wohnung"))
     assert [s.pk for s in results] == [housing.pk]
-    ranked = list(selectors.search(selectors.public_statements(), "Unterbringung"))
+    ranked = list(selectors.search_public(selectors.public_statements(), "Unterbringung"))
     assert [s.pk for s in ranked] == [housing.pk, card.pk]  # summary (B) beats body (C)
 
 
 def test_websearch_syntax(papers):
     housing, card = papers
     assert [
-        s.pk for s in selectors.search(selectors.public_statements(), "Unterbringung -Bezahlkarte")
+        s.pk
+        for s in selectors.search_public(
+            selectors.public_statements(), "Unterbringung -Bezahlkarte"
+        )
     ] == [housing.pk]
     assert [
-        s.pk for s in selectors.search(selectors.public_statements(), '"Bargeldgrenze aufheben"')
+        s.pk
+        for s in selectors.search_public(selectors.public_statements(), '"Bargeldgrenze aufheben"')
     ] == [card.pk]
 
 
@@ -69,11 +73,11 @@ def test_search_uses_the_gin_index(papers):
     """
     from statements.models import Statement
 
-    qs = selectors.search(Statement.objects.all(), "Unterbringung")
+    qs = selectors.search_public(Statement.objects.all(), "Unterbringung")
     sql, params = qs.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute("SET enable_seqscan = off")
         cursor.execute("EXPLAIN " + sql, params)
         plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("SET enable_seqscan = on")
-    assert "public_statement_fts_de" in plan, plan
+    assert "statements_statement_search_gin" in plan, plan

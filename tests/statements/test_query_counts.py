@@ -74,4 +74,6 @@ def test_dashboard_has_constant_query_count(author, client_for, django_assert_nu
         make_statement(title=f"Konsultation {i}", state="consultation")
     with django_assert_num_queries(expected):
         response = client.get("/dashboard/")
-    assert response.content.decode().count("Entwurf ") >= 15
+    # The newest five per section, and a link to all of them (issue 20).
+    assert response.content.decode().count("Entwurf ") == 5
+    assert "/dashboard/search/?section=drafts" in response.content.decode()
