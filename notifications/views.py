@@ -208,7 +208,7 @@ def failed_list(request: HttpRequest) -> HttpResponse:
         .values_list("status", "n")
     )
     rows = (
-        Notification.objects.filter(status=Status.FAILED)
+        Notification.objects.filter(status__in=[Status.FAILED, Status.UNANSWERED])
         .select_related("recipient", "subscriber", "invitation", "statement")
         .order_by("-created_at", "-pk")
     )

@@ -177,6 +177,10 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "Europe/Berlin"
+# Mail delivery has a queue (and in production a worker service) of its own: deadlines,
+# publications and reminders on the default queue never wait behind a slow mail server.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"notifications.tasks.deliver_pending": {"queue": "mail"}}
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
 # --- Mail -----------------------------------------------------------------
@@ -194,6 +198,17 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+# Delivery (notifications.services.outbox_deliver; docs/architecture.md "Mail"):
+# temporary failures (connection errors, 4xx) are retried for this long, 5xx fail at once.
+RTM_MAIL_RETRY_HOURS = env_int("RTM_MAIL_RETRY_HOURS", 48)
+# The reply to the end of DATA may take the server 10 minutes (RFC 5321 §4.5.3.2.6).
+RTM_MAIL_FINAL_REPLY_SECONDS = env_int("RTM_MAIL_FINAL_REPLY_SECONDS", 600)
+# A mail the server took but never answered is sent again (same Message-ID) after this.
+RTM_MAIL_UNANSWERED_GRACE_MINUTES = env_int("RTM_MAIL_UNANSWERED_GRACE_MINUTES", 30)
+# One delivery run starts no new mail after this many seconds (the next run goes on).
+RTM_MAIL_RUN_SECONDS = env_int("RTM_MAIL_RUN_SECONDS", 120)
+RTM_MAIL_TASK_SOFT_LIMIT = RTM_MAIL_RUN_SECONDS + RTM_MAIL_FINAL_REPLY_SECONDS + 120
+RTM_MAIL_TASK_HARD_LIMIT = RTM_MAIL_TASK_SOFT_LIMIT + 30
 
 # --- Accounts (django-allauth) ---------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
