@@ -183,7 +183,10 @@ CELERY_TIMEZONE = "Europe/Berlin"
 # publications and reminders on the default queue never wait behind a slow mail server.
 CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_ROUTES = {"notifications.tasks.deliver_pending": {"queue": "mail"}}
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Beat keeps its schedule in memory, with no file on disk: every periodic job is
+# idempotent and catches up by itself (due work, sweep, reminders), so a restart only
+# restarts the intervals, and a full or read-only disk cannot crash-loop beat.
+CELERY_BEAT_SCHEDULER = "celery.beat:Scheduler"
 
 # --- Mail -----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "RTM Positionen <positionen@example.org>")
