@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "rtm_workflow.security.RequestSizeLimitMiddleware",
+    "rtm_workflow.security.RefuseNulMiddleware",
     "rtm_workflow.security.RequireMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
