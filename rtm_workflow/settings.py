@@ -114,7 +114,11 @@ DATABASE_URL = env_url(
     schemes=("sqlite", "postgres", "postgresql", "pgsql"),
 )
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    # Health checks: a connection that died while idle (PostgreSQL restarted) is noticed
+    # and replaced at the start of the next request instead of failing it with a 500.
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A busy SQLite file otherwise fails at once when the worker and the web write together.
