@@ -269,14 +269,15 @@ def _mark_unanswered(row: Notification, error: str) -> None:
 
 
 def _release(rows: list[Notification], *, not_before: datetime | None = None) -> None:
-    """Hand rows this run claimed but never tried back to pending, uncharged."""
+    """Hand rows this run claimed but never tried back to pending, uncharged (one UPDATE)."""
     if not rows:
         return
     changes: dict[str, Any] = {"next_attempt_at": not_before} if not_before else {}
-    for row in rows:
-        Notification.objects.filter(
-            pk=row.pk, status=Status.SENDING, lease_until=row.lease_until
-        ).update(status=Status.PENDING, lease_until=None, attempts=F("attempts") - 1, **changes)
+    Notification.objects.filter(
+        pk__in=[row.pk for row in rows],
+        status=Status.SENDING,
+        lease_until__in={row.lease_until for row in rows},
+    ).update(status=Status.PENDING, lease_until=None, attempts=F("attempts") - 1, **changes)
 
 
 def _mark_skipped(row: Notification, reason: str) -> None:
