@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 LOCAL_ENV := DEBUG=true
 
-.PHONY: run test bench mutate lint format messages install clean-var
+.PHONY: run test bench mutate faults lint format messages install clean-var
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -35,6 +35,12 @@ bench: $(STAMP)
 mutate: $(STAMP)
 	$(PY) manage.py compiletranslations --settings=rtm_workflow.settings_test
 	$(PY) -m tests.mutation $(MUTATE_ARGS)
+
+# The fault drill (docs/reliability.md), not part of `make test`: its own PostgreSQL cluster,
+# Redis and SMTP server on free ports; each scenario of issue 21 with its figures. A minute
+# or two; needs PostgreSQL's server binaries and redis-server. Records the run in the doc.
+faults: $(STAMP)
+	$(PY) -m tests.faults --record $(FAULTS_ARGS)
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -44,3 +44,18 @@ def check_broker() -> dict[str, Any]:
         return {"ok": True, "transport": "redis"}
     except Exception as exc:  # noqa: BLE001 - any failure means unhealthy
         return {"ok": False, "transport": "redis", "error": type(exc).__name__}
+
+
+def check_cache() -> dict[str, Any]:
+    """The cache answers. Down is "degraded", not unhealthy: core/cache.py fails open."""
+    from django.core.cache import cache
+
+    try:
+        ping = getattr(cache, "ping", None)
+        if ping is not None:
+            ping()
+        else:
+            cache.get("healthz:probe")
+        return {"ok": True}
+    except Exception as exc:  # noqa: BLE001 - any failure means "not answering"
+        return {"ok": False, "error": type(exc).__name__}

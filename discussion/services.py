@@ -100,10 +100,13 @@ def _throttle(actor: Any, *actions: str) -> None:
 
 
 def _current_statement(statement_id: int, *, lock: bool = False) -> Statement:
-    qs = Statement.objects.select_related("current_revision")
     if lock:
-        qs = qs.select_for_update(of=("self",))
-    return qs.get(pk=statement_id)
+        # The statement row alone: a join would hand back the revision row as it was when
+        # the query started, not the one a concurrent save committed while we waited for
+        # the lock (PostgreSQL rechecks only the locked row). The current revision is read
+        # afterwards, by its own query, under the lock.
+        return Statement.objects.select_for_update().get(pk=statement_id)
+    return Statement.objects.select_related("current_revision").get(pk=statement_id)
 
 
 def _mention_candidates(statement: Statement) -> list[tuple[int, str]]:

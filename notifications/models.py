@@ -58,6 +58,8 @@ class Status(models.TextChoices):
     PENDING = "pending", _("wartet")
     SENDING = "sending", _("wird gesendet")
     SENT = "sent", _("gesendet")
+    # The server took the whole message but never answered its end: maybe delivered.
+    UNANSWERED = "unanswered", _("ohne Antwort des Mailservers")
     FAILED = "failed", _("fehlgeschlagen")
     SKIPPED = "skipped", _("ausgelassen")
     DIGEST = "digest", _("wartet auf Zusammenfassung")
@@ -116,6 +118,8 @@ class Notification(models.Model):
     context = models.JSONField(default=dict, blank=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(default=timezone.now)
+    # Set at the first temporary failure: retried until then, failed after.
+    retry_until = models.DateTimeField(null=True, blank=True)
     lease_until = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)

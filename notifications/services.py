@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import logging
 import smtplib
+import time
 import uuid
 from collections import defaultdict
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -42,10 +43,15 @@ from notifications.recipients import who_may_see
 
 logger = logging.getLogger(__name__)
 
-LEASE_SECONDS = 300
-MAX_ATTEMPTS = 5
 BATCH_SIZE = 100
 SWEEP_GRACE = timedelta(minutes=1)
+# Temporary failures (connection errors, 4xx) back off 1, 2, 4 … minutes, at most an hour,
+# and are retried until the row has been failing for RTM_MAIL_RETRY_HOURS (48 h, as a mail
+# server would keep a message queued); 5xx answers fail at once.
+BACKOFF_MAX = timedelta(hours=1)
+# Longer than a delivery task may live (its hard time limit), so no second worker claims
+# rows a running task still holds; a killed worker's rows return after it (~15 minutes).
+LEASE_SECONDS = settings.RTM_MAIL_TASK_HARD_LIMIT + 60
 
 
 # --- Writing the outbox ----------------------------------------------------
@@ -177,6 +183,8 @@ def queue_delivery(event_key: str | None = None) -> None:
 
 
 def _claim(event_key: str | None, batch_size: int) -> list[Notification]:
+    """Claim due rows with a lease. Each claimed row is charged one attempt; rows the
+    run never tried are handed back uncharged (_release)."""
     now = timezone.now()
     with transaction.atomic():
         due = Notification.objects.select_for_update(skip_locked=True).filter(
@@ -224,15 +232,52 @@ def _mark_sent(row: Notification) -> bool:
 
 
 def _mark_retry(row: Notification, error: str, *, from_status: str = Status.SENDING) -> None:
-    attempts = row.attempts  # read after the claim counted this attempt
-    if attempts >= MAX_ATTEMPTS:
+    """A temporary failure: try again after a capped backoff, until the retry window ends."""
+    now = timezone.now()
+    retry_until = row.retry_until or now + timedelta(hours=settings.RTM_MAIL_RETRY_HOURS)
+    if now >= retry_until:
         changes: dict[str, Any] = {"status": Status.FAILED}
     else:
-        backoff = timedelta(seconds=min(60 * 2 ** max(attempts - 1, 0), 3600))
-        changes = {"status": Status.PENDING, "next_attempt_at": timezone.now() + backoff}
+        attempts = max(row.attempts, 1)  # read after the claim counted this attempt
+        backoff = min(timedelta(seconds=60 * 2 ** min(attempts - 1, 16)), BACKOFF_MAX)
+        changes = {"status": Status.PENDING, "next_attempt_at": min(now + backoff, retry_until)}
     Notification.objects.filter(pk=row.pk, status=from_status).update(
-        lease_until=None, last_error=error[:2000], sent_at=None, **changes
+        lease_until=None, last_error=error[:2000], sent_at=None, retry_until=retry_until, **changes
     )
+
+
+def _mark_failed(row: Notification, error: str, *, from_status: str = Status.SENDING) -> None:
+    """A permanent refusal (5xx): failed at once, for the coordination to see."""
+    Notification.objects.filter(pk=row.pk, status=from_status).update(
+        status=Status.FAILED, lease_until=None, last_error=error[:2000], sent_at=None
+    )
+
+
+def _mark_unanswered(row: Notification, error: str) -> None:
+    """The server got the whole message but gave no final reply: it may or may not have
+    it. Visible as its own state; sent again (same Message-ID) after the grace period."""
+    now = timezone.now()
+    grace = timedelta(minutes=settings.RTM_MAIL_UNANSWERED_GRACE_MINUTES)
+    retry_until = row.retry_until or now + timedelta(hours=settings.RTM_MAIL_RETRY_HOURS)
+    Notification.objects.filter(pk=row.pk, status=Status.SENT).update(
+        # Past the retry window it stays "unanswered" (visible, no longer resent).
+        status=Status.UNANSWERED,
+        last_error=error[:2000],
+        retry_until=retry_until,
+        next_attempt_at=now + grace if now < retry_until else datetime.max.replace(tzinfo=UTC),
+    )
+
+
+def _release(rows: list[Notification], *, not_before: datetime | None = None) -> None:
+    """Hand rows this run claimed but never tried back to pending, uncharged (one UPDATE)."""
+    if not rows:
+        return
+    changes: dict[str, Any] = {"next_attempt_at": not_before} if not_before else {}
+    Notification.objects.filter(
+        pk__in=[row.pk for row in rows],
+        status=Status.SENDING,
+        lease_until__in={row.lease_until for row in rows},
+    ).update(status=Status.PENDING, lease_until=None, attempts=F("attempts") - 1, **changes)
 
 
 def _mark_skipped(row: Notification, reason: str) -> None:
@@ -241,12 +286,25 @@ def _mark_skipped(row: Notification, reason: str) -> None:
     )
 
 
+def _smtp_code(exc: BaseException) -> int | None:
+    """The server's reply code carried by a refusal, or None (network, protocol, other)."""
+    code = getattr(exc, "smtp_code", None)
+    if code is None and isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code = max((c for c, _msg in exc.recipients.values()), default=None)
+    return code if isinstance(code, int) else None
+
+
 def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE) -> int:
     """Deliver due e-mail rows (of one event, or all) over one SMTP connection.
 
     Safe to run twice at once and to re-run after a crash: rows are claimed with
     SKIP LOCKED and a lease, and a row already marked sent is never claimed again.
     Must not run inside a transaction (each "sent" must be committed at once).
+
+    Bounded: no new message is started after RTM_MAIL_RUN_SECONDS, and the final reply
+    of one is awaited at most RTM_MAIL_FINAL_REPLY_SECONDS and never past the task's
+    soft time limit. A server that goes silent after the data, a broken connection or a
+    421 ends the run; rows it had claimed but not tried go back to pending, uncharged.
     """
     from notifications import emails
     from notifications.smtp import (
@@ -256,19 +314,30 @@ def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE
         send_once,
     )
 
+    started = time.monotonic()
+    run_until = started + settings.RTM_MAIL_RUN_SECONDS
+    wait_until = started + settings.RTM_MAIL_TASK_SOFT_LIMIT - 15
     sent = 0
     connection = get_connection()
+    untried: list[Notification] = []
+    more_due = False
     try:
         while True:
+            if time.monotonic() >= run_until:
+                more_due = True
+                break
             rows = _claim(event_key, batch_size)
             if not rows:
                 break
             loaded = emails.Loaded(rows)
-            broken = False
-            for row in rows:
-                if broken:
-                    _mark_retry(row, "SMTP connection failed earlier in this batch")
-                    continue
+            untried = list(rows)
+            stop = False
+            while untried and not stop:
+                if time.monotonic() >= run_until:
+                    more_due = True
+                    stop = True
+                    break
+                row = untried.pop(0)
                 try:
                     message = emails.build(row, loaded)
                 except Exception as exc:  # one bad row must not stop the batch
@@ -280,35 +349,59 @@ def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE
                         row, "nothing to send (hidden, deleted, unsubscribed or no longer visible)"
                     )
                     continue
+                final_wait = max(
+                    1.0,
+                    min(
+                        float(settings.RTM_MAIL_FINAL_REPLY_SECONDS),
+                        wait_until - time.monotonic(),
+                    ),
+                )
                 try:
-                    send_once(connection, message, lambda row=row: _mark_sent(row))
+                    send_once(
+                        connection,
+                        message,
+                        lambda row=row: _mark_sent(row),
+                        final_reply_timeout=final_wait,
+                    )
                     sent += 1
                 except LeaseLost:
                     continue
                 except UnconfirmedAfterCommit as exc:
+                    # The server has the whole message and said nothing: its own state, sent
+                    # again after the grace period. The run ends here (the server is sick).
                     logger.warning("notification %s: no reply after end of data: %s", row.pk, exc)
-                    sent += 1
-                except RefusedAfterCommit as exc:
-                    _mark_retry(row, f"refused: {exc}", from_status=Status.SENT)
-                except (
-                    smtplib.SMTPRecipientsRefused,
-                    smtplib.SMTPSenderRefused,
-                    smtplib.SMTPDataError,
-                ) as exc:
-                    # The server refused this one message; the session (RSET) goes on.
-                    _mark_retry(row, f"{type(exc).__name__}: {exc}")
-                except Exception as exc:  # noqa: BLE001 - network/protocol errors before the commit
-                    _mark_retry(row, f"{type(exc).__name__}: {exc}")
-                    _drop(connection)
-                    # A dead server fails every other row too: leave them for the sweep.
-                    broken = isinstance(exc, OSError)
-            if broken:
+                    _mark_unanswered(row, f"no reply after end of data: {exc}")
+                    stop = True
+                except Exception as exc:  # noqa: BLE001 - refusals, network/protocol errors
+                    after_commit = isinstance(exc, RefusedAfterCommit)
+                    from_status = Status.SENT if after_commit else Status.SENDING
+                    code = _smtp_code(exc)
+                    error = f"refused: {exc}" if after_commit else f"{type(exc).__name__}: {exc}"
+                    if code is not None and 500 <= code < 600:
+                        _mark_failed(row, error, from_status=from_status)
+                    else:
+                        _mark_retry(row, error, from_status=from_status)
+                    # A refusal of one message leaves the session usable (RSET); a network
+                    # error or a 421 ("closing the channel") fails every other row too.
+                    if code is None or code == 421:
+                        _drop(connection)
+                        if code == 421 or isinstance(exc, OSError):
+                            row.refresh_from_db(fields=["next_attempt_at"])
+                            _release(untried, not_before=row.next_attempt_at)
+                            untried = []
+                            stop = True
+            _release(untried)
+            untried = []
+            if stop:
                 break
     finally:
+        _release(untried)  # a soft time limit or a database error mid-batch
         try:
             connection.close()
         except Exception:
             logger.debug("closing the mail connection failed", exc_info=True)
+    if more_due:
+        queue_delivery(event_key)  # the budget ran out: the next run goes on
     return sent
 
 
@@ -327,6 +420,11 @@ def outbox_sweep(*, now: datetime | None = None) -> int:
     reclaimed = Notification.objects.filter(status=Status.SENDING, lease_until__lt=now).update(
         status=Status.PENDING, lease_until=None, next_attempt_at=timezone.now()
     )
+    # Unanswered after the end of data: once the grace period is over, send again (same
+    # Message-ID). The error stays on the row until a delivery succeeds.
+    reclaimed += Notification.objects.filter(
+        status=Status.UNANSWERED, next_attempt_at__lte=now
+    ).update(status=Status.PENDING)
     due = Notification.objects.filter(channel=Channel.EMAIL, status=Status.PENDING).filter(
         Q(attempts=0, created_at__lte=now - SWEEP_GRACE)
         | Q(attempts__gt=0, next_attempt_at__lte=now)
@@ -339,10 +437,12 @@ def outbox_sweep(*, now: datetime | None = None) -> int:
 
 def notification_retry(*, notification_ids: list[int] | None = None) -> int:
     """A coordinator's retry of failed rows: back to pending with a fresh attempt budget."""
-    failed = Notification.objects.filter(status=Status.FAILED)
+    failed = Notification.objects.filter(status__in=[Status.FAILED, Status.UNANSWERED])
     if notification_ids is not None:
         failed = failed.filter(pk__in=notification_ids)
-    count = failed.update(status=Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+    count = failed.update(
+        status=Status.PENDING, attempts=0, retry_until=None, next_attempt_at=timezone.now()
+    )
     if count:
         queue_delivery(None)
     return count

@@ -15,6 +15,10 @@ ended, so
 - a crash before the commit leaves the row "sending": the server has no message,
   and the sweep resends it after the lease expires (no loss, no duplicate);
 - a crash after the server's 250 reply finds the row "sent" (no duplicate);
+- no reply after the end of DATA (silence until the timeout, or a dropped connection):
+  the server may have the message. The caller marks the row "unanswered" and sends it
+  again after a grace period with the same Message-ID: a possible duplicate the receiver
+  can fold, never a silent loss (docs/architecture.md, "Mail");
 - a crash between the commit and the end of DATA reaching the server loses the
   message: the row says "sent", the server has nothing. That window is the
   COMMIT's round trip to PostgreSQL plus one send(). The mark commits with
@@ -54,17 +58,32 @@ class LeaseLost(Exception):
 class RefusedAfterCommit(Exception):
     """The server answered the end of DATA with an error: nothing was delivered."""
 
+    def __init__(self, message: str, code: int | None = None) -> None:
+        super().__init__(message)
+        self.smtp_code = code
+
 
 class UnconfirmedAfterCommit(Exception):
-    """The connection broke after the end of DATA: the server probably has it."""
+    """No final reply after the end of DATA (silence or a broken connection): the
+    server may or may not have the message. The caller marks the row "unanswered"."""
 
 
 END_OF_DATA = b".\r\n"
 _LINE_STARTING_WITH_DOT = re.compile(rb"(?m)^\.")
 
 
-def send_once(connection: object, message: EmailMessage, mark_sent: Callable[[], bool]) -> None:
-    """Send `message`; `mark_sent()` commits "sent" if the row is still ours (else False)."""
+def send_once(
+    connection: object,
+    message: EmailMessage,
+    mark_sent: Callable[[], bool],
+    *,
+    final_reply_timeout: float | None = None,
+) -> None:
+    """Send `message`; `mark_sent()` commits "sent" if the row is still ours (else False).
+
+    The reply to the end of DATA is awaited up to `final_reply_timeout` seconds (RFC 5321
+    §4.5.3.2.6 allows the server 10 minutes); every other reply, the backend's timeout.
+    """
     if not isinstance(connection, SmtpBackend):
         if not mark_sent():
             raise LeaseLost
@@ -118,12 +137,16 @@ def send_once(connection: object, message: EmailMessage, mark_sent: Callable[[],
     # --- point of no return: the row is committed as sent; now end the DATA ---
     try:
         smtp.send(END_OF_DATA)
+        if final_reply_timeout is not None and smtp.sock is not None:
+            smtp.sock.settimeout(final_reply_timeout)
         code, resp = smtp.getreply()
-    except (smtplib.SMTPException, OSError) as exc:
+        if smtp.sock is not None:
+            smtp.sock.settimeout(connection.timeout)
+    except Exception as exc:  # silence, a broken connection, the task's soft time limit
         _abandon(connection, smtp)
-        raise UnconfirmedAfterCommit(str(exc)) from exc
+        raise UnconfirmedAfterCommit(f"{type(exc).__name__}: {exc}") from exc
     if code != 250:
-        raise RefusedAfterCommit(f"{code} {resp!r}")
+        raise RefusedAfterCommit(f"{code} {resp!r}", code)
 
 
 def _abandon(connection: SmtpBackend, smtp: smtplib.SMTP) -> None:

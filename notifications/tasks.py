@@ -4,11 +4,20 @@ with SKIP LOCKED and a lease), so acks_late redelivery or a duplicate is harmles
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 from notifications import services
 
 
-@shared_task(name="notifications.tasks.deliver_pending")
+# On its own queue ("mail", settings.CELERY_TASK_ROUTES) served by its own worker, so a
+# hanging mail server never holds the worker that closes votes and publishes papers.
+# The run stops starting new mails after RTM_MAIL_RUN_SECONDS; the limits are the
+# backstop (a soft limit hands the untried rows back, the hard one kills the process).
+@shared_task(
+    name="notifications.tasks.deliver_pending",
+    soft_time_limit=settings.RTM_MAIL_TASK_SOFT_LIMIT,
+    time_limit=settings.RTM_MAIL_TASK_HARD_LIMIT,
+)
 def deliver_pending(event_key: str | None = None) -> int:
     return services.outbox_deliver(event_key=event_key)
 

@@ -210,7 +210,7 @@ def failed_list(request: HttpRequest) -> HttpResponse:
         .values_list("status", "n")
     )
     rows = (
-        Notification.objects.filter(status=Status.FAILED)
+        Notification.objects.filter(status__in=[Status.FAILED, Status.UNANSWERED])
         .select_related("recipient", "subscriber", "invitation", "statement")
         .order_by("-created_at", "-pk")
     )
@@ -225,7 +225,9 @@ def retry(request: HttpRequest) -> HttpResponse:
     if request.POST.get("all"):
         count = services.notification_retry()
     else:
-        ids = [int(v) for v in request.POST.getlist("id") if v.isdigit()]
+        # isdigit() alone lets "²" through to int(); 18 digits fit any id column.
+        given = request.POST.getlist("id")
+        ids = [int(v) for v in given if v.isascii() and v.isdigit() and len(v) < 19]
         count = services.notification_retry(notification_ids=ids)
     messages.success(request, _("%(count)s E-Mails werden erneut versucht.") % {"count": count})
     return redirect("notifications:failed")

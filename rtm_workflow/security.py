@@ -57,6 +57,26 @@ class RequestSizeLimitMiddleware:
         return self.get_response(request)
 
 
+class RefuseNulMiddleware:
+    """Answer 400 when the path or a query parameter carries a NUL character.
+
+    PostgreSQL cannot store or compare text with NUL, so such a value reaching any lookup
+    (a search, a topic filter, a token, the admin's search) was a 500. Form fields refuse
+    it themselves (Django's ProhibitNullCharactersValidator); this covers the rest.
+    """
+
+    def __init__(self, get_response: Middleware) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "\x00" in request.path or any(
+            "\x00" in name or any("\x00" in value for value in values)
+            for name, values in request.GET.lists()
+        ):
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+
 def accepts_files(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Mark a view that takes file uploads: only such views get multipart bodies."""
     view.accepts_files = True  # type: ignore[attr-defined]

@@ -82,6 +82,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "rtm_workflow.security.RequestSizeLimitMiddleware",
+    "rtm_workflow.security.RefuseNulMiddleware",
     "rtm_workflow.security.RequireMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
 ]
@@ -113,7 +114,11 @@ DATABASE_URL = env_url(
     schemes=("sqlite", "postgres", "postgresql", "pgsql"),
 )
 DATABASES = {
-    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))
+    # Health checks: a connection that died while idle (PostgreSQL restarted) is noticed
+    # and replaced at the start of the next request instead of failing it with a 500.
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
 }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A busy SQLite file otherwise fails at once when the worker and the web write together.
@@ -124,9 +129,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Redis, cache, Celery --------------------------------------------------
 REDIS_URL = env_url("REDIS_URL", None, schemes=("redis", "rediss"))
 if REDIS_URL:
+    # Fails open: Redis down is a cache miss and an uncounted rate limit, never a 500
+    # (core/cache.py); /healthz then says "degraded".
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
@@ -177,7 +184,14 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_TIMEZONE = "Europe/Berlin"
-CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+# Mail delivery has a queue (and in production a worker service) of its own: deadlines,
+# publications and reminders on the default queue never wait behind a slow mail server.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_ROUTES = {"notifications.tasks.deliver_pending": {"queue": "mail"}}
+# Beat keeps its schedule in memory, with no file on disk: every periodic job is
+# idempotent and catches up by itself (due work, sweep, reminders), so a restart only
+# restarts the intervals, and a full or read-only disk cannot crash-loop beat.
+CELERY_BEAT_SCHEDULER = "celery.beat:Scheduler"
 
 # --- Mail -----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "RTM Positionen <positionen@example.org>")
@@ -194,6 +208,17 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = str(VAR_DIR / "mail")
+# Delivery (notifications.services.outbox_deliver; docs/architecture.md "Mail"):
+# temporary failures (connection errors, 4xx) are retried for this long, 5xx fail at once.
+RTM_MAIL_RETRY_HOURS = env_int("RTM_MAIL_RETRY_HOURS", 48)
+# The reply to the end of DATA may take the server 10 minutes (RFC 5321 §4.5.3.2.6).
+RTM_MAIL_FINAL_REPLY_SECONDS = env_int("RTM_MAIL_FINAL_REPLY_SECONDS", 600)
+# A mail the server took but never answered is sent again (same Message-ID) after this.
+RTM_MAIL_UNANSWERED_GRACE_MINUTES = env_int("RTM_MAIL_UNANSWERED_GRACE_MINUTES", 30)
+# One delivery run starts no new mail after this many seconds (the next run goes on).
+RTM_MAIL_RUN_SECONDS = env_int("RTM_MAIL_RUN_SECONDS", 120)
+RTM_MAIL_TASK_SOFT_LIMIT = RTM_MAIL_RUN_SECONDS + RTM_MAIL_FINAL_REPLY_SECONDS + 120
+RTM_MAIL_TASK_HARD_LIMIT = RTM_MAIL_TASK_SOFT_LIMIT + 30
 
 # --- Accounts (django-allauth) ---------------------------------------------
 AUTH_USER_MODEL = "accounts.User"

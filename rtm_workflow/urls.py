@@ -20,6 +20,8 @@ urlpatterns = [
 
 # Oversized bodies answer 413 with a readable page (rtm_workflow/security.py).
 handler400 = "rtm_workflow.security.bad_request"
+# A database outage is a 503 with Retry-After that shows back what was typed.
+handler500 = "rtm_workflow.outage.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

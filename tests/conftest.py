@@ -15,7 +15,12 @@ from tests.factories import (
     UserFactory,
     make_statement,
 )
-from tests.realservices import private_redis, smtp_server, use_real_broker  # noqa: F401
+from tests.realservices import (  # noqa: F401
+    controllable_smtp,
+    private_redis,
+    smtp_server,
+    use_real_broker,
+)
 
 PASSWORD = "rtm-test-pass-2026"
 

@@ -209,7 +209,9 @@ class WorkerProcess:
         extra_env: dict[str, str] | None = None,
         beat: bool = False,
         concurrency: int = 1,
+        queues: str = "celery,mail",
     ) -> None:
+        self.queues = queues
         self.broker_url = broker_url
         self.extra_env = extra_env or {}
         self.beat = beat
@@ -251,6 +253,8 @@ class WorkerProcess:
             "--pool=prefork",
             "--without-gossip",
             "--without-mingle",
+            "-Q",
+            self.queues,
             "-n",
             f"test-{os.getpid()}-{time.monotonic_ns()}@%h",
         ]
@@ -307,3 +311,74 @@ def use_real_broker(settings):
     app.conf.update(task_always_eager=True, broker_url=settings.CELERY_BROKER_URL)
     app._pool = None
     app.amqp._producer_pool = None
+
+
+class ControllableSmtp:
+    """A real SMTP server (aiosmtpd) whose behaviour a test switches at any moment.
+
+    mode "ok" accepts; "hang" takes the whole message and never answers its end (the
+    client must time out); "421" answers MAIL with 421 (busy, closing); recipients in
+    `refuse` get 550. Everything the server took in full is in `received` (also the
+    messages it then never answered), the ones it confirmed in `confirmed`.
+    """
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.mode = "ok"
+        self.refuse: set[str] = set()
+        self.received: list[Message] = []
+        self.confirmed: list[Message] = []
+        self.controller = None
+
+    def start(self) -> None:
+        import asyncio
+
+        Controller = _aiosmtpd_controller()
+        server = self
+
+        class Handler:
+            async def handle_MAIL(self, srv, session, envelope, address, options):
+                if server.mode == "421":
+                    return "421 4.3.2 Service not available, try again later"
+                envelope.mail_from = address
+                return "250 OK"
+
+            async def handle_RCPT(self, srv, session, envelope, address, options):
+                if address in server.refuse:
+                    return "550 5.1.1 No such user here"
+                envelope.rcpt_tos.append(address)
+                return "250 OK"
+
+            async def handle_DATA(self, srv, session, envelope):
+                message = message_from_bytes(envelope.original_content or envelope.content)
+                server.received.append(message)
+                if server.mode == "hang":
+                    await asyncio.sleep(3600)
+                server.confirmed.append(message)
+                return "250 OK"
+
+        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+    def configure(self, settings) -> None:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", self.port
+        settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+        settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+        settings.EMAIL_TIMEOUT = 5
+
+
+@pytest.fixture
+def controllable_smtp(settings) -> Iterator[ControllableSmtp]:
+    server = ControllableSmtp()
+    server.start()
+    server.configure(settings)
+    try:
+        yield server
+    finally:
+        server.stop()

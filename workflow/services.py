@@ -28,6 +28,7 @@ from django_fsm import can_proceed
 
 from accounts.permissions import is_coordinator
 from core import pagecache
+from core.dates import add_days
 from core.errors import ServiceError
 from core.events import emit
 from statements import permissions as perms
@@ -138,7 +139,7 @@ def deadline_days(statement: Statement, name: str) -> int:
 
 def default_deadline(statement: Statement, name: str) -> datetime:
     """The deadline `name` sets when nobody chose one (from the RTM_*_DAYS settings)."""
-    return timezone.now() + timedelta(days=deadline_days(statement, name))
+    return add_days(timezone.now(), deadline_days(statement, name))
 
 
 def minimum_days(name: str) -> int:
@@ -151,7 +152,7 @@ def deadline_is_short(name: str, value: datetime | None) -> bool:
     """Whether the chosen deadline of `name` (submit/open_vote) is below the group minimum."""
     if value is None or spec_for(name).deadline is None:
         return False
-    return value < timezone.now() + timedelta(days=minimum_days(name)) - MINIMUM_SLACK
+    return value < add_days(timezone.now(), minimum_days(name)) - MINIMUM_SLACK
 
 
 def check_deadline_length(name: str, value: datetime | None, actor: Any, reason: str) -> bool:
@@ -401,7 +402,7 @@ def _set_urgent(*, statement_id: int, actor: Any, urgent: bool, reason: str) -> 
         fields = ["is_urgent", "urgent_reason", "updated_at"]
         if urgent and statement.state == State.CONSULTATION:
             # An urgent paper must not wait out the normal consultation it is already in.
-            urgent_end = now + timedelta(days=settings.RTM_URGENT_CONSULTATION_DAYS)
+            urgent_end = add_days(now, settings.RTM_URGENT_CONSULTATION_DAYS)
             if (
                 statement.consultation_ends_at is None
                 or statement.consultation_ends_at > urgent_end

@@ -34,6 +34,9 @@ def refusal(
     *,
     title: Any = None,
 ) -> HttpResponse:
+    # The state as it is now, after the service's lock: the copy loaded before the lock
+    # would show the state the person saw, not the one that made the step "already done".
+    statement.refresh_from_db()
     return core_refusal(
         request, error, "workflow/refused.html", {"statement": statement, "title": title}
     )

@@ -22,7 +22,7 @@ DOCKERFILE = ROOT / "Dockerfile"
 ENV_EXAMPLE = ROOT / ".env.example"
 SETTINGS = ROOT / "rtm_workflow" / "settings.py"
 
-APP_SERVICES = ("web", "worker", "beat")
+APP_SERVICES = ("web", "worker", "mailer", "beat")
 
 # Read by the settings but set by the image or the compose file, not by the operator.
 SET_BY_IMAGE_OR_COMPOSE = {"DATABASE_URL", "REDIS_URL", "MEDIA_ROOT", "RTM_VAR_DIR"}
@@ -53,7 +53,7 @@ def command_text(service: dict) -> str:
 
 
 def test_services_present(compose):
-    assert set(compose["services"]) >= {"web", "worker", "beat", "db", "redis"}
+    assert set(compose["services"]) >= {"web", "worker", "mailer", "beat", "db", "redis"}
 
 
 def test_app_services_share_image_env_file_and_media(compose):
@@ -76,6 +76,11 @@ def test_commands(compose):
     assert "gunicorn rtm_workflow.wsgi:application" in web
     assert "0.0.0.0:8000" in web
     assert re.search(r"celery -A rtm_workflow worker\b", command_text(services["worker"]))
+    # Mail has a queue and a worker of its own: a hanging mail server never holds the
+    # worker that closes votes and publishes papers (issue 21).
+    assert re.search(r"-Q celery\b", command_text(services["worker"]))
+    assert re.search(r"celery -A rtm_workflow worker\b", command_text(services["mailer"]))
+    assert re.search(r"-Q mail\b", command_text(services["mailer"]))
     assert re.search(r"celery -A rtm_workflow beat\b", command_text(services["beat"]))
     assert "--appendonly yes" in command_text(services["redis"]), "Redis must persist (AOF)"
 
@@ -88,7 +93,7 @@ def test_redis_memory_is_bounded_without_evicting_the_task_queues(compose):
     assert "--maxmemory-policy volatile-lru" in redis
 
 
-@pytest.mark.parametrize("name", ["web", "worker", "beat", "db", "redis"])
+@pytest.mark.parametrize("name", ["web", "worker", "mailer", "beat", "db", "redis"])
 def test_health_checks_and_restart_policies(compose, name):
     service = compose["services"][name]
     assert service["restart"] in {"always", "unless-stopped"}

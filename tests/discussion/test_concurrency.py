@@ -83,3 +83,39 @@ def test_the_same_suggestion_applied_twice_at_once_makes_one_revision():
     assert sum(isinstance(r, Revision) for r in results) == 1, results
     assert sum(isinstance(r, services.SuggestionNotOpen) for r in results) == 1, results
     assert Revision.objects.filter(statement=statement).count() == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_suggestions_on_different_paragraphs_at_once_both_apply():
+    """Issue 21: the second apply waited for the first's lock and then read the revision
+    as it was before (joined to the locked row), so it said "Der Absatz wurde geändert"
+    though its paragraph had not. Locking the row alone and reading the revision after
+    the lock, both land, each in its paragraph, in every round."""
+    require_postgres()
+    author = UserFactory(display_name="Anna Autorin")
+    for round_ in range(4):
+        statement = make_statement(author=author, state="consultation", title=f"Runde {round_}")
+        first, _second, third = markdown.blocks(statement.current_revision.body)
+        a = services.comment_create(
+            statement=statement,
+            author=UserFactory(),
+            body="",
+            block_id=first.id,
+            suggestion_text="Neuer erster Absatz.",
+        )
+        b = services.comment_create(
+            statement=statement,
+            author=UserFactory(),
+            body="",
+            block_id=third.id,
+            suggestion_text="Neuer dritter Absatz.",
+        )
+        results = race(
+            lambda a=a: services.suggestion_apply(comment=a, actor=author),
+            lambda b=b: services.suggestion_apply(comment=b, actor=author),
+        )
+        assert all(isinstance(r, Revision) for r in results), results
+        statement.refresh_from_db()
+        assert statement.body == (
+            "Neuer erster Absatz.\n\nZweiter Absatz mit *Betonung*.\n\nNeuer dritter Absatz."
+        )

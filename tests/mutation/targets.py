@@ -107,6 +107,7 @@ TARGETS: tuple[Target, ...] = (
             "tests/notifications/test_outbox.py",
             "tests/notifications/test_smtp.py",
             "tests/notifications/test_sent_before_end_of_data.py",
+            "tests/notifications/test_delivery_faults.py",
         ),
     ),
     Target(
@@ -118,6 +119,7 @@ TARGETS: tuple[Target, ...] = (
             "tests/notifications/test_smtp.py",
             "tests/notifications/test_sent_before_end_of_data.py",
             "tests/notifications/test_outbox.py",
+            "tests/notifications/test_delivery_faults.py",
         ),
     ),
 )

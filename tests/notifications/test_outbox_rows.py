@@ -113,10 +113,14 @@ def test_a_row_without_lease_is_never_marked_sent(consultation):
     assert state(row)[0] == Status.PENDING
 
 
-def test_retries_back_off_60_120_240_480_seconds_then_fail(consultation):
+def test_retries_back_off_doubling_from_a_minute_capped_at_an_hour_then_fail_after_48h(
+    consultation, settings
+):
     _, rows = consultation
     row = rows[0]
-    for attempt, seconds in enumerate((60, 120, 240, 480), start=1):
+    schedule = (60, 120, 240, 480, 960, 1920, 3600, 3600, 3600)
+    retry_until = []
+    for attempt, seconds in enumerate(schedule, start=1):
         Notification.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
         (claimed,) = services._claim(row.event_key, 1)
         assert claimed.attempts == attempt
@@ -126,10 +130,16 @@ def test_retries_back_off_60_120_240_480_seconds_then_fail(consultation):
         assert (row.status, row.lease_until, row.sent_at) == (Status.PENDING, None, None)
         assert before + timedelta(seconds=seconds) <= row.next_attempt_at
         assert row.next_attempt_at <= timezone.now() + timedelta(seconds=seconds)
-    Notification.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
+        retry_until.append(row.retry_until)  # set once, at the first failure
+    assert set(retry_until) == {retry_until[0]}
+    assert row.retry_until - row.created_at >= timedelta(hours=settings.RTM_MAIL_RETRY_HOURS)
+    # The retry window is over: the next temporary failure is final.
+    Notification.objects.filter(pk=row.pk).update(
+        next_attempt_at=timezone.now(), retry_until=timezone.now()
+    )
     (claimed,) = services._claim(row.event_key, 1)
     services._mark_retry(claimed, "421 try again later")
-    assert state(row)[:2] == (Status.FAILED, services.MAX_ATTEMPTS)
+    assert state(row)[:2] == (Status.FAILED, len(schedule) + 1)
 
 
 def test_a_mail_refused_after_the_mark_is_pending_again_and_not_sent(consultation, settings):

@@ -43,7 +43,7 @@ def picky_smtp(settings):
     controller.stop()
 
 
-def test_a_refused_recipient_is_retried_later_and_the_others_go_out_on_one_connection(
+def test_a_refused_recipient_fails_visibly_and_the_others_go_out_on_one_connection(
     picky_smtp, author
 ):
     received, sessions = picky_smtp
@@ -59,11 +59,12 @@ def test_a_refused_recipient_is_retried_later_and_the_others_go_out_on_one_conne
     assert sorted(received) == sorted(expected) and {u.email for u in good} <= set(received)
     assert len(sessions) == 1  # one SMTP connection for the whole batch
     row = Notification.objects.get(recipient=bounce, channel=Channel.EMAIL)
-    assert row.status == Status.PENDING and row.attempts == 1 and "550" in row.last_error
+    # 550 is permanent: failed at once (the coordination sees it), not retried for days.
+    assert row.status == Status.FAILED and row.attempts == 1 and "550" in row.last_error
     assert Notification.objects.filter(channel=Channel.EMAIL, status=Status.SENT).count() == len(
         expected
     )
-    # Running again sends nothing twice (the refused row is not due yet).
+    # Running again sends nothing twice.
     assert services.outbox_deliver() == 0
     assert len(received) == len(expected)
     assert mail.outbox == []

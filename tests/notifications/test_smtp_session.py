@@ -144,21 +144,31 @@ def one_mail(author):
 
 
 @pytest.mark.parametrize(
-    ("setting", "reply", "words"),
+    ("setting", "reply", "words", "status"),
     [
-        ("mail_reply", "550 5.7.1 sender not allowed here", ["SMTPSenderRefused", "550", "sender"]),
-        ("data_reply", "451 4.3.0 please try again later", ["SMTPDataError", "451", "try again"]),
-        ("end_reply", "554 5.7.1 looks like spam", ["refused", "554", "spam"]),
+        (
+            "mail_reply",
+            "550 5.7.1 sender not allowed here",
+            ["SMTPSenderRefused", "550", "sender"],
+            Status.FAILED,  # permanent: at once, for the coordination to see
+        ),
+        (
+            "data_reply",
+            "451 4.3.0 please try again later",
+            ["SMTPDataError", "451", "try again"],
+            Status.PENDING,  # temporary: retried by itself
+        ),
+        ("end_reply", "554 5.7.1 looks like spam", ["refused", "554", "spam"], Status.FAILED),
     ],
 )
 def test_the_servers_reason_is_what_the_coordination_reads(
-    setting, reply, words, server, one_mail, settings
+    setting, reply, words, status, server, one_mail, settings
 ):
     settings.DEFAULT_FROM_EMAIL = "positionen@example.org"
     setattr(server, setting, reply)
     sent, row = one_mail()
     assert sent == 0 and not server.messages
-    assert (row.status, row.sent_at, row.lease_until) == (Status.PENDING, None, None)
+    assert (row.status, row.sent_at, row.lease_until) == (status, None, None)
     assert all(word in row.last_error for word in words), row.last_error
     if setting == "mail_reply":
         assert "positionen@example.org" in row.last_error
@@ -176,11 +186,13 @@ def test_a_database_failure_at_the_mark_leaves_nothing_delivered(server, one_mai
     assert row.status == Status.PENDING and "database is locked" in row.last_error
 
 
-def test_a_hang_up_after_the_end_of_data_is_not_sent_again(server, one_mail):
-    """The server probably has the mail: the row stays sent, it counts as handed over."""
+def test_a_hang_up_after_the_end_of_data_is_unanswered_and_not_sent_again_at_once(server, one_mail):
+    """The server may have the mail: visible as "unanswered", resent only after the grace
+    period (tests/notifications/test_delivery_faults.py), not by the next run."""
     server.hang_up_at_end = True
     sent, row = one_mail()
-    assert sent == 1
-    assert (row.status, row.attempts) == (Status.SENT, 1)
+    assert sent == 0
+    assert (row.status, row.attempts) == (Status.UNANSWERED, 1)
+    assert "no reply after end of data" in row.last_error
     server.hang_up_at_end = False
     assert services.outbox_deliver() == 0 and not server.messages

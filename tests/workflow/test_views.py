@@ -289,3 +289,27 @@ def test_timeline_shows_scheduled_publication_time(client_for, author, coordinat
     assert "Veröffentlichung geplant" in html
     local = when.astimezone(ZoneInfo("Europe/Berlin"))
     assert f"für {date_format(local, 'DATETIME_FORMAT')}" in html
+
+
+def test_already_done_shows_the_state_after_the_lock(client_for, coordinator, monkeypatch):
+    """Issue 21: the page showed the state the view read before the service's lock (the
+    one the person saw), not the one a concurrent click had just committed."""
+    from statements.states import State as States
+    from workflow import services
+
+    statement = make_statement(state="accepted")
+    real = services.statement_transition
+
+    def other_click_first(**kwargs):
+        # Another coordinator's publish commits between this view's read and its lock.
+        real(statement_id=statement.pk, name="publish", actor=coordinator)
+        return real(**kwargs)
+
+    monkeypatch.setattr(services, "statement_transition", other_click_first)
+    data = {"expected_state": "accepted", "when": "now", "note": ""}
+    response = client_for(coordinator).post(url(statement, "publish"), data)
+    assert response.status_code == 409
+    page = response.content.decode()
+    assert "Bereits erledigt" in page
+    assert str(States.PUBLISHED.label) in page
+    assert str(States.ACCEPTED.label) not in page.split("Bereits erledigt", 1)[1]

@@ -1,4 +1,5 @@
-"""Local run without servers: the web server plus a Celery worker with beat.
+"""Local run without servers: the web server plus two Celery workers, one with beat for
+the default queue (deadlines, reminders) and one for the "mail" queue, as in production.
 
 The worker uses kombu's file-system broker under var/celery/ (see settings), so
 deadlines, reminders and mail work locally without Redis. Mail lands in var/mail/.
@@ -25,33 +26,42 @@ class Command(BaseCommand):
     def handle(self, *args: object, addrport: str, no_worker: bool, **options: object) -> None:
         for sub in ("celery/queue", "celery/processed", "mail"):
             (settings.VAR_DIR / sub).mkdir(parents=True, exist_ok=True)
-        worker = None
+        workers: list[subprocess.Popen[bytes]] = []
         if not no_worker:
             log = (settings.VAR_DIR / "celery.log").open("ab")
-            worker = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "celery",
-                    "-A",
-                    "rtm_workflow",
-                    "worker",
-                    "--beat",
-                    "--pool=solo",
-                    "--loglevel=INFO",
-                ],
-                env=os.environ.copy(),
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
+            for queue, extra in (("celery", ["--beat"]), ("mail", [])):
+                workers.append(
+                    subprocess.Popen(
+                        [
+                            sys.executable,
+                            "-m",
+                            "celery",
+                            "-A",
+                            "rtm_workflow",
+                            "worker",
+                            *extra,
+                            "--pool=solo",
+                            "--loglevel=INFO",
+                            "-Q",
+                            queue,
+                            "-n",
+                            f"{queue}@%h",
+                        ],
+                        env=os.environ.copy(),
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
             self.stdout.write(
-                f"Celery worker and beat started (log: {settings.VAR_DIR / 'celery.log'})."
+                "Celery workers (default queue with beat, mail queue) started "
+                f"(log: {settings.VAR_DIR / 'celery.log'})."
             )
         mail_to = getattr(settings, "EMAIL_FILE_PATH", "SMTP")
         self.stdout.write(f"Mail is written to {mail_to}.")
         try:
             call_command("runserver", addrport, use_reloader=False)
         finally:
-            if worker is not None:
+            for worker in workers:
                 worker.terminate()
+            for worker in workers:
                 worker.wait(timeout=10)
