@@ -1,0 +1,358 @@
+"""Every write of the meetings app: places, planning (one date or a series), changing
+and cancelling a date, RSVPs, check-in and the personal calendar token.
+
+A change a calendar program must apply (time, place, dial-in, cancellation) raises the
+meeting's SEQUENCE under the row lock; the UID never changes (meetings/ical.py). What
+the public sees changes with a meeting, so each such write invalidates the public pages.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import OrganisationMembership, OrganisationMembershipStatus, User
+from accounts.permissions import is_coordinator, is_member
+from core.errors import ServiceError
+from core.pagecache import invalidate_public_pages
+from meetings.models import (
+    CalendarToken,
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+    Place,
+    Presence,
+    Rsvp,
+    RsvpAnswer,
+    new_feed_token,
+)
+
+MAX_SERIES = 24
+MAX_MINUTES = 12 * 60
+
+
+class MeetingError(ServiceError):
+    status = 409
+
+
+def local_zone() -> ZoneInfo:
+    return ZoneInfo(settings.TIME_ZONE)
+
+
+def wall_clock(day: dt.date, at: dt.time) -> dt.datetime:
+    """`day` at `at` on the clock in Berlin: 18:00 stays 18:00 in winter and summer.
+
+    Combining with the zone (not adding hours to a UTC instant) is what keeps the wall
+    clock; fold=0 picks the earlier of an hour that happens twice in October.
+    """
+    return dt.datetime.combine(day, at, tzinfo=local_zone())
+
+
+def nth_weekday(year: int, month: int, weekday: int, ordinal: int) -> dt.date | None:
+    """The `ordinal`-th `weekday` (0 = Monday) of the month; -1 = the last one."""
+    days = [
+        d
+        for d in calendar.Calendar().itermonthdates(year, month)
+        if d.month == month and d.weekday() == weekday
+    ]
+    if ordinal == -1:
+        return days[-1]
+    return days[ordinal - 1] if 0 < ordinal <= len(days) else None
+
+
+def series_dates(
+    *, first: dt.date, count: int, weekday: int, ordinal: int, at: dt.time
+) -> list[dt.datetime]:
+    """The starts of `count` monthly meetings from the month of `first` (not before it)."""
+    starts: list[dt.datetime] = []
+    year, month = first.year, first.month
+    while len(starts) < count:
+        day = nth_weekday(year, month, weekday, ordinal)
+        if day is not None and day >= first:
+            starts.append(wall_clock(day, at))
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    return starts
+
+
+def _require_coordinator(actor: Any) -> None:
+    if not is_coordinator(actor):
+        raise MeetingError(_("Nur die Koordination plant Treffen."), status=403)
+
+
+def _check_times(starts_at: dt.datetime, minutes: int) -> None:
+    if timezone.is_naive(starts_at):
+        raise MeetingError(_("Zeitangabe ohne Zeitzone."), status=400)
+    if not 15 <= minutes <= MAX_MINUTES:
+        raise MeetingError(_("Ein Treffen dauert zwischen 15 Minuten und 12 Stunden."), status=400)
+
+
+# --- places ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlaceFields:
+    name: str
+    town: str
+    address: str
+    transit: str = ""
+    step_free: bool = False
+    host_id: int | None = None
+
+
+def place_save(*, actor: Any, fields: PlaceFields, place_id: int | None = None) -> Place:
+    _require_coordinator(actor)
+    with transaction.atomic():
+        if place_id is None:
+            place = Place()
+        else:
+            place = Place.objects.select_for_update().get(pk=place_id)
+        if Place.objects.filter(name=fields.name.strip()).exclude(pk=place.pk).exists():
+            raise MeetingError(_("Einen Ort mit diesem Namen gibt es schon."), status=400)
+        place.name = fields.name.strip()
+        place.town = fields.town.strip()
+        place.address = fields.address.strip()
+        place.transit = fields.transit.strip()
+        place.step_free = fields.step_free
+        place.host_id = fields.host_id
+        place.save()
+        # Upcoming meetings show the place: their calendar entries change too.
+        if place_id is not None:
+            for meeting in Meeting.objects.select_for_update().filter(
+                place=place, ends_at__gte=timezone.now()
+            ):
+                meeting.sequence += 1
+                meeting.updated_at = timezone.now()
+                meeting.save(update_fields=["sequence", "updated_at"])
+        invalidate_public_pages()
+    return place
+
+
+# --- planning -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MeetingFields:
+    starts_at: dt.datetime
+    minutes: int
+    place_id: int
+    is_public: bool = True
+    guests_welcome: bool = True
+    dial_in: str = ""
+    title: str = ""
+
+
+def meeting_plan(
+    *, actor: Any, fields: MeetingFields, series: MeetingSeries | None = None
+) -> Meeting:
+    _require_coordinator(actor)
+    _check_times(fields.starts_at, fields.minutes)
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            title=fields.title.strip(),
+            starts_at=fields.starts_at,
+            ends_at=fields.starts_at + dt.timedelta(minutes=fields.minutes),
+            place_id=fields.place_id,
+            is_public=fields.is_public,
+            guests_welcome=fields.guests_welcome,
+            dial_in=fields.dial_in.strip(),
+            series=series,
+        )
+        invalidate_public_pages()
+    return meeting
+
+
+@dataclass(frozen=True)
+class SeriesRule:
+    first: dt.date
+    count: int
+    weekday: int
+    ordinal: int
+    at: dt.time
+    minutes: int
+    place_ids: tuple[int, ...]  # used in turn: rotating places
+    is_public: bool = True
+    guests_welcome: bool = True
+
+
+def series_plan(*, actor: Any, rule: SeriesRule) -> list[Meeting]:
+    """Plan `rule.count` monthly meetings, the places taken in turn."""
+    _require_coordinator(actor)
+    if not 1 <= rule.count <= MAX_SERIES:
+        raise MeetingError(_("Eine Reihe umfasst 1 bis 24 Treffen."), status=400)
+    if not rule.place_ids:
+        raise MeetingError(_("Bitte mindestens einen Ort wählen."), status=400)
+    starts = series_dates(
+        first=rule.first,
+        count=rule.count,
+        weekday=rule.weekday,
+        ordinal=rule.ordinal,
+        at=rule.at,
+    )
+    with transaction.atomic():
+        series = MeetingSeries.objects.create(
+            weekday=rule.weekday, ordinal=rule.ordinal, start_time=rule.at, created_by=actor
+        )
+        return [
+            meeting_plan(
+                actor=actor,
+                series=series,
+                fields=MeetingFields(
+                    starts_at=start,
+                    minutes=rule.minutes,
+                    place_id=rule.place_ids[i % len(rule.place_ids)],
+                    is_public=rule.is_public,
+                    guests_welcome=rule.guests_welcome,
+                ),
+            )
+            for i, start in enumerate(starts)
+        ]
+
+
+def _locked(meeting_id: int) -> Meeting:
+    return Meeting.objects.select_for_update().get(pk=meeting_id)
+
+
+def meeting_update(*, actor: Any, meeting_id: int, fields: MeetingFields, reason: str) -> Meeting:
+    """Adjust one date (time, place, dial-in, visibility), with the reason members read."""
+    _require_coordinator(actor)
+    _check_times(fields.starts_at, fields.minutes)
+    reason = reason.strip()
+    if not reason:
+        raise MeetingError(_("Bitte den Grund der Änderung angeben."), status=400)
+    with transaction.atomic():
+        meeting = _locked(meeting_id)
+        if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
+            raise MeetingError(_("Ein abgesagtes oder vergangenes Treffen bleibt, wie es war."))
+        meeting.title = fields.title.strip()
+        meeting.starts_at = fields.starts_at
+        meeting.ends_at = fields.starts_at + dt.timedelta(minutes=fields.minutes)
+        meeting.place_id = fields.place_id
+        meeting.is_public = fields.is_public
+        meeting.guests_welcome = fields.guests_welcome
+        meeting.dial_in = fields.dial_in.strip()
+        meeting.change_note = reason
+        meeting.sequence += 1
+        meeting.updated_at = timezone.now()
+        meeting.save()
+        invalidate_public_pages()
+    return meeting
+
+
+def meeting_confirm(*, actor: Any, meeting_id: int) -> Meeting:
+    _require_coordinator(actor)
+    with transaction.atomic():
+        meeting = _locked(meeting_id)
+        if meeting.status != MeetingStatus.PLANNED:
+            raise MeetingError(_("Nur ein geplantes Treffen kann bestätigt werden."))
+        meeting.status = MeetingStatus.CONFIRMED
+        meeting.sequence += 1
+        meeting.updated_at = timezone.now()
+        meeting.save(update_fields=["status", "sequence", "updated_at"])
+        invalidate_public_pages()
+    return meeting
+
+
+def meeting_cancel(*, actor: Any, meeting_id: int, reason: str) -> Meeting:
+    _require_coordinator(actor)
+    reason = reason.strip()
+    if not reason:
+        raise MeetingError(_("Bitte den Grund der Absage angeben."), status=400)
+    with transaction.atomic():
+        meeting = _locked(meeting_id)
+        if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
+            raise MeetingError(_("Dieses Treffen ist bereits abgesagt oder vorbei."))
+        meeting.status = MeetingStatus.CANCELLED
+        meeting.cancel_reason = reason
+        meeting.sequence += 1
+        meeting.updated_at = timezone.now()
+        meeting.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
+        invalidate_public_pages()
+    return meeting
+
+
+# --- attendance -----------------------------------------------------------------------------
+
+
+def rsvp_set(*, user: Any, meeting_id: int, answer: str) -> Rsvp:
+    if not is_member(user):
+        raise MeetingError(_("Nur Mitglieder melden sich an."), status=403)
+    if answer not in RsvpAnswer.values:
+        raise MeetingError(_("Ungültige Antwort."), status=400)
+    with transaction.atomic():
+        meeting = Meeting.objects.select_for_update().get(pk=meeting_id)
+        if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
+            raise MeetingError(_("Für dieses Treffen ist keine Zusage mehr möglich."))
+        rsvp, _created = Rsvp.objects.update_or_create(
+            meeting=meeting,
+            user=user,
+            defaults={"answer": answer, "answered_at": timezone.now()},
+        )
+    return rsvp
+
+
+@dataclass(frozen=True)
+class CheckIn:
+    user_ids: tuple[int, ...]
+    guest_count: int = 0
+    guest_names: str = ""
+
+
+def attendance_record(*, actor: Any, meeting_id: int, check_in: CheckIn) -> Meeting:
+    """The coordinator's list of who is in the room: replaces the previous list.
+
+    Each member present is recorded with their confirmed organisation (the first one),
+    so the minutes can name the organisations represented.
+    """
+    _require_coordinator(actor)
+    with transaction.atomic():
+        meeting = _locked(meeting_id)
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise MeetingError(_("Ein abgesagtes Treffen hat keine Anwesenden."))
+        members = list(User.objects.members().filter(pk__in=check_in.user_ids))
+        organisations: dict[int, int] = {}
+        for membership in OrganisationMembership.objects.filter(
+            user__in=members, status=OrganisationMembershipStatus.CONFIRMED
+        ).order_by("requested_at"):
+            organisations.setdefault(membership.user_id, membership.organisation_id)
+        Presence.objects.filter(meeting=meeting).exclude(user__in=members).delete()
+        known = set(Presence.objects.filter(meeting=meeting).values_list("user_id", flat=True))
+        Presence.objects.bulk_create(
+            [
+                Presence(meeting=meeting, user=u, organisation_id=organisations.get(u.pk))
+                for u in members
+                if u.pk not in known
+            ]
+        )
+        meeting.guest_count = max(0, check_in.guest_count)
+        meeting.guest_names = check_in.guest_names.strip()
+        meeting.save(update_fields=["guest_count", "guest_names"])
+    return meeting
+
+
+# --- the personal calendar ------------------------------------------------------------------
+
+
+def calendar_token_for(*, user: Any) -> CalendarToken:
+    token, _created = CalendarToken.objects.get_or_create(user=user)
+    return token
+
+
+def calendar_token_reset(*, user: Any) -> CalendarToken:
+    """A new secret: the old address answers 404 from now on."""
+    with transaction.atomic():
+        token, created = CalendarToken.objects.select_for_update().get_or_create(user=user)
+        if not created:
+            token.token = new_feed_token()
+            token.created_at = timezone.now()
+            token.save(update_fields=["token", "created_at"])
+    return token

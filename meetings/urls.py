@@ -1,0 +1,22 @@
+from django.urls import path
+
+from meetings import views
+
+app_name = "meetings"
+urlpatterns = [
+    path("meetings/", views.meeting_list, name="list"),
+    path("meetings/calendar.ics", views.public_feed, name="public_feed"),
+    path("meetings/my-calendar/", views.my_calendar, name="my_calendar"),
+    path("meetings/my-calendar/reset/", views.calendar_reset, name="calendar_reset"),
+    path("meetings/calendar/<str:token>.ics", views.personal_feed, name="personal_feed"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="detail"),
+    path("meetings/<int:pk>/rsvp/", views.rsvp, name="rsvp"),
+    path("coordination/meetings/", views.manage, name="manage"),
+    path("coordination/meetings/series/", views.series, name="series"),
+    path("coordination/meetings/<int:pk>/edit/", views.edit, name="edit"),
+    path("coordination/meetings/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("coordination/meetings/<int:pk>/confirm/", views.confirm, name="confirm"),
+    path("coordination/meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("coordination/places/", views.places, name="places"),
+    path("coordination/places/<int:pk>/edit/", views.place_edit, name="place_edit"),
+]
