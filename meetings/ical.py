@@ -85,19 +85,19 @@ def _local(moment: dt.datetime) -> dt.datetime:
 
 def _description(meeting: Meeting, agenda: Iterable[str] = ()) -> str:
     place = meeting.place
-    lines = [meeting.display_title, ""]
-    lines.append(f"{_('Ort')}: {place.name}, {place.address}, {place.town}")
+    where, transit, host = _("Ort"), _("Anreise mit Bus und Bahn"), _("Gastgebende Organisation")
+    lines = [meeting.display_title, "", f"{where}: {place.name}, {place.address}, {place.town}"]
     if place.transit:
-        lines.append(f"{_('Anreise mit Bus und Bahn')}: {place.transit}")
+        lines.append(f"{transit}: {place.transit}")
     lines.append(_("Stufenloser Zugang: ja") if place.step_free else _("Stufenloser Zugang: nein"))
     if place.host_id:
-        lines.append(f"{_('Gastgebende Organisation')}: {place.host.name}")
+        lines.append(f"{host}: {place.host.name}")
     if meeting.dial_in:
-        lines.append(f"{_('Online-Zugang')}: {meeting.dial_in}")
+        lines.append(_("Online-Zugang: %(link)s") % {"link": meeting.dial_in})
     if meeting.status == MeetingStatus.CANCELLED:
-        lines += ["", f"{_('Abgesagt')}: {meeting.cancel_reason}"]
+        lines += ["", _("Abgesagt: %(reason)s") % {"reason": meeting.cancel_reason}]
     elif meeting.change_note:
-        lines += ["", f"{_('Geändert')}: {meeting.change_note}"]
+        lines += ["", _("Geändert: %(reason)s") % {"reason": meeting.change_note}]
     agenda = list(agenda)
     if agenda:
         lines += ["", _("Tagesordnung") + ":"] + [f"{i}. {t}" for i, t in enumerate(agenda, 1)]

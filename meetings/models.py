@@ -114,6 +114,7 @@ class Meeting(models.Model):
     # calendar program must apply (RFC 5546), so an invitation updates or cancels in place.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     sequence = models.PositiveIntegerField(default=0, editable=False)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True, editable=False)
     guest_count = models.PositiveIntegerField(_("Gäste (Anzahl)"), default=0)
     guest_names = models.TextField(_("Gäste (Namen, optional)"), blank=True, max_length=2000)
     created_at = models.DateTimeField(default=timezone.now)

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import OrganisationMembership, OrganisationMembershipStatus, User
 from accounts.permissions import is_coordinator, is_member
 from core.errors import ServiceError
+from core.events import EventKind, emit
 from core.pagecache import invalidate_public_pages
 from meetings.models import (
     CalendarToken,
@@ -37,6 +38,7 @@ from meetings.models import (
 
 MAX_SERIES = 24
 MAX_MINUTES = 12 * 60
+REMINDER_BEFORE = dt.timedelta(hours=24)
 
 
 class MeetingError(ServiceError):
@@ -167,6 +169,7 @@ def meeting_plan(
             dial_in=fields.dial_in.strip(),
             series=series,
         )
+        emit(EventKind.MEETING_INVITATION, actor=actor, target=meeting)
         invalidate_public_pages()
     return meeting
 
@@ -244,6 +247,7 @@ def meeting_update(*, actor: Any, meeting_id: int, fields: MeetingFields, reason
         meeting.sequence += 1
         meeting.updated_at = timezone.now()
         meeting.save()
+        emit(EventKind.MEETING_CHANGED, actor=actor, target=meeting)
         invalidate_public_pages()
     return meeting
 
@@ -276,8 +280,29 @@ def meeting_cancel(*, actor: Any, meeting_id: int, reason: str) -> Meeting:
         meeting.sequence += 1
         meeting.updated_at = timezone.now()
         meeting.save(update_fields=["status", "cancel_reason", "sequence", "updated_at"])
+        emit(EventKind.MEETING_CANCELLED, actor=actor, target=meeting)
         invalidate_public_pages()
     return meeting
+
+
+def meetings_send_reminders(*, now: dt.datetime | None = None) -> int:
+    """Remind once per meeting starting within the next 24 hours ("the day before");
+    rows are claimed with SKIP LOCKED, so two beat runs at once remind once."""
+    now = now or timezone.now()
+    sent = 0
+    with transaction.atomic():
+        due = Meeting.objects.select_for_update(skip_locked=True).filter(
+            status__in=[MeetingStatus.PLANNED, MeetingStatus.CONFIRMED],
+            reminder_sent_at__isnull=True,
+            starts_at__gt=now,
+            starts_at__lte=now + REMINDER_BEFORE,
+        )
+        for meeting in due:
+            meeting.reminder_sent_at = now
+            meeting.save(update_fields=["reminder_sent_at"])
+            emit(EventKind.MEETING_REMINDER, target=meeting)
+            sent += 1
+    return sent
 
 
 # --- attendance -----------------------------------------------------------------------------

@@ -45,6 +45,9 @@ class Loaded:
         )
         actor_ids = {r.context.get("actor_id") for r in every} - {None}
         self.actors = User.objects.in_bulk(actor_ids) if actor_ids else {}
+        self.meetings = self._bulk(
+            "meetings.Meeting", every, "meeting_id", related=("place", "place__host")
+        )
         # One query for the authors of every paper in the batch (for reader_may_see).
         prime_author_ids(r.statement for r in every)
 
@@ -109,6 +112,17 @@ def ballot_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
     if ctx is None:
         return None
     return {**ctx, "ballot": loaded.ballots.get(row.context.get("ballot_id"))}
+
+
+def meeting_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    """About a meeting: the mail states it as it is now and carries its .ics (kinds.py).
+    A reminder for a meeting cancelled or held since is not sent."""
+    meeting = loaded.meetings.get(row.context.get("meeting_id"))
+    if meeting is None or row.recipient is None:
+        return None
+    if row.kind == Kind.MEETING_REMINDER and meeting.status in ("cancelled", "held"):
+        return None
+    return {"meeting": meeting, "actor": loaded.actors.get(row.context.get("actor_id"))}
 
 
 def admission_requested(row: Notification, loaded: Loaded) -> dict[str, Any] | None:

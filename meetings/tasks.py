@@ -1,0 +1,12 @@
+"""Thin Celery tasks: call a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from meetings.services import meetings_send_reminders
+
+
+@shared_task(name="meetings.tasks.send_meeting_reminders")
+def send_meeting_reminders() -> int:
+    return meetings_send_reminders()
