@@ -165,3 +165,31 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["present"].queryset = User.objects.members().order_by("display_name")
+
+
+class AgendaProposeForm(forms.Form):
+    title = forms.CharField(label=_("Thema"), max_length=300)
+    note = forms.CharField(
+        label=_("Anmerkung (optional)"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class AgendaItemForm(forms.Form):
+    position = forms.IntegerField(label=_("Reihenfolge"), min_value=0, max_value=999)
+    minutes = forms.IntegerField(label=_("Minuten"), min_value=0, max_value=600, required=False)
+    presenter = forms.CharField(label=_("Wer"), max_length=200, required=False)
+    is_public = forms.BooleanField(label=_("öffentlich"), required=False)
+    accepted = forms.BooleanField(label=_("auf der Tagesordnung"), required=False)
+
+
+class RoomDecisionForm(forms.Form):
+    yes = forms.IntegerField(label=_("Ja"), min_value=0, max_value=1000, initial=0)
+    no = forms.IntegerField(label=_("Nein"), min_value=0, max_value=1000, initial=0)
+    abstain = forms.IntegerField(label=_("Enthaltungen"), min_value=0, max_value=1000, initial=0)
+    object = forms.IntegerField(
+        label=_("Einsprüche (Schweigeverfahren)"), min_value=0, max_value=1000, initial=0
+    )
+    block = forms.IntegerField(label=_("Vetos"), min_value=0, max_value=1000, initial=0)

@@ -212,3 +212,72 @@ class CalendarToken(models.Model):
 
     def __str__(self) -> str:
         return f"calendar token of {self.user_id}"
+
+
+class AgendaKind(models.TextChoices):
+    PAPER = "paper", _("Stellungnahme")
+    CONFIRMATION = "confirmation", _("Bestätigung einer Eilentscheidung")
+    REPORT = "report", _("Bericht")
+    TOPIC = "topic", _("Thema")
+
+
+class AgendaItem(models.Model):
+    """One point of a meeting's agenda. Drafted from the papers (meetings.services.
+    agenda_draft), proposed by members (not accepted until the coordination takes it),
+    ordered and given a time and a person by the coordination."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveSmallIntegerField(_("Reihenfolge"), default=0)
+    kind = models.CharField(_("Art"), max_length=14, choices=AgendaKind.choices)
+    title = models.CharField(_("Titel"), max_length=300)
+    note = models.TextField(_("Anmerkung"), blank=True, max_length=2000)
+    statement = models.ForeignKey(
+        "statements.Statement",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="agenda_items",
+    )
+    minutes = models.PositiveSmallIntegerField(_("Minuten"), null=True, blank=True)
+    presenter = models.CharField(_("Wer"), max_length=200, blank=True)
+    is_public = models.BooleanField(_("öffentlich"), default=False)
+    accepted = models.BooleanField(_("auf der Tagesordnung"), default=True)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "statement", "kind"],
+                condition=Q(statement__isnull=False),
+                name="paper_once_per_agenda",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting_id}/{self.position}: {self.title}"
+
+
+class RoomDecision(models.Model):
+    """A paper decided by a show of hands at a meeting. The ballot it closed is unique:
+    a ballot is closed once, online or in the room (workflow.services.statement_transition
+    holds the paper's lock while counting)."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="decisions")
+    statement = models.ForeignKey(
+        "statements.Statement", on_delete=models.CASCADE, related_name="room_decisions"
+    )
+    ballot = models.OneToOneField(
+        "voting.Ballot", on_delete=models.CASCADE, related_name="room_decision"
+    )
+    present = models.PositiveIntegerField(_("Anwesende Stimmberechtigte"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.statement_id} @ {self.meeting_id}"

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_member
-from meetings.models import Meeting, MeetingStatus, Rsvp
+from meetings.models import AgendaItem, Meeting, MeetingStatus, Rsvp
 from statements.models import Statement
 from statements.permissions import can_view, prime_author_ids
 from statements.states import State
@@ -90,3 +90,27 @@ def deadlines_for(user: Any) -> list[dict]:
                 }
             )
     return found
+
+
+def agenda_for(user: Any, meeting: Meeting) -> list:
+    """The agenda `user` may read: members see every accepted point (coordinators also the
+    proposals); the public only points marked public, never an unpublished paper's."""
+    items = AgendaItem.objects.filter(meeting=meeting).select_related("statement")
+    if not is_member(user):
+        return [
+            item
+            for item in items.filter(accepted=True, is_public=True)
+            if item.statement is None or item.statement.is_public
+        ]
+    if getattr(user, "is_coordinator", False):
+        return list(items)
+    return [item for item in items if item.accepted or item.proposed_by_id == user.pk]
+
+
+def papers_to_decide(meeting: Meeting) -> list:
+    """Papers on the agenda whose vote is open: the room may decide them."""
+    return list(
+        Statement.objects.filter(
+            agenda_items__meeting=meeting, state=State.VOTING, ballots__closed_at__isnull=True
+        ).distinct()
+    )

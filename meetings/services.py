@@ -25,16 +25,24 @@ from core.errors import ServiceError
 from core.events import EventKind, emit
 from core.pagecache import invalidate_public_pages
 from meetings.models import (
+    AgendaItem,
+    AgendaKind,
     CalendarToken,
     Meeting,
     MeetingSeries,
     MeetingStatus,
     Place,
     Presence,
+    RoomDecision,
     Rsvp,
     RsvpAnswer,
     new_feed_token,
 )
+from statements.models import Statement
+from statements.states import State
+from voting.models import Ballot
+from voting.rules import Counts
+from workflow.services import RoomTally, TransitionError, TransitionOptions, statement_transition
 
 MAX_SERIES = 24
 MAX_MINUTES = 12 * 60
@@ -381,3 +389,173 @@ def calendar_token_reset(*, user: Any) -> CalendarToken:
             token.created_at = timezone.now()
             token.save(update_fields=["token", "created_at"])
     return token
+
+
+# --- the agenda -----------------------------------------------------------------------------
+
+ADVISORY_BOARD_REPORT = _("Bericht aus dem Integrationsbeirat")
+
+
+def _next_position(meeting: Meeting) -> int:
+    last = meeting.agenda.order_by("-position").values_list("position", flat=True).first()
+    return (last or 0) + 1
+
+
+def agenda_draft(*, actor: Any, meeting_id: int) -> list[AgendaItem]:
+    """Propose what the work asks for (idempotent: nothing is added twice):
+
+    - every paper in consultation or voting (internal: not shown to the public),
+    - every paper adopted in the urgent track and not yet confirmed at a meeting,
+    - the standing report from the district's integration advisory board, naming the
+      delegates (settings.RTM_ADVISORY_BOARD_DELEGATES).
+    """
+    _require_coordinator(actor)
+    with transaction.atomic():
+        meeting = _locked(meeting_id)
+        if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
+            raise MeetingError(_("Ein abgesagtes oder vergangenes Treffen bleibt, wie es war."))
+        position = _next_position(meeting)
+        on_agenda = set(meeting.agenda.values_list("statement_id", "kind"))
+        confirmed = set(
+            AgendaItem.objects.filter(kind=AgendaKind.CONFIRMATION).values_list(
+                "statement_id", flat=True
+            )
+        )
+        added: list[AgendaItem] = []
+
+        def add(**fields: Any) -> None:
+            nonlocal position
+            added.append(AgendaItem(meeting=meeting, position=position, **fields))
+            position += 1
+
+        if not meeting.agenda.filter(kind=AgendaKind.REPORT, title=ADVISORY_BOARD_REPORT).exists():
+            add(
+                kind=AgendaKind.REPORT,
+                title=str(ADVISORY_BOARD_REPORT),
+                presenter=getattr(settings, "RTM_ADVISORY_BOARD_DELEGATES", ""),
+                is_public=True,
+            )
+        for statement in Statement.objects.filter(
+            state__in=[State.CONSULTATION, State.VOTING]
+        ).order_by("pk"):
+            if (statement.pk, AgendaKind.PAPER) not in on_agenda:
+                add(kind=AgendaKind.PAPER, title=statement.title, statement=statement)
+        for statement in Statement.objects.filter(
+            state__in=[State.ACCEPTED, State.PUBLISHED], is_urgent=True
+        ).exclude(pk__in=confirmed - {None}):
+            add(
+                kind=AgendaKind.CONFIRMATION,
+                title=statement.title,
+                statement=statement,
+                note=str(_("Im Eilverfahren angenommen: Bestätigung durch das Treffen.")),
+            )
+        AgendaItem.objects.bulk_create(added)
+    return added
+
+
+def agenda_propose(*, user: Any, meeting_id: int, title: str, note: str = "") -> AgendaItem:
+    """A member proposes a point; it is on the agenda once the coordination accepts it."""
+    if not is_member(user):
+        raise MeetingError(_("Nur Mitglieder schlagen Themen vor."), status=403)
+    title = title.strip()
+    if not title:
+        raise MeetingError(_("Bitte ein Thema angeben."), status=400)
+    with transaction.atomic():
+        meeting = _locked(meeting_id)
+        if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
+            raise MeetingError(_("Für dieses Treffen sind keine Vorschläge mehr möglich."))
+        return AgendaItem.objects.create(
+            meeting=meeting,
+            position=_next_position(meeting),
+            kind=AgendaKind.TOPIC,
+            title=title,
+            note=note.strip(),
+            accepted=False,
+            proposed_by=user,
+        )
+
+
+@dataclass(frozen=True)
+class AgendaChange:
+    position: int
+    minutes: int | None
+    presenter: str
+    is_public: bool
+    accepted: bool
+
+
+def agenda_item_update(*, actor: Any, item_id: int, change: AgendaChange) -> AgendaItem:
+    _require_coordinator(actor)
+    with transaction.atomic():
+        item = AgendaItem.objects.select_for_update().select_related("statement").get(pk=item_id)
+        if change.is_public and item.statement is not None and not item.statement.is_public:
+            raise MeetingError(
+                _("Eine Stellungnahme, die nicht veröffentlicht ist, bleibt intern."), status=400
+            )
+        item.position = change.position
+        item.minutes = change.minutes
+        item.presenter = change.presenter.strip()
+        item.is_public = change.is_public
+        item.accepted = change.accepted
+        item.save()
+        invalidate_public_pages()
+    return item
+
+
+def agenda_item_delete(*, actor: Any, item_id: int) -> None:
+    _require_coordinator(actor)
+    AgendaItem.objects.filter(pk=item_id).delete()
+    invalidate_public_pages()
+
+
+# --- decisions in the room ------------------------------------------------------------------
+
+
+def room_decision_record(
+    *, actor: Any, meeting_id: int, statement_id: int, counts: Counts
+) -> RoomDecision:
+    """Close the paper's open ballot with the show of hands at the meeting.
+
+    The members checked in are the electorate (the quorum is counted against them); the
+    paper's rule applies; the ballot closes through the same transition service and audit
+    trail as an online vote. Under the paper's lock, so if beat closes the online vote at
+    the same moment, exactly one of the two counts and the other is told it is done.
+    """
+    _require_coordinator(actor)
+    with transaction.atomic():
+        meeting = _locked(meeting_id)
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise MeetingError(_("Ein abgesagtes Treffen entscheidet nichts."))
+        present = meeting.presences.count()
+        if present == 0:
+            raise MeetingError(_("Bitte zuerst die Anwesenheit erfassen."), status=400)
+        if counts.participants > present:
+            raise MeetingError(
+                _("Es wurden mehr Stimmen gezählt als Mitglieder anwesend sind (%(n)d).")
+                % {"n": present},
+                status=400,
+            )
+        day = timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y")
+        try:
+            statement = statement_transition(
+                statement_id=statement_id,
+                name="close_vote",
+                actor=actor,
+                expected_state=State.VOTING,
+                note=str(_("Entscheidung im Treffen am %(date)s") % {"date": day}),
+                options=TransitionOptions(room_tally=RoomTally(counts=counts, present=present)),
+            )
+        except TransitionError as exc:
+            raise MeetingError(exc.message, status=exc.status) from exc
+        ballot = Ballot.objects.filter(statement=statement).order_by("-round").first()
+        decision = RoomDecision.objects.create(
+            meeting=meeting,
+            statement=statement,
+            ballot=ballot,
+            present=present,
+            recorded_by=actor,
+        )
+        if meeting.status in (MeetingStatus.PLANNED, MeetingStatus.CONFIRMED):
+            meeting.status = MeetingStatus.HELD
+            meeting.save(update_fields=["status"])
+    return decision

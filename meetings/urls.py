@@ -17,6 +17,14 @@ urlpatterns = [
     path("coordination/meetings/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("coordination/meetings/<int:pk>/confirm/", views.confirm, name="confirm"),
     path("coordination/meetings/<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("meetings/<int:pk>/agenda/propose/", views.agenda_propose, name="agenda_propose"),
+    path("coordination/meetings/<int:pk>/agenda/", views.agenda, name="agenda"),
+    path("coordination/meetings/<int:pk>/agenda/draft/", views.agenda_draft, name="agenda_draft"),
+    path("coordination/agenda/<int:pk>/", views.agenda_item, name="agenda_item"),
+    path(
+        "coordination/agenda/<int:pk>/delete/", views.agenda_item_delete, name="agenda_item_delete"
+    ),
+    path("coordination/meetings/<int:pk>/decide/<int:statement_id>/", views.decide, name="decide"),
     path("coordination/places/", views.places, name="places"),
     path("coordination/places/<int:pk>/edit/", views.place_edit, name="place_edit"),
 ]

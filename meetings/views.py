@@ -15,16 +15,21 @@ from accounts.decorators import coordinator_required, member_required
 from accounts.permissions import is_member
 from meetings import ical, selectors, services
 from meetings.forms import (
+    AgendaItemForm,
+    AgendaProposeForm,
     AttendanceForm,
     CancelForm,
     MeetingChangeForm,
     MeetingForm,
     PlaceForm,
+    RoomDecisionForm,
     RsvpForm,
     SeriesForm,
 )
-from meetings.models import CalendarToken, Meeting, MeetingStatus, Place
+from meetings.models import AgendaItem, CalendarToken, Meeting, MeetingStatus, Place
 from meetings.permissions import can_rsvp, can_see_meeting
+from statements.models import Statement
+from voting.rules import Counts
 
 
 def _meeting_for(user, pk: int) -> Meeting:
@@ -54,8 +59,14 @@ def meeting_list(request: HttpRequest) -> HttpResponse:
 @require_safe
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting_for(request.user, pk)
-    context = {"meeting": meeting, "may_rsvp": can_rsvp(request.user, meeting)}
+    context = {
+        "meeting": meeting,
+        "may_rsvp": can_rsvp(request.user, meeting),
+        "agenda": selectors.agenda_for(request.user, meeting),
+        "decisions": list(meeting.decisions.select_related("statement", "ballot")),
+    }
     if is_member(request.user):
+        context["propose_form"] = AgendaProposeForm()
         context["my_answer"] = selectors.rsvps_of(request.user, [meeting]).get(meeting.pk)
         context["counts"] = selectors.rsvp_counts(meeting)
         context["rsvp_form"] = RsvpForm(initial={"answer": context["my_answer"]})
@@ -322,4 +333,149 @@ def place_edit(request: HttpRequest, pk: int) -> HttpResponse:
     status = 400 if request.method == "POST" else 200
     return render(
         request, "meetings/place_edit.html", {"form": form, "place": place}, status=status
+    )
+
+
+# --- the agenda and decisions in the room ---------------------------------------------------
+
+
+@require_POST
+@member_required
+def agenda_propose(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = _meeting_for(request.user, pk)
+    form = AgendaProposeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.agenda_propose(
+                user=request.user,
+                meeting_id=meeting.pk,
+                title=form.cleaned_data["title"],
+                note=form.cleaned_data["note"],
+            )
+        except services.MeetingError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("Ihr Vorschlag ist bei der Koordination."))
+            return redirect(meeting)
+    context = {
+        "meeting": meeting,
+        "may_rsvp": can_rsvp(request.user, meeting),
+        "agenda": selectors.agenda_for(request.user, meeting),
+        "decisions": [],
+        "propose_form": form,
+        "counts": selectors.rsvp_counts(meeting),
+        "rsvp_form": RsvpForm(),
+    }
+    return render(request, "meetings/detail.html", context, status=400)
+
+
+@require_safe
+@coordinator_required
+def agenda(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.select_related("place"), pk=pk)
+    items = list(meeting.agenda.select_related("statement", "proposed_by"))
+    for item in items:
+        item.form = AgendaItemForm(
+            prefix=f"item{item.pk}",
+            initial={
+                "position": item.position,
+                "minutes": item.minutes,
+                "presenter": item.presenter,
+                "is_public": item.is_public,
+                "accepted": item.accepted,
+            },
+        )
+    return render(
+        request,
+        "meetings/agenda.html",
+        {
+            "meeting": meeting,
+            "items": items,
+            "to_decide": selectors.papers_to_decide(meeting),
+        },
+    )
+
+
+@require_POST
+@coordinator_required
+def agenda_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        added = services.agenda_draft(actor=request.user, meeting_id=meeting.pk)
+    except services.MeetingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("%(count)d Punkte vorgeschlagen.") % {"count": len(added)})
+    return redirect("meetings:agenda", pk=meeting.pk)
+
+
+@require_POST
+@coordinator_required
+def agenda_item(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(AgendaItem, pk=pk)
+    form = AgendaItemForm(request.POST, prefix=f"item{item.pk}")
+    if not form.is_valid():
+        messages.error(request, _("Bitte die Angaben zum Punkt prüfen."))
+        return redirect("meetings:agenda", pk=item.meeting_id)
+    data = form.cleaned_data
+    try:
+        services.agenda_item_update(
+            actor=request.user,
+            item_id=item.pk,
+            change=services.AgendaChange(
+                position=data["position"],
+                minutes=data["minutes"],
+                presenter=data["presenter"],
+                is_public=data["is_public"],
+                accepted=data["accepted"],
+            ),
+        )
+    except services.MeetingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Der Punkt wurde gespeichert."))
+    return redirect("meetings:agenda", pk=item.meeting_id)
+
+
+@require_POST
+@coordinator_required
+def agenda_item_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    item = get_object_or_404(AgendaItem, pk=pk)
+    services.agenda_item_delete(actor=request.user, item_id=item.pk)
+    messages.success(request, _("Der Punkt wurde entfernt."))
+    return redirect("meetings:agenda", pk=item.meeting_id)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@coordinator_required
+def decide(request: HttpRequest, pk: int, statement_id: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    statement = get_object_or_404(Statement, pk=statement_id)
+    form = RoomDecisionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.room_decision_record(
+                actor=request.user,
+                meeting_id=meeting.pk,
+                statement_id=statement.pk,
+                counts=Counts(**form.cleaned_data),
+            )
+        except services.MeetingError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status
+        else:
+            messages.success(request, _("Die Entscheidung wurde festgehalten."))
+            return redirect(meeting)
+    else:
+        status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "meetings/decide.html",
+        {
+            "form": form,
+            "meeting": meeting,
+            "statement": statement,
+            "present": meeting.presences.count(),
+        },
+        status=status,
     )

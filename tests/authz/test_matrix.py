@@ -376,6 +376,21 @@ MATRIX: list[Row] = [
     Row("meetings:cancel", "GET", coordinators(), pk_of("meeting_public")),
     Row("meetings:confirm", "POST", coordinators("allowed"), pk_of("meeting_public")),
     Row("meetings:attendance", "GET", coordinators(), pk_of("meeting_internal")),
+    Row("meetings:agenda_propose", "POST", members("allowed"), pk_of("meeting_public")),
+    Row("meetings:agenda_propose", "POST", members("allowed"), pk_of("meeting_internal")),
+    Row("meetings:agenda", "GET", coordinators(), pk_of("meeting_internal")),
+    Row("meetings:agenda_draft", "POST", coordinators("allowed"), pk_of("meeting_internal")),
+    Row("meetings:agenda_item", "POST", coordinators("allowed"), pk_of("agenda_item")),
+    Row("meetings:agenda_item_delete", "POST", coordinators("allowed"), pk_of("agenda_item")),
+    Row(
+        "meetings:decide",
+        "GET",
+        coordinators(),
+        lambda w, s: {
+            "pk": w.objects["meeting_internal"].pk,
+            "statement_id": w.statements["voting"].pk,
+        },
+    ),
     Row("meetings:places", "GET", coordinators()),
     Row("meetings:place_edit", "GET", coordinators(), pk_of("place")),
     # --- notifications -------------------------------------------------------------------

@@ -111,6 +111,7 @@ def build_world() -> World:
         "meeting_public": meeting_public,
         "meeting_internal": meeting_internal,
         "calendar_token": token,
+        "agenda_item": meetings_agenda_item(users["coordinator"], meeting_internal),
     }
     return World(users=users, statements=statements, objects=objects)
 
@@ -143,3 +144,9 @@ def _meetings(coordinator: Any, member: Any) -> tuple[Any, Any, Any, Any]:
         for is_public in (True, False)
     )
     return place, public, internal, meetings.calendar_token_for(user=member)
+
+
+def meetings_agenda_item(coordinator: Any, meeting: Any) -> Any:
+    from meetings import services as meetings
+
+    return meetings.agenda_draft(actor=coordinator, meeting_id=meeting.pk)[0]
