@@ -487,7 +487,11 @@ class AgendaChange:
 def agenda_item_update(*, actor: Any, item_id: int, change: AgendaChange) -> AgendaItem:
     _require_coordinator(actor)
     with transaction.atomic():
-        item = AgendaItem.objects.select_for_update().select_related("statement").get(pk=item_id)
+        item = (
+            AgendaItem.objects.select_for_update(of=("self",))
+            .select_related("statement")
+            .get(pk=item_id)
+        )
         if change.is_public and item.statement is not None and not item.statement.is_public:
             raise MeetingError(
                 _("Eine Stellungnahme, die nicht veröffentlicht ist, bleibt intern."), status=400

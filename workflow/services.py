@@ -281,12 +281,12 @@ def statement_transition(
         statement = Statement.objects.select_for_update().get(pk=statement_id)
         if expected_state is not None and statement.state != expected_state:
             raise TransitionAlreadyDone(name)
+        if name == Transition.CLOSE_VOTE and options.room_tally is not None:
+            statement.room_tally = options.room_tally  # read by the close_vote condition
         check_transition(statement, name, actor)
         shortened = check_deadline_length(name, deadline, actor, options.short_deadline_reason)
 
         from_state = statement.state
-        if name == Transition.CLOSE_VOTE and options.room_tally is not None:
-            statement.room_tally = options.room_tally  # read by the close_vote condition
         # The deadline this transition sets: the caller's, or the group's default length.
         ends = (deadline or default_deadline(statement, name)) if spec.deadline else None
         if name == Transition.CLOSE_VOTE:
