@@ -274,6 +274,21 @@ def meeting_confirm(*, actor: Any, meeting_id: int) -> Meeting:
     return meeting
 
 
+def meeting_mark_held(*, actor: Any, meeting_id: int) -> Meeting:
+    """After the date: the meeting took place (its agenda and attendance are final)."""
+    _require_coordinator(actor)
+    with transaction.atomic():
+        meeting = _locked(meeting_id)
+        if meeting.status not in (MeetingStatus.PLANNED, MeetingStatus.CONFIRMED):
+            raise MeetingError(_("Nur ein geplantes oder bestätigtes Treffen kann stattfinden."))
+        if meeting.starts_at > timezone.now():
+            raise MeetingError(_("Das Treffen hat noch nicht begonnen."))
+        meeting.status = MeetingStatus.HELD
+        meeting.save(update_fields=["status"])
+        invalidate_public_pages()
+    return meeting
+
+
 def meeting_cancel(*, actor: Any, meeting_id: int, reason: str) -> Meeting:
     _require_coordinator(actor)
     reason = reason.strip()
