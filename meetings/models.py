@@ -26,7 +26,7 @@ class Place(models.Model):
     """A venue the round table met at or will meet at (the list remembers them)."""
 
     name = models.CharField(_("Name des Ortes"), max_length=200, unique=True)
-    town = models.CharField(_("Ort"), max_length=100)
+    town = models.CharField(_("Gemeinde"), max_length=100)
     address = models.CharField(_("Adresse"), max_length=300)
     transit = models.TextField(_("Anreise mit Bus und Bahn"), blank=True, max_length=2000)
     step_free = models.BooleanField(_("Stufenloser Zugang"), default=False)
