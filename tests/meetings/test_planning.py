@@ -232,3 +232,18 @@ def test_times_are_typed_as_berlin_wall_clock(client_for, coordinator, place):
     assert meeting.starts_at == dt.datetime(2027, 3, 31, 15, 30, tzinfo=dt.UTC)
     assert not meeting.is_public  # an unticked box is a members-only meeting
     assert timezone.localtime(meeting.starts_at).hour == 17
+
+
+def test_the_data_export_lists_answers_presence_and_proposals(
+    client_for, coordinator, member, meeting
+):
+    services.rsvp_set(user=member, meeting_id=meeting.pk, answer="maybe")
+    services.attendance_record(
+        actor=coordinator, meeting_id=meeting.pk, check_in=services.CheckIn(user_ids=(member.pk,))
+    )
+    services.agenda_propose(user=member, meeting_id=meeting.pk, title="Sprachcafé")
+    token = services.calendar_token_for(user=member).token
+    response = client_for(member).get(reverse("accounts:profile_export"))
+    text = response.content.decode()
+    assert '"answer": "maybe"' in text and "Sprachcafé" in text
+    assert '"has_calendar_address": true' in text and token not in text
