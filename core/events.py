@@ -37,6 +37,8 @@ class EventKind(models.TextChoices):
     MEETING_CHANGED = "meeting_changed"
     MEETING_CANCELLED = "meeting_cancelled"
     MEETING_REMINDER = "meeting_reminder"
+    MINUTES_READY = "minutes_ready"  # target: the meetings.Minutes (objections invited)
+    MINUTES_APPROVED = "minutes_approved"  # target: the meetings.Minutes
 
 
 def emit(

@@ -193,3 +193,30 @@ class RoomDecisionForm(forms.Form):
         label=_("Einsprüche (Schweigeverfahren)"), min_value=0, max_value=1000, initial=0
     )
     block = forms.IntegerField(label=_("Vetos"), min_value=0, max_value=1000, initial=0)
+
+
+class MinutesForm(forms.Form):
+    body = forms.CharField(
+        label=_("Protokoll (Markdown, für Mitglieder)"),
+        max_length=100_000,
+        widget=forms.Textarea(attrs={"rows": 20}),
+    )
+    public_body = forms.CharField(
+        label=_("Öffentlicher Teil (Markdown, wird nach der Genehmigung veröffentlicht)"),
+        max_length=50_000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    base_revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CirculateForm(forms.Form):
+    days = forms.IntegerField(
+        label=_("Einspruchsfrist in Tagen"), min_value=1, max_value=60, initial=14
+    )
+
+
+class ObjectionForm(forms.Form):
+    text = forms.CharField(
+        label=_("Ihr Einspruch"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -281,3 +281,75 @@ class RoomDecision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.statement_id} @ {self.meeting_id}"
+
+
+class MinutesStatus(models.TextChoices):
+    DRAFT = "draft", _("Entwurf")
+    OBJECTIONS = "objections", _("Einspruchsfrist läuft")
+    APPROVED = "approved", _("genehmigt")
+
+
+class Minutes(models.Model):
+    """The minutes (Protokoll) of one meeting: drafted from its agenda, decisions and
+    attendance, edited in revisions, circulated for objections for a set period, then
+    approved (at the next meeting, or by the system after the period without objections)."""
+
+    meeting = models.OneToOneField(Meeting, on_delete=models.CASCADE, related_name="minutes")
+    status = models.CharField(
+        _("Status"), max_length=12, choices=MinutesStatus.choices, default=MinutesStatus.DRAFT
+    )
+    current_revision = models.ForeignKey(
+        "MinutesRevision", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    objections_until = models.DateTimeField(_("Einsprüche bis"), null=True, blank=True)
+    approved_at = models.DateTimeField(_("genehmigt am"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"minutes of {self.meeting_id}"
+
+
+class MinutesRevision(models.Model):
+    """Immutable, like a paper's revisions. `public_body` is the part published once the
+    minutes are approved (for a public meeting); `body` stays with the members."""
+
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="revisions")
+    number = models.PositiveIntegerField()
+    body = models.TextField(max_length=100_000)
+    body_html = models.TextField()
+    public_body = models.TextField(blank=True, max_length=50_000)
+    public_html = models.TextField(blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [
+            models.UniqueConstraint(fields=["minutes", "number"], name="unique_minutes_revision")
+        ]
+
+    def __str__(self) -> str:
+        return f"minutes {self.minutes_id} r{self.number}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if self.pk is not None:
+            raise ValueError("minutes revisions are immutable")
+        super().save(*args, **kwargs)
+
+
+class MinutesObjection(models.Model):
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="objections")
+    revision = models.ForeignKey(MinutesRevision, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="minutes_objections"
+    )
+    text = models.TextField(_("Einspruch"), max_length=4000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"objection {self.pk} to {self.minutes_id}"

@@ -31,6 +31,10 @@ from meetings.models import (
     Meeting,
     MeetingSeries,
     MeetingStatus,
+    Minutes,
+    MinutesObjection,
+    MinutesRevision,
+    MinutesStatus,
     Place,
     Presence,
     RoomDecision,
@@ -38,6 +42,7 @@ from meetings.models import (
     RsvpAnswer,
     new_feed_token,
 )
+from statements.markdown import render
 from statements.models import Statement
 from statements.states import State
 from voting.models import Ballot
@@ -578,3 +583,188 @@ def room_decision_record(
             meeting.status = MeetingStatus.HELD
             meeting.save(update_fields=["status"])
     return decision
+
+
+# --- minutes --------------------------------------------------------------------------------
+
+OBJECTION_DAYS = 14
+
+
+def _minutes_text(meeting: Meeting) -> tuple[str, str]:
+    """The first draft: agenda, decisions (paper, revision voted on, counts), attendance.
+    Returns (members' text, public part)."""
+    day = timezone.localtime(meeting.starts_at)
+    place = meeting.place
+    presences = list(meeting.presences.select_related("user", "organisation"))
+    organisations = sorted({p.organisation.name for p in presences if p.organisation})
+    title, where, present = _("Protokoll"), _("Ort"), _("Anwesend")
+    agenda_title = _("Tagesordnung")
+    lines = [
+        f"# {title}: {meeting.display_title}, {day:%d.%m.%Y %H:%M}",
+        "",
+        f"{where}: {place.name}, {place.address}, {place.town}",
+        "",
+        f"## {present}",
+        "",
+        ", ".join(p.user.display_name for p in presences) or "–",
+        "",
+        _("Gäste: %(count)d %(names)s")
+        % {"count": meeting.guest_count, "names": meeting.guest_names},
+        "",
+        _("Vertretene Organisationen: %(names)s") % {"names": ", ".join(organisations) or "–"},
+        "",
+        f"## {agenda_title}",
+        "",
+    ]
+    public = [f"# {meeting.display_title}, {day:%d.%m.%Y}", "", f"## {agenda_title}", ""]
+    decisions = {d.statement_id: d for d in meeting.decisions.select_related("ballot__revision")}
+    for number, item in enumerate(meeting.agenda.filter(accepted=True), 1):
+        lines += [f"### {number}. {item.title}", ""]
+        shown = item.is_public and (item.statement is None or item.statement.is_public)
+        if shown:
+            public += [f"{number}. {item.title}"]
+        decision = decisions.get(item.statement_id)
+        if decision is not None:
+            ballot = decision.ballot
+            revision = ballot.revision.number if ballot.revision else "–"
+            lines += [
+                _(
+                    "Entscheidung im Treffen über Fassung %(revision)s: %(outcome)s – "
+                    "%(yes)d ja, %(no)d nein, %(abstain)d Enthaltungen, "
+                    "%(objections)d Einsprüche; %(present)d Stimmberechtigte anwesend. "
+                    "[Zur Stellungnahme](%(url)s)"
+                )
+                % {
+                    "revision": revision,
+                    "outcome": ballot.get_outcome_display(),
+                    "yes": ballot.count_yes,
+                    "no": ballot.count_no,
+                    "abstain": ballot.count_abstain,
+                    "objections": ballot.count_object,
+                    "present": decision.present,
+                    "url": item.statement.get_absolute_url(),
+                },
+                "",
+            ]
+        lines += [str(_("(Verlauf der Diskussion)")), ""]
+    return "\n".join(lines), "\n".join(public)
+
+
+def _add_revision(minutes: Minutes, *, author: Any, body: str, public_body: str) -> None:
+    number = (minutes.current_revision.number if minutes.current_revision else 0) + 1
+    revision = MinutesRevision.objects.create(
+        minutes=minutes,
+        number=number,
+        body=body,
+        body_html=render(body),
+        public_body=public_body,
+        public_html=render(public_body) if public_body.strip() else "",
+        author=author,
+    )
+    minutes.current_revision = revision
+    minutes.save(update_fields=["current_revision"])
+
+
+def minutes_draft(*, actor: Any, meeting_id: int) -> Minutes:
+    """The minutes of a meeting, drafted from its agenda, decisions and attendance (once)."""
+    _require_coordinator(actor)
+    with transaction.atomic():
+        meeting = _locked(meeting_id)
+        if meeting.status == MeetingStatus.CANCELLED:
+            raise MeetingError(_("Ein abgesagtes Treffen hat kein Protokoll."))
+        minutes, created = Minutes.objects.get_or_create(meeting=meeting)
+        if created:
+            body, public_body = _minutes_text(meeting)
+            _add_revision(minutes, author=actor, body=body, public_body=public_body)
+    return minutes
+
+
+class MinutesConflict(MeetingError):
+    status = 409
+    message = _("Das Protokoll wurde inzwischen geändert. Bitte die neue Fassung prüfen.")
+
+
+def minutes_save(
+    *, actor: Any, minutes_id: int, body: str, public_body: str, base_revision_id: int
+) -> Minutes:
+    """A new revision, from the revision the editor started from (else 409, text kept)."""
+    _require_coordinator(actor)
+    if not body.strip():
+        raise MeetingError(_("Das Protokoll darf nicht leer sein."), status=400)
+    with transaction.atomic():
+        minutes = Minutes.objects.select_for_update().get(pk=minutes_id)
+        if minutes.status == MinutesStatus.APPROVED:
+            raise MeetingError(_("Ein genehmigtes Protokoll bleibt, wie es ist."))
+        if minutes.current_revision_id != base_revision_id:
+            raise MinutesConflict()
+        _add_revision(minutes, author=actor, body=body, public_body=public_body)
+    return minutes
+
+
+def minutes_circulate(*, actor: Any, minutes_id: int, days: int = OBJECTION_DAYS) -> Minutes:
+    """Send the minutes to every member; objections are possible for `days` days."""
+    _require_coordinator(actor)
+    if not 1 <= days <= 60:
+        raise MeetingError(_("Die Einspruchsfrist beträgt 1 bis 60 Tage."), status=400)
+    with transaction.atomic():
+        minutes = Minutes.objects.select_for_update().get(pk=minutes_id)
+        if minutes.status != MinutesStatus.DRAFT:
+            raise MeetingError(_("Das Protokoll wurde schon versandt."))
+        minutes.status = MinutesStatus.OBJECTIONS
+        minutes.objections_until = timezone.now() + dt.timedelta(days=days)
+        minutes.save(update_fields=["status", "objections_until"])
+        emit(EventKind.MINUTES_READY, actor=actor, target=minutes)
+    return minutes
+
+
+def minutes_object(*, user: Any, minutes_id: int, text: str) -> MinutesObjection:
+    if not is_member(user):
+        raise MeetingError(_("Nur Mitglieder erheben Einspruch."), status=403)
+    text = text.strip()
+    if not text:
+        raise MeetingError(_("Bitte den Einspruch begründen."), status=400)
+    with transaction.atomic():
+        minutes = Minutes.objects.select_for_update().get(pk=minutes_id)
+        if minutes.status != MinutesStatus.OBJECTIONS or (
+            minutes.objections_until and minutes.objections_until < timezone.now()
+        ):
+            raise MeetingError(_("Einsprüche sind gerade nicht möglich."))
+        return MinutesObjection.objects.create(
+            minutes=minutes, revision_id=minutes.current_revision_id, author=user, text=text
+        )
+
+
+def _approve(minutes: Minutes, actor: Any | None) -> None:
+    minutes.status = MinutesStatus.APPROVED
+    minutes.approved_at = timezone.now()
+    minutes.approved_by = actor
+    minutes.save(update_fields=["status", "approved_at", "approved_by"])
+    emit(EventKind.MINUTES_APPROVED, actor=actor, target=minutes)
+    invalidate_public_pages()
+
+
+def minutes_approve(*, actor: Any, minutes_id: int) -> Minutes:
+    """Approved by the next meeting (the coordination records it), objections or not."""
+    _require_coordinator(actor)
+    with transaction.atomic():
+        minutes = Minutes.objects.select_for_update().get(pk=minutes_id)
+        if minutes.status != MinutesStatus.OBJECTIONS:
+            raise MeetingError(_("Nur ein versandtes Protokoll kann genehmigt werden."))
+        _approve(minutes, actor)
+    return minutes
+
+
+def minutes_approve_due(*, now: dt.datetime | None = None) -> int:
+    """Beat: minutes whose objection period ended without an objection are approved."""
+    now = now or timezone.now()
+    approved = 0
+    with transaction.atomic():
+        due = (
+            Minutes.objects.select_for_update(skip_locked=True)
+            .filter(status=MinutesStatus.OBJECTIONS, objections_until__lte=now)
+            .exclude(pk__in=MinutesObjection.objects.values("minutes_id"))
+        )
+        for minutes in due:
+            _approve(minutes, None)
+            approved += 1
+    return approved

@@ -4,9 +4,14 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from meetings.services import meetings_send_reminders
+from meetings.services import meetings_send_reminders, minutes_approve_due
 
 
 @shared_task(name="meetings.tasks.send_meeting_reminders")
 def send_meeting_reminders() -> int:
     return meetings_send_reminders()
+
+
+@shared_task(name="meetings.tasks.approve_due_minutes")
+def approve_due_minutes() -> int:
+    return minutes_approve_due()

@@ -25,6 +25,22 @@ urlpatterns = [
         "coordination/agenda/<int:pk>/delete/", views.agenda_item_delete, name="agenda_item_delete"
     ),
     path("coordination/meetings/<int:pk>/decide/<int:statement_id>/", views.decide, name="decide"),
+    path("meetings/<int:pk>/minutes/", views.minutes, name="minutes"),
+    path("meetings/<int:pk>/minutes/object/", views.minutes_object, name="minutes_object"),
+    path(
+        "coordination/meetings/<int:pk>/minutes/draft/", views.minutes_draft, name="minutes_draft"
+    ),
+    path("coordination/meetings/<int:pk>/minutes/edit/", views.minutes_edit, name="minutes_edit"),
+    path(
+        "coordination/meetings/<int:pk>/minutes/circulate/",
+        views.minutes_circulate,
+        name="minutes_circulate",
+    ),
+    path(
+        "coordination/meetings/<int:pk>/minutes/approve/",
+        views.minutes_approve,
+        name="minutes_approve",
+    ),
     path("coordination/places/", views.places, name="places"),
     path("coordination/places/<int:pk>/edit/", views.place_edit, name="place_edit"),
 ]

@@ -19,14 +19,25 @@ from meetings.forms import (
     AgendaProposeForm,
     AttendanceForm,
     CancelForm,
+    CirculateForm,
     MeetingChangeForm,
     MeetingForm,
+    MinutesForm,
+    ObjectionForm,
     PlaceForm,
     RoomDecisionForm,
     RsvpForm,
     SeriesForm,
 )
-from meetings.models import AgendaItem, CalendarToken, Meeting, MeetingStatus, Place
+from meetings.models import (
+    AgendaItem,
+    CalendarToken,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    MinutesStatus,
+    Place,
+)
 from meetings.permissions import can_rsvp, can_see_meeting
 from statements.models import Statement
 from voting.rules import Counts
@@ -64,6 +75,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "may_rsvp": can_rsvp(request.user, meeting),
         "agenda": selectors.agenda_for(request.user, meeting),
         "decisions": list(meeting.decisions.select_related("statement", "ballot")),
+        "minutes": Minutes.objects.filter(meeting=meeting).first(),
     }
     if is_member(request.user):
         context["propose_form"] = AgendaProposeForm()
@@ -479,3 +491,137 @@ def decide(request: HttpRequest, pk: int, statement_id: int) -> HttpResponse:
         },
         status=status,
     )
+
+
+# --- minutes --------------------------------------------------------------------------------
+
+
+def _minutes_for(user, pk: int) -> Minutes:
+    """Members read every state; visitors only the public part of approved minutes of a
+    public meeting; anyone else gets 404."""
+    minutes = get_object_or_404(
+        Minutes.objects.select_related("meeting__place", "current_revision"), meeting_id=pk
+    )
+    if is_member(user):
+        return minutes
+    if (
+        minutes.meeting.is_public
+        and minutes.status == MinutesStatus.APPROVED
+        and minutes.current_revision.public_html
+    ):
+        return minutes
+    raise Http404
+
+
+def _minutes_page(request, minutes: Minutes, **extra) -> HttpResponse:
+    context = {"minutes": minutes, "meeting": minutes.meeting, **extra}
+    if is_member(request.user):
+        context.setdefault("objection_form", ObjectionForm())
+        context.setdefault("circulate_form", CirculateForm())
+        context["objections"] = list(minutes.objections.select_related("author", "revision"))
+        context["revision_count"] = minutes.revisions.count()
+    return render(request, "meetings/minutes.html", context, status=extra.pop("status", 200))
+
+
+@require_safe
+def minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    return _minutes_page(request, _minutes_for(request.user, pk))
+
+
+@require_POST
+@coordinator_required
+def minutes_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        services.minutes_draft(actor=request.user, meeting_id=meeting.pk)
+    except services.MeetingError as exc:
+        messages.error(request, exc.message)
+        return redirect(meeting)
+    return redirect("meetings:minutes_edit", pk=meeting.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@coordinator_required
+def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    minutes = get_object_or_404(
+        Minutes.objects.select_related("meeting", "current_revision"), meeting_id=pk
+    )
+    current = minutes.current_revision
+    form = MinutesForm(
+        request.POST or None,
+        initial={
+            "body": current.body,
+            "public_body": current.public_body,
+            "base_revision": current.pk,
+        },
+    )
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.is_valid():
+            try:
+                services.minutes_save(
+                    actor=request.user,
+                    minutes_id=minutes.pk,
+                    body=form.cleaned_data["body"],
+                    public_body=form.cleaned_data["public_body"],
+                    base_revision_id=form.cleaned_data["base_revision"],
+                )
+            except services.MeetingError as exc:
+                form.add_error(None, exc.message)
+                status = exc.status
+            else:
+                messages.success(request, _("Das Protokoll wurde gespeichert."))
+                return redirect("meetings:minutes", pk=pk)
+    return render(
+        request, "meetings/minutes_edit.html", {"form": form, "minutes": minutes}, status=status
+    )
+
+
+@require_POST
+@coordinator_required
+def minutes_circulate(request: HttpRequest, pk: int) -> HttpResponse:
+    minutes = get_object_or_404(Minutes, meeting_id=pk)
+    form = CirculateForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise services.MeetingError(_("Die Einspruchsfrist beträgt 1 bis 60 Tage."), status=400)
+        services.minutes_circulate(
+            actor=request.user, minutes_id=minutes.pk, days=form.cleaned_data["days"]
+        )
+    except services.MeetingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Das Protokoll wurde an alle Mitglieder versandt."))
+    return redirect("meetings:minutes", pk=pk)
+
+
+@require_POST
+@coordinator_required
+def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
+    minutes = get_object_or_404(Minutes, meeting_id=pk)
+    try:
+        services.minutes_approve(actor=request.user, minutes_id=minutes.pk)
+    except services.MeetingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Das Protokoll ist genehmigt."))
+    return redirect("meetings:minutes", pk=pk)
+
+
+@require_POST
+@member_required
+def minutes_object(request: HttpRequest, pk: int) -> HttpResponse:
+    minutes = _minutes_for(request.user, pk)
+    form = ObjectionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.minutes_object(
+                user=request.user, minutes_id=minutes.pk, text=form.cleaned_data["text"]
+            )
+        except services.MeetingError as exc:
+            form.add_error(None, exc.message)
+            return _minutes_page(request, minutes, objection_form=form, status=exc.status)
+        messages.success(request, _("Ihr Einspruch ist eingegangen."))
+        return redirect("meetings:minutes", pk=pk)
+    return _minutes_page(request, minutes, objection_form=form, status=400)

@@ -46,7 +46,7 @@ class Loaded:
         actor_ids = {r.context.get("actor_id") for r in every} - {None}
         self.actors = User.objects.in_bulk(actor_ids) if actor_ids else {}
         self.meetings = self._bulk(
-            "meetings.Meeting", every, "meeting_id", related=("place", "place__host")
+            "meetings.Meeting", every, "meeting_id", related=("place", "place__host", "minutes")
         )
         # One query for the authors of every paper in the batch (for reader_may_see).
         prime_author_ids(r.statement for r in every)
@@ -123,6 +123,15 @@ def meeting_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
     if row.kind == Kind.MEETING_REMINDER and meeting.status in ("cancelled", "held"):
         return None
     return {"meeting": meeting, "actor": loaded.actors.get(row.context.get("actor_id"))}
+
+
+def minutes_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    """The minutes of a meeting are ready for objections, or approved."""
+    meeting = loaded.meetings.get(row.context.get("meeting_id"))
+    minutes = getattr(meeting, "minutes", None) if meeting is not None else None
+    if minutes is None or row.recipient is None:
+        return None
+    return {"meeting": meeting, "minutes": minutes}
 
 
 def admission_requested(row: Notification, loaded: Loaded) -> dict[str, Any] | None:

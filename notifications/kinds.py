@@ -74,6 +74,12 @@ def meeting_ics(row: Any, context: dict[str, Any]) -> list[tuple[str, bytes, str
     return [("treffen.ics", body, f"text/calendar; method={method}; charset=utf-8")]
 
 
+def minutes_link(statement: Any, context: dict[str, Any]) -> str:
+    if not context.get("meeting_id"):
+        return reverse("notifications:list")
+    return reverse("meetings:minutes", kwargs={"pk": context["meeting_id"]})
+
+
 def home_link(statement: Any, context: dict[str, Any]) -> str:
     return reverse("public:home")
 
@@ -172,6 +178,10 @@ SPECS: dict[str, KindSpec] = {
                  default_mode=M.IMMEDIATELY, attachments=meeting_ics),
         KindSpec(K.MEETING_REMINDER, b.meeting_mail, meeting_link, r.meeting_invitees,
                  default_mode=M.IMMEDIATELY, attachments=meeting_ics),
+        KindSpec(K.MINUTES_READY, b.minutes_mail, minutes_link, r.minutes_readers,
+                 default_mode=M.IMMEDIATELY),
+        KindSpec(K.MINUTES_APPROVED, b.minutes_mail, minutes_link, r.minutes_readers,
+                 default_mode=M.DIGEST),
         # The app's own mails: no event, written by digests_build / subscriber_subscribe.
         KindSpec(K.DIGEST, b.digest, list_link),
         KindSpec(K.SUBSCRIPTION_CONFIRM, b.subscription_confirm, list_link, locked=True),

@@ -39,6 +39,8 @@ class Kind(models.TextChoices):
     MEETING_CHANGED = EventKind.MEETING_CHANGED.value, _("Änderung eines Treffens")
     MEETING_CANCELLED = EventKind.MEETING_CANCELLED.value, _("Absage eines Treffens")
     MEETING_REMINDER = EventKind.MEETING_REMINDER.value, _("Erinnerung am Vortag eines Treffens")
+    MINUTES_READY = EventKind.MINUTES_READY.value, _("Protokoll zur Durchsicht")
+    MINUTES_APPROVED = EventKind.MINUTES_APPROVED.value, _("Protokoll genehmigt")
     DIGEST = "digest", _("Tägliche Zusammenfassung")
     SUBSCRIPTION_CONFIRM = "subscription_confirm", _("Bestätigung des Abonnements")
 

@@ -125,6 +125,11 @@ def meeting_invitees(*, statement: Any, target: Any, extra: dict[str, Any]) -> R
     return MEMBERS, {"meeting_id": getattr(target, "pk", None)}
 
 
+def minutes_readers(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    """Every member reads the minutes (target: the meetings.Minutes)."""
+    return MEMBERS, {"meeting_id": getattr(target, "meeting_id", None)}
+
+
 def coordinators(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
     """The coordination (target: the admission request)."""
     return MEMBERS & Q(is_coordinator=True), {"admission_request_id": getattr(target, "pk", None)}

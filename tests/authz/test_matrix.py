@@ -391,6 +391,12 @@ MATRIX: list[Row] = [
             "statement_id": w.statements["voting"].pk,
         },
     ),
+    Row("meetings:minutes", "GET", members_else_404(), pk_of("meeting_internal")),
+    Row("meetings:minutes_object", "POST", members("invalid"), pk_of("meeting_internal")),
+    Row("meetings:minutes_draft", "POST", coordinators("allowed"), pk_of("meeting_public")),
+    Row("meetings:minutes_edit", "GET", coordinators(), pk_of("meeting_internal")),
+    Row("meetings:minutes_circulate", "POST", coordinators("allowed"), pk_of("meeting_internal")),
+    Row("meetings:minutes_approve", "POST", coordinators("allowed"), pk_of("meeting_internal")),
     Row("meetings:places", "GET", coordinators()),
     Row("meetings:place_edit", "GET", coordinators(), pk_of("place")),
     # --- notifications -------------------------------------------------------------------

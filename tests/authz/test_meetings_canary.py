@@ -1,6 +1,7 @@
 """A members-only meeting never reaches a visitor: a canary planted in its title, place,
-dial-in and cancellation reason must not appear in any anonymous answer, on any URL of
-the authorization matrix (feeds and the home page included), in either language."""
+dial-in, approved minutes and cancellation reason must not appear in any anonymous
+answer, on any URL of the authorization matrix (feeds and the home page included), in
+either language, and the meeting's own pages answer 404."""
 
 from __future__ import annotations
 
@@ -21,13 +22,15 @@ pytestmark = pytest.mark.django_db
 CANARY = "kanarientreffen"
 
 
-def _plant(world: World) -> None:
+def _plant(world: World) -> list[str]:
+    """The members-only meetings' own addresses, which must answer 404 to a visitor."""
     coordinator = world.users["coordinator"]
     hidden_place = services.place_save(
         actor=coordinator,
         fields=services.PlaceFields(name=f"Ort {CANARY}", town="Naunhof", address="Weg 1"),
     )
     start = timezone.now() + dt.timedelta(days=2)  # before every public meeting
+    own: list[str] = []
     for cancelled in (False, True):
         meeting = services.meeting_plan(
             actor=coordinator,
@@ -40,10 +43,23 @@ def _plant(world: World) -> None:
                 dial_in=f"https://meet.example.org/{CANARY}",
             ),
         )
+        if not cancelled:
+            minutes = services.minutes_draft(actor=coordinator, meeting_id=meeting.pk)
+            services.minutes_save(
+                actor=coordinator,
+                minutes_id=minutes.pk,
+                body=f"Protokoll {CANARY}",
+                public_body=f"Öffentlich {CANARY}",
+                base_revision_id=minutes.current_revision_id,
+            )
+            services.minutes_circulate(actor=coordinator, minutes_id=minutes.pk)
+            services.minutes_approve(actor=coordinator, minutes_id=minutes.pk)
         if cancelled:
             services.meeting_cancel(
                 actor=coordinator, meeting_id=meeting.pk, reason=f"Grund {CANARY}"
             )
+        own += [meeting.get_absolute_url(), reverse("meetings:minutes", args=[meeting.pk])]
+    return own
 
 
 @pytest.mark.parametrize("language", ["de", "en"])
@@ -57,7 +73,9 @@ def test_no_members_only_meeting_in_any_anonymous_answer(world: World, language:
     )
     leaks, checked = [], 0
     with transaction.atomic():
-        _plant(world)
+        own = _plant(world)
+        for url in own:
+            assert client.get(url).status_code == 404, url
         for row in MATRIX:
             if row.method != "GET":
                 continue

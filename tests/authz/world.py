@@ -149,4 +149,6 @@ def _meetings(coordinator: Any, member: Any) -> tuple[Any, Any, Any, Any]:
 def meetings_agenda_item(coordinator: Any, meeting: Any) -> Any:
     from meetings import services as meetings
 
-    return meetings.agenda_draft(actor=coordinator, meeting_id=meeting.pk)[0]
+    item = meetings.agenda_draft(actor=coordinator, meeting_id=meeting.pk)[0]
+    meetings.minutes_draft(actor=coordinator, meeting_id=meeting.pk)
+    return item
