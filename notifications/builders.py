@@ -182,7 +182,21 @@ def digest(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
     entries = []
     for item_id in row.context.get("items", []):
         item = loaded.items.get(item_id)
-        if item is None or item.statement is None:
+        if item is None:
+            continue
+        meeting = loaded.meetings.get(item.context.get("meeting_id"))
+        if item.statement is None and meeting is not None:
+            # A meeting's mail (minutes approved, a change): every member may read it.
+            entries.append(
+                {
+                    "kind": Kind(item.kind).label,
+                    "title": str(meeting),
+                    "actor": loaded.actors.get(item.context.get("actor_id")),
+                    "url": absolute(target_path(item.kind, None, item.context)),
+                }
+            )
+            continue
+        if item.statement is None:
             continue
         if not reader_may_see(row.recipient, item.statement):
             continue  # back to draft, withdrawn or no longer an author: not even the title
@@ -191,6 +205,7 @@ def digest(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
         entries.append(
             {
                 "kind": Kind(item.kind).label,
+                "title": item.statement.title,
                 "statement": item.statement,
                 "actor": loaded.actors.get(item.context.get("actor_id")),
                 "url": absolute(target_path(item.kind, item.statement, item.context)),

@@ -103,3 +103,16 @@ def test_no_reminder_for_a_cancelled_meeting(coordinator, place, member):
     meeting = plan(coordinator, place, days=1)
     services.meeting_cancel(actor=coordinator, meeting_id=meeting.pk, reason="Krank")
     assert services.meetings_send_reminders() == 0
+
+
+def test_meeting_mails_can_go_to_the_digest(coordinator, place, member):
+    from notifications import services as outbox
+
+    Preference.objects.create(user=member, kind=Kind.MEETING_INVITATION, mode=Mode.DIGEST)
+    meeting = plan(coordinator, place)
+    mail.outbox.clear()
+    assert outbox.digests_build() >= 1
+    outbox.outbox_deliver()
+    [digest] = [m for m in mail.outbox if m.to == [member.email]]
+    assert "Monatstreffen des RTM" in digest.body
+    assert meeting.get_absolute_url() in digest.body
