@@ -1,6 +1,7 @@
 """Demo meetings (idempotent, through the services): places across the district, two
-past meetings (one with attendance and, if a second paper is in voting, a decision taken
-in the room) and the next three monthly dates, the second Wednesday at 17:00."""
+past meetings (both with attendance and minutes, the older ones approved; the last one
+with a decision taken in the room if a second paper is in voting) and the next three
+monthly dates, the second Wednesday at 17:00."""
 
 from __future__ import annotations
 
@@ -11,10 +12,11 @@ from django.utils import timezone
 
 from accounts.models import Organisation, User
 from meetings import services
-from meetings.models import Meeting, Place, RoomDecision
+from meetings.models import Meeting, Minutes, Place, RoomDecision
 from statements.models import Statement
-from statements.states import State
+from statements.services import TextFields, statement_create
 from voting.rules import Counts
+from workflow.services import statement_transition
 
 PLACES = (
     ("Bürgerhaus Borna", "Borna", "Markt 1, 04552 Borna",
@@ -33,6 +35,29 @@ PLACES = (
 def _month(today: dt.date, offset: int) -> tuple[int, int]:
     index = today.year * 12 + today.month - 1 + offset
     return index // 12, index % 12 + 1
+
+
+ROOM_PAPER = TextFields(
+    title="Dolmetschpool für Behördengänge im Landkreis",
+    occasion="Fehlende Sprachmittlung in Ausländerbehörde und Jobcenter",
+    summary="Der RTM fordert einen vom Landkreis finanzierten Pool von Sprachmittlerinnen.",
+    body=(
+        "Ohne Sprachmittlung werden Termine verschoben und Bescheide missverstanden.\n\n"
+        "## Unsere Forderung\n\nDer Landkreis richtet einen Dolmetschpool ein, den Ämter, "
+        "Schulen und Beratungsstellen kostenlos buchen können.\n"
+    ),
+)
+
+
+def _paper_for_the_room(coordinator: Any) -> Statement | None:
+    """A paper put to the vote and decided by a show of hands at the last meeting."""
+    if Statement.objects.filter(title=ROOM_PAPER.title).exists():
+        return None
+    author = User.objects.filter(email="amira@example.org").first() or coordinator
+    statement = statement_create(author=author, text=ROOM_PAPER, message="Erste Fassung")
+    statement_transition(statement_id=statement.pk, name="submit", actor=author)
+    statement_transition(statement_id=statement.pk, name="open_vote", actor=coordinator)
+    return statement
 
 
 def seed(*, stdout: Any = None) -> None:
@@ -86,19 +111,43 @@ def seed(*, stdout: Any = None) -> None:
                 user_ids=tuple(m.pk for m in members), guest_count=2, guest_names="Gäste aus Wurzen"
             ),
         )
-        services.agenda_draft(actor=coordinator, meeting_id=last_past.pk)
-        voting = list(Statement.objects.filter(state=State.VOTING).order_by("pk"))
-        if len(voting) >= 2 and not RoomDecision.objects.exists():
+        paper = _paper_for_the_room(coordinator)
+        if paper is not None and not RoomDecision.objects.exists():
+            services.agenda_draft(actor=coordinator, meeting_id=last_past.pk)
             services.room_decision_record(
                 actor=coordinator,
                 meeting_id=last_past.pk,
-                statement_id=voting[-1].pk,
+                statement_id=paper.pk,
                 counts=Counts(yes=len(members) - 1, abstain=1),
             )
         else:
             services.meeting_mark_held(actor=coordinator, meeting_id=last_past.pk)
-    if meetings[0].status in ("planned", "confirmed"):
-        services.meeting_mark_held(actor=coordinator, meeting_id=meetings[0].pk)
+    first = meetings[0]
+    if first.status in ("planned", "confirmed"):
+        services.attendance_record(
+            actor=coordinator,
+            meeting_id=first.pk,
+            check_in=services.CheckIn(user_ids=tuple(m.pk for m in members[:4]), guest_count=1),
+        )
+        services.agenda_draft(actor=coordinator, meeting_id=first.pk)
+        services.meeting_mark_held(actor=coordinator, meeting_id=first.pk)
+    if not Minutes.objects.filter(meeting=first).exists():
+        # The older meeting's minutes: circulated and approved at the next meeting.
+        minutes = services.minutes_draft(actor=coordinator, meeting_id=first.pk)
+        services.minutes_save(
+            actor=coordinator,
+            minutes_id=minutes.pk,
+            body=minutes.current_revision.body,
+            public_body=minutes.current_revision.public_body
+            + "\n\nDer RTM hat über die Lage in den Gemeinschaftsunterkünften beraten.",
+            base_revision_id=minutes.current_revision_id,
+        )
+        services.minutes_circulate(actor=coordinator, minutes_id=minutes.pk)
+        services.minutes_approve(actor=coordinator, minutes_id=minutes.pk)
+    if not Minutes.objects.filter(meeting=last_past).exists():
+        # The last meeting's minutes (with the decision in the room): open for objections.
+        minutes = services.minutes_draft(actor=coordinator, meeting_id=last_past.pk)
+        services.minutes_circulate(actor=coordinator, minutes_id=minutes.pk)
     upcoming = meetings[2]
     if not upcoming.agenda.exists():
         services.agenda_draft(actor=coordinator, meeting_id=upcoming.pk)

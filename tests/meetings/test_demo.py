@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from meetings.models import Meeting, Place, Presence, Rsvp
+from meetings.models import Meeting, Minutes, Place, Presence, RoomDecision, Rsvp
 
 pytestmark = pytest.mark.django_db
 
@@ -27,3 +27,6 @@ def test_demo_meetings_are_idempotent_and_span_the_district():
     assert upcoming[0].agenda.exists()
     assert Rsvp.objects.filter(meeting=upcoming[0]).exists()
     assert Presence.objects.exists()
+    decision = RoomDecision.objects.get()
+    assert decision.statement.state == "accepted" and decision.meeting.status == "held"
+    assert set(Minutes.objects.values_list("status", flat=True)) == {"approved", "objections"}
