@@ -121,3 +121,70 @@ def test_meeting_pages_have_no_wcag_violations(pages, check_a11y, language, view
         visitor.goto(url)
         check_a11y(visitor, f"{url} as visitor [{language}, {width}px]")
     shot(visitor, f"meeting-visitor-{language}-{width}")
+
+
+def test_show_of_hands_accepts_the_paper_and_minutes_are_objected_then_approved(pages, check_a11y):
+    """The rest of the issue's journey: the agenda shows the paper in voting, the
+    coordinator checks in who is present and records the show of hands, the paper is
+    accepted; the minutes are drafted, objected to once and approved."""
+    coordinator = UserFactory(display_name="Kora Koordination", is_coordinator=True)
+    member = UserFactory(display_name="Mia Mitglied")
+    others = [UserFactory(display_name=f"Mitglied {i}") for i in range(3)]
+    paper = make_statement(state="voting", title="Dolmetschpool für Behördengänge")
+    place = services.place_save(
+        actor=coordinator,
+        fields=services.PlaceFields(name="Rathaus Naunhof", town="Naunhof", address="Markt 1"),
+    )
+    meeting = services.meeting_plan(
+        actor=coordinator,
+        fields=services.MeetingFields(
+            starts_at=timezone.now() - dt.timedelta(minutes=30), minutes=120, place_id=place.pk
+        ),
+    )
+    page = pages.new(user=coordinator)
+    page.goto(f"/coordination/meetings/{meeting.pk}/agenda/")
+    page.get_by_role("button", name="Entwurf aus der Arbeit erstellen").click()
+    assert "Dolmetschpool für Behördengänge" in page.content()
+
+    page.goto(f"/coordination/meetings/{meeting.pk}/attendance/")
+    for person in [member, *others]:
+        page.get_by_label(person.display_name).check()
+    page.get_by_label("Gäste (Anzahl)").fill("2")
+    page.get_by_role("button", name="Anwesenheit speichern").click()
+    assert "4 Mitglieder anwesend" in page.content()
+    shot(page, "07-attendance")
+
+    page.goto(f"/coordination/meetings/{meeting.pk}/agenda/")
+    page.get_by_role("link", name=re.compile("Handzeichen erfassen")).click()
+    page.get_by_label(re.compile(r"^Ja:?$")).fill("3")
+    page.get_by_label("Enthaltungen").fill("1")
+    check_a11y(page, "decide")
+    shot(page, "08-show-of-hands")
+    page.get_by_role("button", name="Ergebnis festhalten").click()
+    assert "Die Entscheidung wurde festgehalten." in page.content()
+    paper.refresh_from_db()
+    assert paper.state == "accepted"
+
+    page.get_by_role("button", name="Protokoll entwerfen").click()
+    assert (
+        "Entscheidung im Treffen über Fassung 1"
+        in page.get_by_label("Protokoll (Markdown, für Mitglieder)").input_value()
+    )
+    page.get_by_role("button", name="Speichern").click()
+    page.get_by_label("Einspruchsfrist in Tagen").fill("7")
+    page.get_by_role("button", name="An alle Mitglieder versenden").click()
+    check_a11y(page, "minutes as coordinator")
+    shot(page, "09-minutes-circulated")
+
+    member_page = pages.new(user=member, javascript=False)
+    member_page.goto(f"/meetings/{meeting.pk}/minutes/")
+    member_page.get_by_label("Ihr Einspruch").fill("Bitte die Gäste aus Naunhof nennen.")
+    member_page.get_by_role("button", name="Einspruch erheben").click()
+    assert "Ihr Einspruch ist eingegangen." in member_page.content()
+    shot(member_page, "10-minutes-objection")
+
+    page.reload()
+    assert "Bitte die Gäste aus Naunhof nennen." in page.content()
+    page.get_by_role("button", name="Als genehmigt festhalten").click()
+    assert "Das Protokoll ist genehmigt." in page.content()
+    shot(page, "11-minutes-approved")
