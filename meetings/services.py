@@ -473,6 +473,23 @@ def agenda_draft(*, actor: Any, meeting_id: int) -> list[AgendaItem]:
     return added
 
 
+def agenda_send(*, actor: Any, meeting_id: int) -> Meeting:
+    """Mail the settled agenda to every member, with the updated calendar entry."""
+    _require_coordinator(actor)
+    with transaction.atomic():
+        meeting = _locked(meeting_id)
+        if meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.HELD):
+            raise MeetingError(_("Ein abgesagtes oder vergangenes Treffen bleibt, wie es war."))
+        if not meeting.agenda.filter(accepted=True).exists():
+            raise MeetingError(_("Die Tagesordnung ist noch leer."), status=400)
+        meeting.change_note = str(_("Die Tagesordnung steht fest."))
+        meeting.sequence += 1
+        meeting.updated_at = timezone.now()
+        meeting.save(update_fields=["change_note", "sequence", "updated_at"])
+        emit(EventKind.MEETING_CHANGED, actor=actor, target=meeting)
+    return meeting
+
+
 def agenda_propose(*, user: Any, meeting_id: int, title: str, note: str = "") -> AgendaItem:
     """A member proposes a point; it is on the agenda once the coordination accepts it."""
     if not is_member(user):

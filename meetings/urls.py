@@ -20,6 +20,7 @@ urlpatterns = [
     path("meetings/<int:pk>/agenda/propose/", views.agenda_propose, name="agenda_propose"),
     path("coordination/meetings/<int:pk>/agenda/", views.agenda, name="agenda"),
     path("coordination/meetings/<int:pk>/agenda/draft/", views.agenda_draft, name="agenda_draft"),
+    path("coordination/meetings/<int:pk>/agenda/send/", views.agenda_send, name="agenda_send"),
     path("coordination/agenda/<int:pk>/", views.agenda_item, name="agenda_item"),
     path(
         "coordination/agenda/<int:pk>/delete/", views.agenda_item_delete, name="agenda_item_delete"

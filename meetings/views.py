@@ -423,6 +423,19 @@ def agenda_draft(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @coordinator_required
+def agenda_send(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting, pk=pk)
+    try:
+        services.agenda_send(actor=request.user, meeting_id=meeting.pk)
+    except services.MeetingError as exc:
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, _("Die Tagesordnung wurde an alle Mitglieder versandt."))
+    return redirect("meetings:agenda", pk=meeting.pk)
+
+
+@require_POST
+@coordinator_required
 def agenda_item(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_object_or_404(AgendaItem, pk=pk)
     form = AgendaItemForm(request.POST, prefix=f"item{item.pk}")

@@ -18,6 +18,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import prefetch_related_objects
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -48,6 +49,8 @@ class Loaded:
         self.meetings = self._bulk(
             "meetings.Meeting", every, "meeting_id", related=("place", "place__host", "minutes")
         )
+        # One query for the agendas of every meeting in the batch (sent with the mails).
+        prefetch_related_objects(list(self.meetings.values()), "agenda")
         # One query for the authors of every paper in the batch (for reader_may_see).
         prime_author_ids(r.statement for r in every)
 
@@ -122,7 +125,12 @@ def meeting_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
         return None
     if row.kind == Kind.MEETING_REMINDER and meeting.status in ("cancelled", "held"):
         return None
-    return {"meeting": meeting, "actor": loaded.actors.get(row.context.get("actor_id"))}
+    return {
+        "meeting": meeting,
+        "actor": loaded.actors.get(row.context.get("actor_id")),
+        # Members read every accepted point (proposals not yet taken stay out).
+        "agenda": [item for item in meeting.agenda.all() if item.accepted],
+    }
 
 
 def minutes_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:

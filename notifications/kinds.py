@@ -69,7 +69,8 @@ def meeting_ics(row: Any, context: dict[str, Any]) -> list[tuple[str, bytes, str
     """The invitation, update or cancellation as iCalendar (RFC 5546): one UID per
     meeting, a higher SEQUENCE after each change, so calendars replace the entry."""
     meeting = context["meeting"]
-    body = ical.invitation(meeting, attendee=row.recipient)
+    agenda = [item.title for item in context.get("agenda", [])]
+    body = ical.invitation(meeting, attendee=row.recipient, agenda=agenda)
     method = "CANCEL" if meeting.is_cancelled else "REQUEST"
     return [("treffen.ics", body, f"text/calendar; method={method}; charset=utf-8")]
 

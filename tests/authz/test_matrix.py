@@ -380,6 +380,7 @@ MATRIX: list[Row] = [
     Row("meetings:agenda_propose", "POST", members("allowed"), pk_of("meeting_internal")),
     Row("meetings:agenda", "GET", coordinators(), pk_of("meeting_internal")),
     Row("meetings:agenda_draft", "POST", coordinators("allowed"), pk_of("meeting_internal")),
+    Row("meetings:agenda_send", "POST", coordinators("allowed"), pk_of("meeting_internal")),
     Row("meetings:agenda_item", "POST", coordinators("allowed"), pk_of("agenda_item")),
     Row("meetings:agenda_item_delete", "POST", coordinators("allowed"), pk_of("agenda_item")),
     Row(

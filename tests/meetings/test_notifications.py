@@ -14,7 +14,7 @@ from django.utils import timezone
 from meetings import services
 from notifications.kinds import preference_kinds_for
 from notifications.models import Kind, Mode, Notification, Preference
-from tests.factories import UserFactory
+from tests.factories import UserFactory, make_statement
 from tests.meetings.conftest import plan
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +116,21 @@ def test_meeting_mails_can_go_to_the_digest(coordinator, place, member):
     [digest] = [m for m in mail.outbox if m.to == [member.email]]
     assert "Monatstreffen des RTM" in digest.body
     assert meeting.get_absolute_url() in digest.body
+
+
+def test_the_agenda_is_sent_with_the_mail_and_the_calendar_entry(
+    coordinator, place, member, author, django_capture_on_commit_callbacks
+):
+    meeting = plan(coordinator, place)
+    make_statement(author=author, state="voting", title="Dolmetschpool")
+    services.agenda_draft(actor=coordinator, meeting_id=meeting.pk)
+    services.agenda_propose(user=member, meeting_id=meeting.pk, title="Noch nicht angenommen")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.agenda_send(actor=coordinator, meeting_id=meeting.pk)
+    [message] = [m for m in mail.outbox if m.to == [member.email]]
+    assert "1. Bericht aus dem Integrationsbeirat" in message.body
+    assert "2. Dolmetschpool" in message.body
+    assert "Noch nicht angenommen" not in message.body
+    event = _ics(message).walk("VEVENT")[0]
+    assert "Dolmetschpool" in str(event["DESCRIPTION"]) and event["SEQUENCE"] == 1
