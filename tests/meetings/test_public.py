@@ -67,3 +67,23 @@ def test_meeting_list_queries_do_not_grow(client_for, coordinator, place, member
     with CaptureQueriesContext(connection) as many:
         assert client.get(reverse("meetings:list")).status_code == 200
     assert len(many) == len(few) <= 6
+
+
+def test_meeting_page_queries_do_not_grow_with_agenda_and_answers(
+    client_for, coordinator, place, member, author
+):
+    from meetings import services as meetings
+    from tests.factories import UserFactory, make_statement
+
+    meeting = plan(coordinator, place)
+    client = client_for(member)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(meeting.get_absolute_url()).status_code == 200
+    for i in range(5):
+        make_statement(author=author, state="voting", title=f"Papier {i}")
+        meetings.rsvp_set(user=UserFactory(), meeting_id=meeting.pk, answer="yes")
+    meetings.agenda_draft(actor=coordinator, meeting_id=meeting.pk)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(meeting.get_absolute_url())
+    assert "Papier 4" in page.content.decode()
+    assert len(many) == len(few)
