@@ -473,6 +473,41 @@ def agenda_draft(*, actor: Any, meeting_id: int) -> list[AgendaItem]:
     return added
 
 
+def agenda_add_confirmations(*, now: dt.datetime | None = None) -> int:
+    """Beat: a paper adopted in the urgent track goes onto the next meeting's agenda for
+    confirmation, without waiting for the coordination to draft the agenda."""
+    nxt = (
+        Meeting.objects.upcoming(now)
+        .filter(status__in=[MeetingStatus.PLANNED, MeetingStatus.CONFIRMED])
+        .first()
+    )
+    if nxt is None:
+        return 0
+    with transaction.atomic():
+        meeting = _locked(nxt.pk)
+        confirmed = AgendaItem.objects.filter(kind=AgendaKind.CONFIRMATION).values("statement_id")
+        position = _next_position(meeting)
+        added = [
+            AgendaItem(
+                meeting=meeting,
+                position=position + i,
+                kind=AgendaKind.CONFIRMATION,
+                title=statement.title,
+                statement=statement,
+                note=str(_("Im Eilverfahren angenommen: Bestätigung durch das Treffen.")),
+            )
+            for i, statement in enumerate(
+                Statement.objects.filter(
+                    state__in=[State.ACCEPTED, State.PUBLISHED], is_urgent=True
+                )
+                .exclude(pk__in=confirmed)
+                .order_by("pk")
+            )
+        ]
+        AgendaItem.objects.bulk_create(added)
+    return len(added)
+
+
 def agenda_send(*, actor: Any, meeting_id: int) -> Meeting:
     """Mail the settled agenda to every member, with the updated calendar entry."""
     _require_coordinator(actor)

@@ -166,3 +166,17 @@ def test_room_decision_needs_attendance_and_plausible_counts(
     assert response.status_code == 400 and 'value="3"' in response.content.decode()
     statement.refresh_from_db()
     assert statement.state == State.VOTING
+
+
+def test_an_urgent_adoption_goes_onto_the_next_agenda_by_itself(coordinator, author, place):
+    later = plan(coordinator, place, days=40)
+    nxt = plan(coordinator, place, days=5)
+    urgent = make_statement(author=author, state="accepted", title="Eilerklärung Abschiebung")
+    urgent.is_urgent = True
+    urgent.save(update_fields=["is_urgent"])
+    make_statement(author=author, state="accepted", title="Normal angenommen")
+    assert services.agenda_add_confirmations() == 1
+    assert services.agenda_add_confirmations() == 0  # once
+    item = nxt.agenda.get()
+    assert (item.kind, item.statement) == (AgendaKind.CONFIRMATION, urgent)
+    assert not later.agenda.exists()
