@@ -32,6 +32,13 @@ class EventKind(models.TextChoices):
     # extra: {"user_id": ..., "suspended": bool}: a coordinator suspended or reinstated someone
     MEMBERSHIP_CHANGED = "membership_changed"
     MEMBER_INVITED = "member_invited"  # target: the accounts.Invitation (no account yet)
+    # target: the meetings.Meeting; each mail carries the meeting's .ics (same UID)
+    MEETING_INVITATION = "meeting_invitation"
+    MEETING_CHANGED = "meeting_changed"
+    MEETING_CANCELLED = "meeting_cancelled"
+    MEETING_REMINDER = "meeting_reminder"
+    MINUTES_READY = "minutes_ready"  # target: the meetings.Minutes (objections invited)
+    MINUTES_APPROVED = "minutes_approved"  # target: the meetings.Minutes
 
 
 def emit(

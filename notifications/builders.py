@@ -18,6 +18,7 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
+from django.db.models import prefetch_related_objects
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +47,11 @@ class Loaded:
         )
         actor_ids = {r.context.get("actor_id") for r in every} - {None}
         self.actors = User.objects.in_bulk(actor_ids) if actor_ids else {}
+        self.meetings = self._bulk(
+            "meetings.Meeting", every, "meeting_id", related=("place", "place__host", "minutes")
+        )
+        # One query for the agendas of every meeting in the batch (sent with the mails).
+        prefetch_related_objects(list(self.meetings.values()), "agenda")
         # One query for the authors of every paper in the batch (for reader_may_see).
         prime_author_ids(r.statement for r in every)
 
@@ -150,6 +156,31 @@ def ballot_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
     return {**ctx, "ballot": loaded.ballots.get(row.context.get("ballot_id"))}
 
 
+def meeting_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    """About a meeting: the mail states it as it is now and carries its .ics (kinds.py).
+    A reminder for a meeting cancelled or held since is not sent."""
+    meeting = loaded.meetings.get(row.context.get("meeting_id"))
+    if meeting is None or row.recipient is None:
+        return None
+    if row.kind == Kind.MEETING_REMINDER and meeting.status in ("cancelled", "held"):
+        return None
+    return {
+        "meeting": meeting,
+        "actor": loaded.actors.get(row.context.get("actor_id")),
+        # Members read every accepted point (proposals not yet taken stay out).
+        "agenda": [item for item in meeting.agenda.all() if item.accepted],
+    }
+
+
+def minutes_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    """The minutes of a meeting are ready for objections, or approved."""
+    meeting = loaded.meetings.get(row.context.get("meeting_id"))
+    minutes = getattr(meeting, "minutes", None) if meeting is not None else None
+    if minutes is None or row.recipient is None:
+        return None
+    return {"meeting": meeting, "minutes": minutes}
+
+
 def admission_requested(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
     request = loaded.admissions.get(row.context.get("admission_request_id"))
     return None if request is None else {"request": request, "applicant": request.user}
@@ -198,7 +229,21 @@ def digest(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
     entries = []
     for item_id in row.context.get("items", []):
         item = loaded.items.get(item_id)
-        if item is None or item.statement is None:
+        if item is None:
+            continue
+        meeting = loaded.meetings.get(item.context.get("meeting_id"))
+        if item.statement is None and meeting is not None:
+            # A meeting's mail (minutes approved, a change): every member may read it.
+            entries.append(
+                {
+                    "kind": Kind(item.kind).label,
+                    "title": str(meeting),
+                    "actor": loaded.actors.get(item.context.get("actor_id")),
+                    "url": absolute(target_path(item.kind, None, item.context)),
+                }
+            )
+            continue
+        if item.statement is None:
             continue
         if not reader_may_see(row.recipient, item.statement):
             continue  # back to draft, withdrawn or no longer an author: not even the title
@@ -207,6 +252,7 @@ def digest(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
         entries.append(
             {
                 "kind": Kind(item.kind).label,
+                "title": item.statement.title,
                 "statement": item.statement,
                 "actor": loaded.actors.get(item.context.get("actor_id")),
                 "url": absolute(target_path(item.kind, item.statement, item.context)),

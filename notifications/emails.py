@@ -93,6 +93,9 @@ def _compose(
         headers=headers,
     )
     message.attach_alternative(html, "text/html")
+    if spec.attachments is not None:
+        for name, content, mimetype in spec.attachments(row, context):
+            message.attach(name, content, mimetype)
     return message
 
 

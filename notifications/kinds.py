@@ -19,6 +19,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.urls import reverse
 
 from accounts.permissions import is_coordinator
+from meetings import ical
 from notifications import builders, recipients
 from notifications.models import Kind, Mode
 
@@ -58,6 +59,28 @@ def list_link(statement: Any, context: dict[str, Any]) -> str:
     return reverse("notifications:list")
 
 
+def meeting_link(statement: Any, context: dict[str, Any]) -> str:
+    if not context.get("meeting_id"):
+        return reverse("notifications:list")
+    return reverse("meetings:detail", kwargs={"pk": context["meeting_id"]})
+
+
+def meeting_ics(row: Any, context: dict[str, Any]) -> list[tuple[str, bytes, str]]:
+    """The invitation, update or cancellation as iCalendar (RFC 5546): one UID per
+    meeting, a higher SEQUENCE after each change, so calendars replace the entry."""
+    meeting = context["meeting"]
+    agenda = [item.title for item in context.get("agenda", [])]
+    body = ical.invitation(meeting, attendee=row.recipient, agenda=agenda)
+    method = "CANCEL" if meeting.is_cancelled else "REQUEST"
+    return [("treffen.ics", body, f"text/calendar; method={method}; charset=utf-8")]
+
+
+def minutes_link(statement: Any, context: dict[str, Any]) -> str:
+    if not context.get("meeting_id"):
+        return reverse("notifications:list")
+    return reverse("meetings:minutes", kwargs={"pk": context["meeting_id"]})
+
+
 def home_link(statement: Any, context: dict[str, Any]) -> str:
     return reverse("public:home")
 
@@ -92,6 +115,8 @@ class KindSpec:
     # Reported once per target object (a comment is created once); False: each report
     # is its own event (a co-author removed and invited again is told again).
     once_per_target: bool = True
+    # Files attached to the mail (name, bytes, MIME type), from the builder's context.
+    attachments: Callable[[Any, dict[str, Any]], list[tuple[str, bytes, str]]] | None = None
 
     @property
     def templates(self) -> tuple[str, str, str]:
@@ -145,6 +170,19 @@ SPECS: dict[str, KindSpec] = {
         # The invited address has no account: nothing to choose, nothing to unsubscribe.
         KindSpec(K.MEMBER_INVITED, b.member_invited, home_link, r.nobody,
                  outside=r.the_invitee, locked=True),
+        # Meetings: each mail carries the .ics that adds, updates or cancels the entry.
+        KindSpec(K.MEETING_INVITATION, b.meeting_mail, meeting_link, r.meeting_invitees,
+                 default_mode=M.IMMEDIATELY, attachments=meeting_ics),
+        KindSpec(K.MEETING_CHANGED, b.meeting_mail, meeting_link, r.meeting_invitees,
+                 default_mode=M.IMMEDIATELY, attachments=meeting_ics, once_per_target=False),
+        KindSpec(K.MEETING_CANCELLED, b.meeting_mail, meeting_link, r.meeting_invitees,
+                 default_mode=M.IMMEDIATELY, attachments=meeting_ics),
+        KindSpec(K.MEETING_REMINDER, b.meeting_mail, meeting_link, r.meeting_invitees,
+                 default_mode=M.IMMEDIATELY, attachments=meeting_ics),
+        KindSpec(K.MINUTES_READY, b.minutes_mail, minutes_link, r.minutes_readers,
+                 default_mode=M.IMMEDIATELY),
+        KindSpec(K.MINUTES_APPROVED, b.minutes_mail, minutes_link, r.minutes_readers,
+                 default_mode=M.DIGEST),
         # The app's own mails: no event, written by digests_build / subscriber_subscribe.
         KindSpec(K.DIGEST, b.digest, list_link),
         KindSpec(K.SUBSCRIPTION_CONFIRM, b.subscription_confirm, list_link, locked=True),

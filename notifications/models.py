@@ -35,6 +35,12 @@ class Kind(models.TextChoices):
     ADMISSION_DECIDED = EventKind.ADMISSION_DECIDED.value, _("Entscheidung über die Aufnahme")
     MEMBERSHIP_CHANGED = EventKind.MEMBERSHIP_CHANGED.value, _("Änderung Ihrer Mitgliedschaft")
     MEMBER_INVITED = EventKind.MEMBER_INVITED.value, _("Einladung zum Runden Tisch")
+    MEETING_INVITATION = EventKind.MEETING_INVITATION.value, _("Einladung zu einem Treffen")
+    MEETING_CHANGED = EventKind.MEETING_CHANGED.value, _("Änderung eines Treffens")
+    MEETING_CANCELLED = EventKind.MEETING_CANCELLED.value, _("Absage eines Treffens")
+    MEETING_REMINDER = EventKind.MEETING_REMINDER.value, _("Erinnerung am Vortag eines Treffens")
+    MINUTES_READY = EventKind.MINUTES_READY.value, _("Protokoll zur Durchsicht")
+    MINUTES_APPROVED = EventKind.MINUTES_APPROVED.value, _("Protokoll genehmigt")
     DIGEST = "digest", _("Tägliche Zusammenfassung")
     SUBSCRIPTION_CONFIRM = "subscription_confirm", _("Bestätigung des Abonnements")
 

@@ -120,6 +120,16 @@ def eligible_non_voters(*, statement: Any, target: Any, extra: dict[str, Any]) -
     return _ids(eligible_non_voter_ids(target)) & MEMBERS, context
 
 
+def meeting_invitees(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    """Every member is invited to every meeting (target: the meetings.Meeting)."""
+    return MEMBERS, {"meeting_id": getattr(target, "pk", None)}
+
+
+def minutes_readers(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    """Every member reads the minutes (target: the meetings.Minutes)."""
+    return MEMBERS, {"meeting_id": getattr(target, "meeting_id", None)}
+
+
 def coordinators(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
     """The coordination (target: the admission request)."""
     return MEMBERS & Q(is_coordinator=True), {"admission_request_id": getattr(target, "pk", None)}

@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST, require_safe
 from accounts.decorators import member_required
 from accounts.models import Organisation
 from core import ratelimit
+from meetings.selectors import next_public_meeting
 from public import canonical, selectors
 from public.cache import cached_page, cached_response, keep_out_of_cache
 from public.feeds import StatementsFeed
@@ -47,9 +48,10 @@ TEXT = "text/plain; charset=utf-8"
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     def render_home() -> HttpResponse:
-        # 2 queries: the latest statements, their topics.
+        # 3 queries: the latest statements, their topics, the next public meeting.
         latest = list(selectors.public_statements().prefetch_related("topics")[:HOME_LATEST])
-        return render(request, "public/home.html", {"latest": latest})
+        next_meeting = next_public_meeting()
+        return render(request, "public/home.html", {"latest": latest, "next_meeting": next_meeting})
 
     return cached_page(request, render_home)
 

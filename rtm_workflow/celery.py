@@ -14,6 +14,8 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "workflow-due-work": {"task": "workflow.tasks.run_due_work", "schedule": 60.0},
     "voting-reminders": {"task": "voting.tasks.send_vote_reminders", "schedule": 300.0},
+    "meetings-reminders": {"task": "meetings.tasks.send_meeting_reminders", "schedule": 600.0},
+    "meetings-minutes": {"task": "meetings.tasks.approve_due_minutes", "schedule": 600.0},
     "notifications-sweep": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
     "notifications-digest": {
         "task": "notifications.tasks.send_daily_digests",

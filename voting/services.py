@@ -179,8 +179,17 @@ def vote_cast(
     return vote
 
 
-def ballot_close(*, statement: Statement) -> bool:
-    """Count the open ballot by its rule, store the result, return whether adopted."""
+def ballot_close(
+    *,
+    statement: Statement,
+    tally: rules.Counts | None = None,
+    electorate: int | None = None,
+) -> bool:
+    """Count the open ballot by its rule, store the result, return whether adopted.
+
+    A decision in a meeting passes the show of hands (`tally`) and the members present
+    (`electorate`): the paper's rule and quorum apply to them instead of the online votes.
+    """
     ballot = (
         Ballot.objects.select_for_update(of=("self",))
         .filter(statement_id=statement.pk, closed_at__isnull=True)
@@ -191,15 +200,19 @@ def ballot_close(*, statement: Statement) -> bool:
         # Nothing was voted on (should not happen: open_vote always opens a ballot).
         logger.warning("close_vote on statement %s without an open ballot", statement.pk)
         return False
-    tally = dict(
-        Vote.objects.filter(ballot=ballot)
-        .order_by()
-        .values("choice")
-        .annotate(n=Count("pk"))
-        .values_list("choice", "n")
+    if tally is None:
+        online = dict(
+            Vote.objects.filter(ballot=ballot)
+            .order_by()
+            .values("choice")
+            .annotate(n=Count("pk"))
+            .values_list("choice", "n")
+        )
+        tally = rules.Counts.from_mapping(online)
+    counts = tally
+    eligible = (
+        EligibleVoter.objects.filter(ballot=ballot).count() if electorate is None else electorate
     )
-    counts = rules.Counts.from_mapping(tally)
-    eligible = EligibleVoter.objects.filter(ballot=ballot).count()
     result = rules.count(counts, eligible=eligible, config=rule_config(ballot))
     now = timezone.now()
     ballot.eligible_count = eligible

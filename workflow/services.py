@@ -34,6 +34,7 @@ from core.events import emit
 from statements import permissions as perms
 from statements.models import Statement
 from statements.states import PUBLIC_STATES, State
+from voting.rules import Counts
 from voting.selectors import statements_past_voting_deadline, voting_deadline
 from voting.services import ballot_close, ballot_open
 from workflow.models import AuditEntry
@@ -109,6 +110,12 @@ class ShortDeadlineReasonRequired(TransitionError):
 
 
 @dataclass(frozen=True)
+class RoomTally:
+    counts: Counts
+    present: int
+
+
+@dataclass(frozen=True)
 class TransitionOptions:
     """Optional inputs some transitions take; None means the group default."""
 
@@ -118,6 +125,9 @@ class TransitionOptions:
     ballot: dict[str, Any] | None = None  # decision rule, quorum, secrecy for open_vote
     # Why a coordinator set a deadline below the group minimum (written to the trail).
     short_deadline_reason: str = ""
+    # close_vote decided at a meeting: the show of hands and the members present (the
+    # electorate for the quorum) instead of the online votes (meetings.services).
+    room_tally: RoomTally | None = None
 
     def deadline_for(self, name: str) -> datetime | None:
         """The deadline the transition `name` sets, if the caller chose one."""
@@ -272,6 +282,8 @@ def statement_transition(
         statement = Statement.objects.select_for_update().get(pk=statement_id)
         if expected_state is not None and statement.state != expected_state:
             raise TransitionAlreadyDone(name)
+        if name == Transition.CLOSE_VOTE and options.room_tally is not None:
+            statement.room_tally = options.room_tally  # read by the close_vote condition
         check_transition(statement, name, actor)
         shortened = check_deadline_length(name, deadline, actor, options.short_deadline_reason)
 
@@ -281,7 +293,12 @@ def statement_transition(
         if name == Transition.CLOSE_VOTE:
             # The count comes first: it decides close_vote's target (accepted or rejected).
             # The ballot row is locked and closed in this transaction, under the paper's lock.
-            adopted = ballot_close(statement=statement)
+            room = options.room_tally
+            adopted = ballot_close(
+                statement=statement,
+                tally=room.counts if room else None,
+                electorate=room.present if room else None,
+            )
             statement.close_vote(adopted=adopted)
         else:
             _apply(statement, name, note=note, ends=ends)

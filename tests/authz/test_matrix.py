@@ -202,6 +202,11 @@ def organisation_deciders(outcome: str = "ok") -> Expect:
     return expect
 
 
+def members_else_404(outcome: str = "ok") -> Expect:
+    """A members-only meeting: whoever is no member must not learn that it exists."""
+    return lambda role, state: outcome if role in MEMBERS else "404"
+
+
 def everyone_else(*excluded: str) -> set[str]:
     return MEMBERS - set(excluded)
 
@@ -359,6 +364,52 @@ MATRIX: list[Row] = [
     Row("discussion:member_autocomplete", "GET", members()),
     # --- voting --------------------------------------------------------------------------
     Row("voting:vote", "POST", internal("allowed"), slug, per_state=True),
+    # --- meetings ------------------------------------------------------------------------
+    Row("meetings:list", "GET", everyone("ok")),
+    Row("meetings:public_feed", "GET", everyone("ok")),
+    Row("meetings:detail", "GET", everyone("ok"), pk_of("meeting_public")),
+    Row("meetings:detail", "GET", members_else_404(), pk_of("meeting_internal")),
+    Row("meetings:rsvp", "POST", members("allowed"), pk_of("meeting_public")),
+    # The token is the credential: it opens this one feed for whoever holds it.
+    Row(
+        "meetings:personal_feed",
+        "GET",
+        everyone("ok"),
+        lambda w, s: {"token": w.objects["calendar_token"].token},
+    ),
+    Row("meetings:personal_feed", "GET", everyone("404"), lambda w, s: {"token": "kaputt"}),
+    Row("meetings:my_calendar", "GET", members()),
+    Row("meetings:calendar_reset", "POST", members("allowed")),
+    Row("meetings:manage", "GET", coordinators()),
+    Row("meetings:series", "GET", coordinators()),
+    Row("meetings:edit", "GET", coordinators(), pk_of("meeting_public")),
+    Row("meetings:cancel", "GET", coordinators(), pk_of("meeting_public")),
+    Row("meetings:confirm", "POST", coordinators("allowed"), pk_of("meeting_public")),
+    Row("meetings:attendance", "GET", coordinators(), pk_of("meeting_internal")),
+    Row("meetings:agenda_propose", "POST", members("allowed"), pk_of("meeting_public")),
+    Row("meetings:agenda_propose", "POST", members("allowed"), pk_of("meeting_internal")),
+    Row("meetings:agenda", "GET", coordinators(), pk_of("meeting_internal")),
+    Row("meetings:agenda_draft", "POST", coordinators("allowed"), pk_of("meeting_internal")),
+    Row("meetings:agenda_send", "POST", coordinators("allowed"), pk_of("meeting_internal")),
+    Row("meetings:agenda_item", "POST", coordinators("allowed"), pk_of("agenda_item")),
+    Row("meetings:agenda_item_delete", "POST", coordinators("allowed"), pk_of("agenda_item")),
+    Row(
+        "meetings:decide",
+        "GET",
+        coordinators(),
+        lambda w, s: {
+            "pk": w.objects["meeting_internal"].pk,
+            "statement_id": w.statements["voting"].pk,
+        },
+    ),
+    Row("meetings:minutes", "GET", members_else_404(), pk_of("meeting_internal")),
+    Row("meetings:minutes_object", "POST", members("invalid"), pk_of("meeting_internal")),
+    Row("meetings:minutes_draft", "POST", coordinators("allowed"), pk_of("meeting_public")),
+    Row("meetings:minutes_edit", "GET", coordinators(), pk_of("meeting_internal")),
+    Row("meetings:minutes_circulate", "POST", coordinators("allowed"), pk_of("meeting_internal")),
+    Row("meetings:minutes_approve", "POST", coordinators("allowed"), pk_of("meeting_internal")),
+    Row("meetings:places", "GET", coordinators()),
+    Row("meetings:place_edit", "GET", coordinators(), pk_of("place")),
     # --- notifications -------------------------------------------------------------------
     Row("notifications:list", "GET", signed_in()),
     Row("notifications:mark_read", "POST", own_notification, pk_of("notification")),

@@ -93,6 +93,9 @@ def build_world() -> World:
     confirm_membership(users["member"], organisation, contact=True)
     membership_request = organisation_membership_request(user=coauthor, organisation=organisation)
     assert notification is not None, "the comment should have notified the author in the app"
+    place, meeting_public, meeting_internal, token = _meetings(
+        users["coordinator"], users["member"]
+    )
     objects = {
         "comment": comment,
         "report": report,
@@ -104,6 +107,11 @@ def build_world() -> World:
         # Topic feeds exist only for topics some public paper carries.
         "public_topic": _public_topic(statements["published"]),
         "notification": notification,
+        "place": place,
+        "meeting_public": meeting_public,
+        "meeting_internal": meeting_internal,
+        "calendar_token": token,
+        "agenda_item": meetings_agenda_item(users["coordinator"], meeting_internal),
     }
     return World(users=users, statements=statements, objects=objects)
 
@@ -112,3 +120,35 @@ def _public_topic(statement: Any) -> Any:
     topic = TopicFactory()
     statement.topics.add(topic)
     return topic
+
+
+def _meetings(coordinator: Any, member: Any) -> tuple[Any, Any, Any, Any]:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from meetings import services as meetings
+
+    place = meetings.place_save(
+        actor=coordinator,
+        fields=meetings.PlaceFields(name="Bürgerhaus", town="Borna", address="Markt 1"),
+    )
+    start = timezone.now() + dt.timedelta(days=10)
+    public, internal = (
+        meetings.meeting_plan(
+            actor=coordinator,
+            fields=meetings.MeetingFields(
+                starts_at=start, minutes=120, place_id=place.pk, is_public=is_public
+            ),
+        )
+        for is_public in (True, False)
+    )
+    return place, public, internal, meetings.calendar_token_for(user=member)
+
+
+def meetings_agenda_item(coordinator: Any, meeting: Any) -> Any:
+    from meetings import services as meetings
+
+    item = meetings.agenda_draft(actor=coordinator, meeting_id=meeting.pk)[0]
+    meetings.minutes_draft(actor=coordinator, meeting_id=meeting.pk)
+    return item

@@ -26,6 +26,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("statements",),
     ("discussion", "voting"),
     ("workflow",),
+    ("meetings",),  # plans meetings; decides papers in the room through workflow/voting
     ("notifications",),
     ("public",),
     ("rtm_workflow",),  # the project: settings, root URLs, security middleware

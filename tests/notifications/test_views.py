@@ -153,6 +153,12 @@ def test_preferences_page_saves_modes_and_keeps_locked_kinds(client_for, coordin
         Kind.VOTING_REMINDER,
         Kind.VOTING_RESULT,
         Kind.PUBLISHED,
+        Kind.MEETING_INVITATION,
+        Kind.MEETING_CHANGED,
+        Kind.MEETING_CANCELLED,
+        Kind.MEETING_REMINDER,
+        Kind.MINUTES_READY,
+        Kind.MINUTES_APPROVED,
     ):
         data[kind] = Mode.IMMEDIATELY
     assert client.post("/notifications/preferences/", data).status_code == 302

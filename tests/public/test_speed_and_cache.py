@@ -73,8 +73,8 @@ def test_statement_page_queries_are_fixed(n, coordinator, django_assert_num_quer
 def test_home_feed_api_queries_are_fixed(n, coordinator, django_assert_num_queries):
     statement = build(n, coordinator)
     client = Client()
-    # Home: 1 latest statements, 2 their topics.
-    with django_assert_num_queries(2):
+    # Home: 1 latest statements, 2 their topics, 3 the next public meeting with its place.
+    with django_assert_num_queries(3):
         client.get("/")
     # Feed: 1 statements with revisions, 2 topics, 3 co-signers.
     with django_assert_num_queries(3):
