@@ -13,15 +13,19 @@ canonical text is embedded as `wortlaut.txt`, which /verify/ reads back.
 Generated once and kept as files in settings.RTM_DOCUMENTS_DIR, named by a key over
 everything printed (revision, hash, co-signers, state, layout VERSION): a new
 co-signer or a retraction makes a new file, a second request reads the old one.
-Files are written to a temporary name and renamed, so a reader never sees half.
+Files are written to a temporary name and renamed, so a reader never sees half; a
+file lock per document makes concurrent first requests render it once.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import io
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -172,12 +176,27 @@ def get_document(statement: Statement, kind: str, *, numbered: bool = False) -> 
         folder = Path(settings.RTM_DOCUMENTS_DIR) / statement.slug
         path = folder / f"r{context['revision'].number if context['revision'] else 0}-{key}.{kind}"
         if not path.exists():
-            data = render_pdf(context) if kind == "pdf" else render_docx(context)
-            _write_atomic(path, data)
+            with _generating(path):
+                if not path.exists():  # another process made it while this one waited
+                    data = render_pdf(context) if kind == "pdf" else render_docx(context)
+                    _write_atomic(path, data)
     suffix = "-zeilen" if numbered and kind == "pdf" else ""
     return Document(
         path=path, filename=f"{statement.slug}{suffix}.{kind}", content_type=KINDS[kind]
     )
+
+
+@contextmanager
+def _generating(path: Path) -> Iterator[None]:
+    """One generation per file at a time across processes: readers arriving while the
+    first request renders wait for its file instead of rendering it again."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f".lock-{path.name}"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
