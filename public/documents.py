@@ -191,7 +191,7 @@ def _generating(path: Path) -> Iterator[None]:
     """One generation per file at a time across processes: readers arriving while the
     first request renders wait for its file instead of rendering it again."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path.with_name(f".lock-{path.name}"), "w") as lock:
+    with open(path.with_name(f".{path.name}.lock"), "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
