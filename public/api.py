@@ -21,7 +21,7 @@ from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.urls import reverse
 
-from public import canonical, selectors
+from public import canonical, documents, record, selectors
 from public.cache import cached_response
 from statements.models import Statement
 from statements.states import State
@@ -86,6 +86,14 @@ def serialise(statement: Statement) -> dict[str, Any]:
             {"name": c.organisation.name, "website": c.organisation.website or None}
             for c in statement.public_cosignatures
         ],
+        # SHA-256 of the adopted wording (public/record.py).
+        "content_hash": record.revision_hash(revision) if revision is not None else None,
+        "documents": {
+            "pdf": settings.SITE_URL + documents.document_url(statement, "pdf"),
+            "docx": settings.SITE_URL + documents.document_url(statement, "docx"),
+            "text": settings.SITE_URL + reverse("public:wording", kwargs={"slug": statement.slug}),
+            "verify": settings.SITE_URL + reverse("public:verify", kwargs={"slug": statement.slug}),
+        },
     }
 
 

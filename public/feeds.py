@@ -16,7 +16,7 @@ from django.utils.formats import date_format
 from django.utils.html import escape, format_html
 from django.utils.translation import gettext as _
 
-from public import selectors
+from public import documents, selectors
 from statements.models import Statement, Topic
 from statements.states import State
 
@@ -30,6 +30,13 @@ class FullContentAtomFeed(Atom1Feed):
         super().add_item_elements(handler, item)
         if item.get("content"):
             handler.addQuickElement("content", item["content"], {"type": "html"})
+        if item.get("pdf_url"):
+            # The press PDF (public/documents.py); Atom allows an enclosure without length.
+            handler.addQuickElement(
+                "link",
+                "",
+                {"rel": "enclosure", "type": "application/pdf", "href": item["pdf_url"]},
+            )
 
 
 class StatementsFeed(Feed):
@@ -112,4 +119,7 @@ class StatementsFeed(Feed):
         names = [c.organisation.name for c in item.public_cosignatures]
         if names:
             parts.append(format_html("<p>{}: {}</p>", _("Mitgezeichnet von"), ", ".join(names)))
-        return {"content": "\n".join(str(p) for p in parts)}
+        return {
+            "content": "\n".join(str(p) for p in parts),
+            "pdf_url": settings.SITE_URL + documents.document_url(item, "pdf"),
+        }

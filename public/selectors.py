@@ -53,7 +53,7 @@ def with_details(qs: QuerySet[Statement]) -> QuerySet[Statement]:
     """Everything a full public rendering needs: body HTML, topics, co-signers."""
     return (
         qs.select_related("current_revision")
-        .only(*PUBLIC_FIELDS, "current_revision__body_html")
+        .only(*PUBLIC_FIELDS, "current_revision__body_html", "current_revision__title")
         .prefetch_related(
             Prefetch("topics", queryset=Topic.objects.order_by("name")), cosignatures_prefetch()
         )

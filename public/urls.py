@@ -23,10 +23,19 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("statements/", views.statement_list, name="statement_list"),
     path("statements/feed/", views.feed, name="feed"),
+    # Before the topic feeds: a topic slugged "about" would be shadowed (see docs/architecture.md).
+    path("statements/feed/about/", views.feed_about, name="feed_about"),
     path("statements/feed/<slug:topic>/", views.feed, name="topic_feed"),
     # The one route of a paper's page (members' page or public reading page).
     path("statements/<paper:slug>/", views.statement_page, name="statement_page"),
     path("statements/<slug:slug>/cosign/", views.cosign, name="cosign"),
+    re_path(
+        r"^statements/(?P<slug>[-a-zA-Z0-9_]+)/(?P<kind>pdf|docx)/$",
+        views.document,
+        name="document",
+    ),
+    path("statements/<slug:slug>/wortlaut.txt", views.wording, name="wording"),
+    path("statements/<slug:slug>/verify/", views.verify, name="verify"),
     path("api/statements/", api.statement_list, name="api_list"),
     path("api/statements/<slug:slug>/", api.statement_detail, name="api_detail"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),

@@ -15,17 +15,24 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import QuerySet, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest, QueryDict
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+    QueryDict,
+)
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import member_required
 from accounts.models import Organisation
 from core import ratelimit
 from meetings.selectors import next_public_meeting
-from public import canonical, selectors
+from public import canonical, documents, press, record, selectors
 from public.cache import cached_page, cached_response, keep_out_of_cache
 from public.feeds import StatementsFeed
 from public.permissions import can_cosign_for, can_revoke_cosignature_for
@@ -49,7 +56,12 @@ TEXT = "text/plain; charset=utf-8"
 def home(request: HttpRequest) -> HttpResponse:
     def render_home() -> HttpResponse:
         # 3 queries: the latest statements, their topics, the next public meeting.
-        latest = list(selectors.public_statements().prefetch_related("topics")[:HOME_LATEST])
+        # Retracted papers stay in the archive (marked there), never among the newest.
+        latest = list(
+            selectors.public_statements()
+            .filter(state=State.PUBLISHED)
+            .prefetch_related("topics")[:HOME_LATEST]
+        )
         next_meeting = next_public_meeting()
         return render(request, "public/home.html", {"latest": latest, "next_meeting": next_meeting})
 
@@ -275,15 +287,117 @@ def published_statement(request: HttpRequest, statement: Statement) -> HttpRespo
     prefetch_related_objects([statement], "topics", selectors.cosignatures_prefetch())
     older, newer = selectors.neighbours(statement)
     revision = statement.current_revision
+    canonical_url = settings.SITE_URL + statement.get_absolute_url()
+    decision = record.decision_for(statement)  # one query: the adopted ballot
     context = {
         "statement": statement,
         "body_html": revision.body_html if revision is not None else "",
         "cosignatures": statement.public_cosignatures,
         "older": older,
         "newer": newer,
-        "canonical_url": settings.SITE_URL + statement.get_absolute_url(),
+        "canonical_url": canonical_url,
+        "decision": decision,
+        "decision_line": documents.decision_line(decision),
+        "content_hash": record.revision_hash(revision) if revision is not None else "",
+        "citation": documents.citation(statement),
+        "share_links": press.share_links(statement.title, canonical_url),
+        "letterhead": documents.letterhead(),
     }
     return render(request, "public/statement_detail.html", context)
+
+
+# --- press documents and the checkable record ----------------------------------
+
+
+def _public_or_404(slug: str) -> Statement:
+    statement = (
+        Statement.objects.public().select_related("current_revision").filter(slug=slug).first()
+    )
+    if statement is None or statement.current_revision is None:
+        raise Http404
+    return statement
+
+
+@require_safe
+def document(request: HttpRequest, slug: str, kind: str) -> HttpResponse:
+    """/statements/<slug>/pdf/ and /docx/: the press document, generated once per version."""
+    statement = _public_or_404(slug)
+    numbered = kind == "pdf" and request.GET.get("zeilen") == "1"
+    found = documents.get_document(statement, kind, numbered=numbered)
+    # A few hundred KB: read whole, so HEAD and conditional requests behave like any page.
+    response = HttpResponse(found.path.read_bytes(), content_type=found.content_type)
+    response["Content-Disposition"] = f'inline; filename="{found.filename}"'
+    response["ETag"] = f'"{found.path.stem}"'
+    patch_cache_control(response, public=True, max_age=300)
+    return response
+
+
+@require_safe
+def wording(request: HttpRequest, slug: str) -> HttpResponse:
+    """/statements/<slug>/wortlaut.txt: the adopted text whose SHA-256 the page shows."""
+    statement = _public_or_404(slug)
+    response = HttpResponse(record.revision_text(statement.current_revision), content_type=TEXT)
+    response["Content-Disposition"] = f'inline; filename="{statement.slug}-wortlaut.txt"'
+    return response
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def verify(request: HttpRequest, slug: str) -> HttpResponse:
+    """/statements/<slug>/verify/: does a pasted text or an uploaded PDF match an adopted
+    version? Public; each check counts against the client's "verify" rate."""
+    statement = _public_or_404(slug)
+    if request.method != "POST":
+        return cached_page(request, lambda: _render_verify(request, statement, press.VerifyForm()))
+    form = press.VerifyForm(request.POST, request.FILES)
+    status, outcome = 200, None
+    if form.is_valid():
+        try:
+            ratelimit.consume_request(request, "verify")
+        except ratelimit.RateLimited as error:
+            form.add_error(None, error.message)
+            response = _render_verify(request, statement, form, status=error.status)
+            response["Retry-After"] = str(error.retry_after)
+            return response
+        outcome = press.check(statement, form)
+        if outcome.error:
+            form.add_error("pdf", outcome.error)
+            outcome, status = None, 400
+    else:
+        status = 400
+    return _render_verify(request, statement, form, outcome=outcome, status=status)
+
+
+# Takes a PDF upload: rtm_workflow.security.RefuseMultipartMiddleware lets multipart through.
+verify.accepts_files = True  # type: ignore[attr-defined]
+
+
+def _render_verify(
+    request: HttpRequest,
+    statement: Statement,
+    form: forms.Form,
+    *,
+    outcome: press.Outcome | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    revision = statement.current_revision
+    context = {
+        "statement": statement,
+        "form": form,
+        "outcome": outcome,
+        "content_hash": record.revision_hash(revision),
+    }
+    return render(request, "public/verify.html", context, status=status)
+
+
+@require_safe
+def feed_about(request: HttpRequest) -> HttpResponse:
+    """/statements/feed/about/: what a feed is and how to subscribe, with the feeds' URLs."""
+
+    def render_about() -> HttpResponse:
+        facts = canonical.public_facts()
+        return render(request, "public/feed_about.html", {"topics": facts.topics})
+
+    return cached_page(request, render_about)
 
 
 # --- co-signing (members' statement page panel) --------------------------------

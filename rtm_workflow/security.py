@@ -84,7 +84,7 @@ def accepts_files(view: Callable[..., HttpResponse]) -> Callable[..., HttpRespon
 
 
 class RefuseMultipartMiddleware:
-    """415 for a multipart body sent to a view that takes no files (none does today).
+    """415 for a multipart body sent to a view that takes no files (only public:verify does).
 
     Browsers send forms without a file input urlencoded (and so does htmx), so only a
     crafted request is refused. Django would otherwise parse the body and spool any file

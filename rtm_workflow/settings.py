@@ -363,6 +363,12 @@ RTM_CONTACT_EMAIL = env_str("RTM_CONTACT_EMAIL", "rundertischmigrationlkl@gmx.de
 RTM_IMPRINT_ADDRESS = [
     line.strip() for line in env_str("RTM_IMPRINT_ADDRESS", "").split(";") if line.strip()
 ]
+# Press contact shown on public statement pages and in the PDF letterhead.
+RTM_PRESS_NAME = env_str("RTM_PRESS_NAME", "")
+RTM_PRESS_EMAIL = env_str("RTM_PRESS_EMAIL", RTM_CONTACT_EMAIL)
+RTM_PRESS_PHONE = env_str("RTM_PRESS_PHONE", "")
+# Press documents (PDF, DOCX) are generated once per version and kept here.
+RTM_DOCUMENTS_DIR = Path(env_str("RTM_DOCUMENTS_DIR", str(VAR_DIR / "documents")))
 RTM_CONSULTATION_DAYS = env_int("RTM_CONSULTATION_DAYS", 14)
 RTM_VOTING_DAYS = env_int("RTM_VOTING_DAYS", 7)
 RTM_URGENT_CONSULTATION_DAYS = env_int("RTM_URGENT_CONSULTATION_DAYS", 3)
@@ -387,6 +393,8 @@ RTM_RATE_LIMITS = {
     # Searches that miss the page cache (public list, members' search), per person or,
     # for visitors, per client address: each is database work; a cached one does not count.
     "search": env_str("RTM_RATE_LIMIT_SEARCH", "30/m,300/h"),
+    # Checking a text or PDF against the adopted versions (public, per client address).
+    "verify": env_str("RTM_RATE_LIMIT_VERIFY", "10/m,60/h"),
 }
 # A search query running longer than this is cancelled (statements/search.py).
 RTM_SEARCH_TIMEOUT_MS = env_int("RTM_SEARCH_TIMEOUT_MS", 2000)

@@ -102,7 +102,6 @@ def test_the_rule_agrees_with_itself(world):
 @pytest.mark.parametrize(
     "url",
     [
-        "/",
         "/statements/",
         "/statements/?q=Position",
         "/statements/feed/",
@@ -113,6 +112,12 @@ def test_the_rule_agrees_with_itself(world):
 def test_every_listing_shows_exactly_the_public_papers(world, url):
     text = Client().get(url).content.decode()
     assert _slugs_in(text, world) == _public_slugs(world), url
+
+
+def test_home_lists_the_newest_published_papers_only(world):
+    """The home page's newest positions leave out retracted ones (the archive keeps them)."""
+    text = Client().get("/").content.decode()
+    assert _slugs_in(text, world) == {world["shown"].slug}
 
 
 def test_reading_pages_and_api_details_follow_the_rule(world):
