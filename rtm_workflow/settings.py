@@ -84,6 +84,8 @@ MIDDLEWARE = [
     "rtm_workflow.security.RequestSizeLimitMiddleware",
     "rtm_workflow.security.RequireMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # DEBUG only: our 404 page instead of Django's list of URL patterns (the local demo).
+    "rtm_workflow.debug_pages.ProjectNotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "rtm_workflow.urls"
