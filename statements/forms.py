@@ -29,7 +29,8 @@ class StatementForm(forms.Form):
         label=_("Zusammenfassung"),
         max_length=1000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        # static/js/editor.js counts the characters against max_length.
+        widget=forms.Textarea(attrs={"rows": 3, "data-count": _("{n} von {max} Zeichen")}),
         help_text=_("Zwei, drei Sätze, reiner Text."),
     )
     body = forms.CharField(
