@@ -241,3 +241,23 @@ class TopicForm(forms.ModelForm):
         if others.exists():
             raise forms.ValidationError(_("Ein Thema mit diesem Namen gibt es schon."))
         return name
+
+
+class AutosaveForm(forms.Form):
+    """What the editor posts while someone types: the four text fields and the base, with
+    the editor's limits; everything optional (a half-typed paper is still worth keeping)."""
+
+    title = forms.CharField(max_length=200, required=False)
+    occasion = forms.CharField(max_length=300, required=False)
+    summary = forms.CharField(max_length=1000, required=False, strip=False)
+    body = forms.CharField(max_length=100_000, required=False, strip=False)
+    base_revision = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+    def text(self) -> TextFields:
+        data = self.cleaned_data
+        return TextFields(
+            title=data["title"],
+            occasion=data["occasion"],
+            summary=data["summary"].replace("\r\n", "\n"),
+            body=data["body"].replace("\r\n", "\n"),
+        )

@@ -4,7 +4,10 @@
 //   stop, arrow keys between buttons; Ctrl+B, Ctrl+I and Ctrl+K in the text field);
 // - on phones a button switching between the text and its preview (beside each other on
 //   wide screens, statements.css);
-// - a character counter for fields with data-count and a maxlength.
+// - a character counter for fields with data-count and a maxlength;
+// - a warning before leaving with unsaved changes, and a background save of the text to
+//   the server (data-autosave-url; a few seconds after typing stops, at most every 10 s,
+//   and when the page is hidden), offered back on the next visit. Never a revision.
 // No inline script or style: the strict CSP allows only files from this site.
 (function () {
   "use strict";
@@ -170,9 +173,81 @@
     update();
   }
 
+  function snapshot(form) {
+    var parts = [];
+    new FormData(form).forEach(function (value, key) {
+      if (key !== "csrfmiddlewaretoken") parts.push(key + "=" + value);
+    });
+    return parts.join("&");
+  }
+
+  function setUpUnsavedGuard(form, toolbar) {
+    var initial = snapshot(form);
+    var submitting = false;
+    var url = toolbar && toolbar.dataset.autosaveUrl;
+    var lastSent = initial;
+    var timer = null;
+    var lastPost = 0;
+    var status = null;
+    function dirty() { return snapshot(form) !== initial; }
+    form.addEventListener("submit", function () { submitting = true; });
+    window.addEventListener("beforeunload", function (event) {
+      if (submitting || !dirty()) return;
+      event.preventDefault();
+      event.returnValue = "";  // the browser shows its own wording
+    });
+    if (!url) return;
+    // URL-encoded, not multipart: the site refuses multipart bodies outside file uploads.
+    function body() {
+      var data = new URLSearchParams();
+      var all = new FormData(form);
+      ["csrfmiddlewaretoken", "title", "occasion", "summary", "body", "base_revision"].forEach(
+        function (key) { if (all.has(key)) data.append(key, all.get(key)); }
+      );
+      return data;
+    }
+    function showSaved() {
+      if (!status) {
+        status = document.createElement("p");
+        status.className = "hint autosave-status";
+        var actions = form.querySelector(".actions");
+        (actions || form).insertAdjacentElement("afterend", status);
+      }
+      var now = new Date();
+      var time = ("0" + now.getHours()).slice(-2) + ":" + ("0" + now.getMinutes()).slice(-2);
+      status.textContent = (toolbar.dataset.textSaved || "{time}").replace("{time}", time);
+    }
+    function send() {
+      timer = null;
+      var current = snapshot(form);
+      if (current === lastSent || submitting) return;
+      lastSent = current;
+      lastPost = Date.now();
+      fetch(url, { method: "POST", body: body(), credentials: "same-origin" }).then(
+        function (response) { if (response.status === 204) showSaved(); },
+        function () { lastSent = null; }  // offline: try again with the next change
+      );
+    }
+    form.addEventListener("input", function () {
+      if (timer) clearTimeout(timer);
+      var wait = Math.max(3000, 10000 - (Date.now() - lastPost));
+      timer = setTimeout(send, wait);
+    });
+    // A phone browser may be closed (or crash) once it is in the background.
+    document.addEventListener("visibilitychange", function () {
+      if (document.visibilityState !== "hidden" || submitting) return;
+      var current = snapshot(form);
+      if (current === lastSent || !navigator.sendBeacon) return;
+      if (navigator.sendBeacon(url, body())) lastSent = current;
+    });
+  }
+
   function init() {
     document.querySelectorAll("[data-md-toolbar]").forEach(setUpToolbar);
     document.querySelectorAll("textarea[data-count], input[data-count]").forEach(setUpCounter);
+    document.querySelectorAll("form.editor").forEach(function (form) {
+      setUpUnsavedGuard(form, form.querySelector("[data-md-toolbar]"));
+    });
   }
 
   // DOMContentLoaded comes after every deferred script, htmx included.

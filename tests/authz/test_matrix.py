@@ -309,6 +309,15 @@ MATRIX: list[Row] = [
         lambda w, s: {**slug(w, s), "user_id": w.users["coauthor"].pk},
         per_state=True,
     ),
+    # The editor's background save and its discard: whoever may edit, in the editable states.
+    Row("statements:autosave", "POST", internal("allowed", who=can_edit), slug, per_state=True),
+    Row(
+        "statements:autosave_discard",
+        "POST",
+        internal("allowed", who=can_edit),
+        slug,
+        per_state=True,
+    ),
     # --- workflow ------------------------------------------------------------------------
     Row(
         "workflow:transition",
