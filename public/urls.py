@@ -3,7 +3,7 @@ import re
 from django.urls import path, register_converter
 from django.urls.converters import SlugConverter
 
-from public import api, views
+from public import api, desk_views, views
 from statements.services import RESERVED_SLUGS
 
 
@@ -30,4 +30,5 @@ urlpatterns = [
     path("api/statements/", api.statement_list, name="api_list"),
     path("api/statements/<slug:slug>/", api.statement_detail, name="api_detail"),
     path("sitemap.xml", views.sitemap_xml, name="sitemap"),
+    path("coordination/", desk_views.coordination_desk, name="desk"),
 ]

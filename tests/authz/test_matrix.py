@@ -270,6 +270,7 @@ MATRIX: list[Row] = [
     Row("public:api_list", "GET", everyone("ok")),
     Row("public:api_detail", "GET", public_only, slug, per_state=True),
     Row("public:sitemap", "GET", everyone("ok")),
+    Row("public:desk", "GET", coordinators()),
     # --- statements ----------------------------------------------------------------------
     Row("statements:dashboard", "GET", members()),
     Row("statements:new", "GET", members()),
