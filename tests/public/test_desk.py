@@ -92,3 +92,13 @@ def test_header_counts_what_waits_and_only_for_coordinators(coordinator):
     assert 'href="/coordination/">Koordination <span class="badge">1<' in page
     assert "/coordination/" not in client_for(member).get("/").content.decode()
     assert client_for(member).get("/coordination/").status_code == 403
+
+
+def test_header_count_is_one_query_and_matches_the_desk(coordinator):
+    from public.desk import desk, desk_count
+
+    _world(2, "c")
+    with CaptureQueriesContext(connection) as ctx:
+        counted = desk_count()
+    assert len(ctx.captured_queries) == 1
+    assert counted == desk().total
