@@ -363,6 +363,13 @@ MATRIX: list[Row] = [
     Row("notifications:list", "GET", signed_in()),
     Row("notifications:mark_read", "POST", own_notification, pk_of("notification")),
     Row("notifications:mark_all_read", "POST", signed_in("allowed")),
+    # Marks only the signed-in person's own rows about that paper: nothing to refuse.
+    Row(
+        "notifications:mark_paper_read",
+        "POST",
+        signed_in("allowed"),
+        lambda w, s: {"statement_id": w.statements["consultation"].pk},
+    ),
     Row("notifications:preferences", "GET", signed_in()),
     Row("notifications:unsubscribe", "GET", everyone("invalid"), lambda w, s: {"token": "kaputt"}),
     Row("notifications:follow", "POST", member_action_on_statement(), slug, per_state=True),
