@@ -137,6 +137,12 @@ def member_action_on_statement(
     return expect
 
 
+def extend_voting_page(role: str, state: str | None) -> str:
+    """Coordinators only; a paper not in voting has no deadline to extend (409)."""
+    first = member_action_on_statement(lambda r, s: r == "coordinator", outcome="ok")(role, state)
+    return "invalid" if first == "ok" and state != "voting" else first
+
+
 def withdraw_confirmation(role: str, state: str | None) -> str:
     """GET /transition/withdraw/: login, membership, visibility, then state, then person."""
     first = member_action_on_statement()(role, state)
@@ -334,6 +340,7 @@ MATRIX: list[Row] = [
         slug,
         per_state=True,
     ),
+    Row("workflow:extend_voting", "GET", extend_voting_page, slug, per_state=True),
     # --- discussion ----------------------------------------------------------------------
     Row("discussion:comment_create", "POST", comment_create, slug, per_state=True),
     Row("discussion:comment_reply", "POST", on_comment(MEMBERS), pk_of("comment")),

@@ -62,3 +62,23 @@ def test_desk_without_javascript(pages, waiting):
     assert "Zu veröffentlichen" in page.content()
     page.get_by_role("link", name="Anträge entscheiden").click()
     page.wait_for_url("**/coordination/admissions/")
+
+
+@pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
+def test_extend_a_running_vote_from_the_desk(pages, check_a11y, waiting, javascript):
+    from voting.models import Ballot
+
+    ballot = Ballot.objects.get(statement__title="Läuft noch", closed_at__isnull=True)
+    later = timezone.localtime(ballot.closes_at + timedelta(days=2))
+    page = pages.new(user=waiting, viewport=PHONE, javascript=javascript)
+    page.goto("/coordination/")
+    page.locator("a.desk-extend").first.click()
+    page.wait_for_url("**/extend-voting/")
+    if javascript:
+        check_a11y(page, "extend voting, 360 px")
+    page.get_by_label("Neue Frist").fill(later.strftime("%Y-%m-%dT%H:%M"))
+    page.get_by_label("Begründung").fill("Die Sitzung wurde verschoben.")
+    page.get_by_role("button", name="Abstimmungsfrist verlängern").click()
+    page.get_by_text("Die Abstimmungsfrist ist verlängert.").wait_for()
+    ballot.refresh_from_db()
+    assert ballot.closes_at == later.replace(second=0, microsecond=0)

@@ -153,6 +153,7 @@ def test_preferences_page_saves_modes_and_keeps_locked_kinds(client_for, coordin
         Kind.SUGGESTION_DECLINED,
         Kind.COAUTHOR_INVITED,
         Kind.VOTING_REMINDER,
+        Kind.VOTING_EXTENDED,
         Kind.VOTING_RESULT,
         Kind.PUBLISHED,
     ):
