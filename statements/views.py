@@ -25,6 +25,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.decorators import member_required
 from accounts.models import User
 from core import ratelimit
+from core.confirm import confirmation_needed
 from statements import markdown
 from statements import permissions as perms
 from statements.access import statement_for
@@ -424,6 +425,19 @@ def _revision(statement: Statement, number: int) -> Revision:
 def restore(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     statement = statement_for(request.user, slug, "edit")
     _revision(statement, number)
+    page = confirmation_needed(
+        request,
+        title=_("Fassung %(number)s wiederherstellen?") % {"number": number},
+        text=_(
+            "Der Text von Fassung %(number)s wird als neue Fassung gespeichert; die heutige "
+            "Fassung bleibt in der Versionsgeschichte."
+        )
+        % {"number": number},
+        button=_("Ja, Fassung %(number)s wiederherstellen") % {"number": number},
+        cancel_url=reverse("statements:history", kwargs={"slug": statement.slug}),
+    )
+    if page is not None:
+        return page
     try:
         base = int(request.POST.get("base_revision", ""))
     except ValueError:

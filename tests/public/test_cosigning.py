@@ -19,7 +19,8 @@ from tests.public.conftest import walk
 def post(client, statement, organisation, action="sign"):
     return client.post(
         f"/statements/{statement.slug}/cosign/",
-        {"organisation": organisation.pk, "action": action},
+        # confirmed: the second step of signing (core.confirm); revoking needs none.
+        {"organisation": organisation.pk, "action": action, "confirmed": "1"},
     )
 
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def cosign(client, statement, organisation, action="sign"):
     return client.post(
         f"/statements/{statement.slug}/cosign/",
-        {"organisation": organisation.pk, "action": action},
+        {"organisation": organisation.pk, "action": action, "confirmed": "1"},
     )
 
 
