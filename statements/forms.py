@@ -17,6 +17,13 @@ from statements.services import TextFields
 MAX_ID = 2**31 - 1
 
 
+class TopicChoiceField(forms.ModelMultipleChoiceField):
+    """Topics named in the reader's language (Topic.label)."""
+
+    def label_from_instance(self, obj: Topic) -> str:
+        return obj.label
+
+
 class StatementForm(forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=200)
     occasion = forms.CharField(
@@ -41,7 +48,7 @@ class StatementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 20, "class": "editor-body"}),
         help_text=_("Markdown: **fett**, *kursiv*, # Überschrift, - Liste, [Linktext](https://…)."),
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = TopicChoiceField(
         label=_("Themen"),
         queryset=Topic.objects.all(),
         required=False,

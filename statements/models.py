@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin
 
@@ -32,6 +33,13 @@ class Topic(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's interface language (the English one where it exists)."""
+        if self.name_en and get_language() == "en":
+            return self.name_en
         return self.name
 
 

@@ -124,7 +124,7 @@ def test_panel_offers_own_organisations_and_coordinator_list(
     published, org_member, coordinator, client_for
 ):
     page = client_for(org_member).get(f"/statements/{published.slug}/").content.decode()
-    assert "Für Netzwerk Asyl Borna e. V. mitzeichnen" in page
+    assert "Im Namen von Netzwerk Asyl Borna e. V. mitzeichnen" in page
     OrganisationFactory(name="Noch nicht dabei")
     page = client_for(coordinator).get(f"/statements/{published.slug}/").content.decode()
     assert "Noch nicht dabei" in page
