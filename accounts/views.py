@@ -43,6 +43,7 @@ from accounts.models import (
     User,
 )
 from accounts.permissions import can_request_admission, is_member, organisation_roles
+from core.confirm import confirmation_needed
 from core.errors import refusal
 
 # --- Profile -------------------------------------------------------------------------
@@ -295,6 +296,20 @@ def member_action(request: HttpRequest, pk: int) -> HttpResponse:
     if action is None:
         return HttpResponse(_("Unbekannte Aktion."), status=400)
     run, done = action
+    if request.POST.get("action") == "make_coordinator":
+        page = confirmation_needed(
+            request,
+            title=_("Koordinationsrechte vergeben?"),
+            text=_(
+                "%(name)s kann dann Mitglieder aufnehmen und sperren, Abstimmungen eröffnen "
+                "und schließen und Positionen veröffentlichen."
+            )
+            % {"name": person},
+            button=_("Ja, %(name)s zur Koordination machen") % {"name": person},
+            cancel_url=reverse("accounts:member_admin"),
+        )
+        if page is not None:
+            return page
     try:
         run(person.pk, request.user, request.POST)
     except services.MembershipError as exc:

@@ -25,6 +25,7 @@ class EventKind(models.TextChoices):
     COAUTHOR_INVITED = "coauthor_invited"  # extra: {"user_id": ...}
     VOTING_OPENED = "voting_opened"
     VOTING_REMINDER = "voting_reminder"  # target: the ballot
+    VOTING_EXTENDED = "voting_extended"  # target: the ballot, whose deadline moved later
     VOTING_RESULT = "voting_result"
     PUBLISHED = "published"
     ADMISSION_REQUESTED = "admission_requested"  # target: the AdmissionRequest

@@ -1,12 +1,13 @@
 """Demo discussion on the demo papers in draft and consultation (`manage.py seed_demo`).
 
-Idempotent: a paper that already has comments is left alone. Papers are looked
-up by state, so this works with whatever papers the statements and workflow
-demo data created. Everything goes through the services, like a real user.
+Idempotent: a paper that already has comments is left alone. Only the papers the
+statements and workflow demo data created are touched (seed_demo passes their ids),
+looked up by state. Everything goes through the services, like a real user.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from accounts.models import User
@@ -25,16 +26,19 @@ def _say(stdout: Any, text: str) -> None:
         stdout.write(text)
 
 
-def seed(*, stdout: Any = None) -> None:
+def seed(*, stdout: Any = None, papers: Collection[int] = ()) -> None:
+    """Comments on the demo papers in draft and consultation (`papers`: seed_demo's ids)."""
     people = {u.email: u for u in User.objects.filter(email__in=EMAILS)}
     coordinator = people.get("koordination@example.org")
     if coordinator is None:
         _say(stdout, "discussion: demo people missing, skipped")
         return
-    papers = Statement.objects.filter(
-        state__in=(State.DRAFT, State.CONSULTATION), current_revision__isnull=False
+    found = Statement.objects.filter(
+        pk__in=papers,
+        state__in=(State.DRAFT, State.CONSULTATION),
+        current_revision__isnull=False,
     ).select_related("current_revision")
-    for statement in papers:
+    for statement in found:
         if Comment.objects.filter(statement=statement).exists():
             _say(stdout, f"discussion: {statement.slug} has comments, left alone")
             continue

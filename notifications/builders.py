@@ -124,6 +124,12 @@ def statement_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
     return {"statement": row.statement, "actor": loaded.actors.get(row.context.get("actor_id"))}
 
 
+def comment_excerpt(row: Notification, loaded: Loaded, length: int = 160) -> str:
+    """A short excerpt of the row's comment for the in-app list ("" if hidden or gone)."""
+    comment = _visible_comment(row, loaded)
+    return Truncator(_excerpt(comment)).chars(length) if comment is not None else ""
+
+
 def comment_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
     """About one comment, with an excerpt; None once it is hidden or deleted."""
     ctx = statement_mail(row, loaded)

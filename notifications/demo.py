@@ -8,9 +8,13 @@ all but their newest notification, so the header shows an unread count.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
+from django.db.models import Q
+
 from accounts.models import User
+from notifications.models import Follow
 from notifications.selectors import inapp_notifications_for
 from notifications.services import follow_set, notification_mark_read
 from statements.models import Statement
@@ -23,17 +27,23 @@ DEMO_USERS = (
 )
 
 
-def seed(*, stdout: Any = None) -> None:
+def seed(*, stdout: Any = None, papers: Collection[int] = ()) -> None:
+    """Follows of a demo paper; only the demo papers' notifications are marked read, once."""
     users = list(User.objects.filter(email__in=DEMO_USERS))
-    followed = Statement.objects.exclude(state="draft").order_by("pk").first()
+    followed = Statement.objects.filter(pk__in=papers).exclude(state="draft").order_by("pk").first()
     if not users or followed is None:
         if stdout:
             stdout.write("notifications: no demo users or papers yet, nothing to seed")
         return
     marked = 0
     for user in users:
+        if Follow.objects.filter(user=user, statement=followed).exists():
+            continue  # seeded before: what the person read or not since is theirs
         follow_set(user=user, statement=followed, following=True)
-        unread = inapp_notifications_for(user).filter(read_at__isnull=True)
+        # Only rows about demo papers (or none, like the demo admissions) are marked read.
+        unread = inapp_notifications_for(user).filter(
+            Q(statement_id__in=papers) | Q(statement__isnull=True), read_at__isnull=True
+        )
         older = unread.order_by("-created_at", "-pk").values_list("pk", flat=True)[1:]
         for pk in list(older):
             notification_mark_read(user=user, notification_id=pk)

@@ -155,6 +155,9 @@ SPECS: dict[str, KindSpec] = {
                  default_mode=M.IMMEDIATELY),
         KindSpec(K.VOTING_RESULT, b.ballot_mail, ballot_link, r.result_readers,
                  default_mode=M.IMMEDIATELY),
+        # A coordinator moved a running vote's deadline later (may happen more than once).
+        KindSpec(K.VOTING_EXTENDED, b.ballot_mail, ballot_link, r.eligible_voters,
+                 default_mode=M.IMMEDIATELY, once_per_target=False),
         KindSpec(K.PUBLISHED, b.statement_mail, paper_link, r.all_members,
                  outside=r.active_subscribers, default_mode=M.DIGEST),
         # Admission and membership (account) mail cannot be switched off or delayed.

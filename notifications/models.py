@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     COAUTHOR_INVITED = EventKind.COAUTHOR_INVITED.value, _("Einladung als Mitautor*in")
     VOTING_OPENED = EventKind.VOTING_OPENED.value, _("Abstimmung eröffnet")
     VOTING_REMINDER = EventKind.VOTING_REMINDER.value, _("Erinnerung an die Abstimmung")
+    VOTING_EXTENDED = EventKind.VOTING_EXTENDED.value, _("Abstimmungsfrist verlängert")
     VOTING_RESULT = EventKind.VOTING_RESULT.value, _("Abstimmungsergebnis")
     PUBLISHED = EventKind.PUBLISHED.value, _("Veröffentlichung")
     ADMISSION_REQUESTED = EventKind.ADMISSION_REQUESTED.value, _("Neuer Aufnahmeantrag")

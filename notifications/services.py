@@ -144,12 +144,15 @@ def notifications_for_event(
         ]
     if spec.supersedes is not None and target is not None:
         # E.g. a mention says more than "new comment": one mail about the comment, not two.
-        Notification.objects.filter(
+        superseded = Notification.objects.filter(
             event_key=_event_key(spec_for(spec.supersedes), statement, target),
             recipient_id__in=[user_id for user_id, _mode in recipients],
-            channel=Channel.EMAIL,
-            status__in=[Status.PENDING, Status.DIGEST],
-        ).update(status=Status.SKIPPED, last_error=f"superseded by {kind}")
+        )
+        superseded.filter(channel=Channel.EMAIL, status__in=[Status.PENDING, Status.DIGEST]).update(
+            status=Status.SKIPPED, last_error=f"superseded by {kind}"
+        )
+        # And one entry in the app's list: the one that says more (issue 16).
+        superseded.filter(channel=Channel.INAPP).delete()
     if not rows:
         return
     # ignore_conflicts: an event reported twice (same key) adds nobody twice.
@@ -536,6 +539,13 @@ def notification_mark_read(*, user: Any, notification_id: int) -> Notification |
 def notifications_mark_all_read(*, user: Any) -> int:
     return Notification.objects.filter(
         recipient=user, channel=Channel.INAPP, read_at__isnull=True
+    ).update(read_at=timezone.now())
+
+
+def notifications_mark_read_for_statement(*, user: Any, statement_id: int) -> int:
+    """Mark every unread in-app notification of `user` about one paper as read."""
+    return Notification.objects.filter(
+        recipient=user, channel=Channel.INAPP, read_at__isnull=True, statement_id=statement_id
     ).update(read_at=timezone.now())
 
 

@@ -15,9 +15,8 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import coordinator_required, member_required
-from accounts.models import User
 from notifications import services, tokens
-from notifications.builders import reader_may_see, suggestion_changes
+from notifications.builders import Loaded, comment_excerpt, reader_may_see, suggestion_changes
 from notifications.forms import PreferencesForm, SubscribeForm
 from notifications.kinds import LOCKED_KINDS, preference_kinds_for, target_path
 from notifications.models import (
@@ -29,34 +28,52 @@ from notifications.models import (
 )
 from notifications.selectors import inapp_notifications_for
 from statements.access import statement_for
-from statements.permissions import prime_author_ids
 
 
 @login_required
 def notification_list(request: HttpRequest) -> HttpResponse:
+    """The in-app list, grouped by paper (newest group first), each entry with an excerpt of
+    its comment. Queries: a fixed few per page (Loaded), whatever the rows are about."""
     rows = inapp_notifications_for(request.user).select_related("statement")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
-    actor_ids = {n.context.get("actor_id") for n in page} - {None}
-    actors = User.objects.in_bulk(actor_ids) if actor_ids else {}
-    prime_author_ids(n.statement for n in page)  # one query for every row's visibility
+    loaded = Loaded(list(page))  # comments, ballots, actors, paper authors: one query each
     changes = suggestion_changes(page)  # one query, only if the page has suggestion rows
+    groups: dict[object, dict] = {}
     items = []
     for n in page:
-        if not reader_may_see(request.user, n.statement):
+        visible = reader_may_see(request.user, n.statement)
+        # One card per paper; rows about no paper (admissions, membership) share one.
+        key = (n.statement_id or "other") if visible else ("row", n.pk)
+        group = groups.setdefault(
+            key,
+            {
+                "statement": n.statement if visible else None,
+                "other": key == "other",
+                "items": [],
+                "unread": 0,
+            },
+        )
+        if not visible:
             # A paper the reader may no longer see (back to draft, withdrawn, no longer
             # an author): a neutral line, neither title nor person nor link.
-            items.append({"n": n, "hidden": True})
-            continue
-        items.append(
-            {
+            item = {"n": n, "hidden": True}
+        else:
+            item = {
                 "n": n,
                 "label": Kind(n.kind).label,
-                "actor": actors.get(n.context.get("actor_id")),
+                "actor": loaded.actors.get(n.context.get("actor_id")),
                 "url": target_path(n.kind, n.statement, n.context),
                 "change": changes.get(n.pk, ""),
+                "excerpt": comment_excerpt(n, loaded),
             }
-        )
-    return render(request, "notifications/list.html", {"page": page, "items": items})
+        group["items"].append(item)
+        group["unread"] += n.read_at is None
+        items.append(item)
+    return render(
+        request,
+        "notifications/list.html",
+        {"page": page, "items": items, "groups": list(groups.values())},
+    )
 
 
 @login_required
@@ -79,6 +96,14 @@ def mark_read(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def mark_all_read(request: HttpRequest) -> HttpResponse:
     services.notifications_mark_all_read(user=request.user)
+    return redirect("notifications:list")
+
+
+@login_required
+@require_POST
+def mark_paper_read(request: HttpRequest, statement_id: int) -> HttpResponse:
+    """Everything about one paper read at once; touches only the person's own rows."""
+    services.notifications_mark_read_for_statement(user=request.user, statement_id=statement_id)
     return redirect("notifications:list")
 
 

@@ -8,6 +8,7 @@ coordinators "on request by e-mail".
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from accounts.models import Organisation, User
@@ -27,8 +28,11 @@ SIGNERS = [
 COORDINATOR = "koordination@example.org"
 
 
-def seed(*, stdout: Any = None) -> None:
-    statements = list(Statement.objects.filter(state=State.PUBLISHED).order_by("published_at"))
+def seed(*, stdout: Any = None, papers: Collection[int] = ()) -> None:
+    """Co-signatures on the published demo papers only (`papers`: seed_demo's ids)."""
+    statements = list(
+        Statement.objects.filter(state=State.PUBLISHED, pk__in=papers).order_by("published_at")
+    )
     coordinator = User.objects.filter(email=COORDINATOR).first()
     organisations = {
         o.name: o for o in Organisation.objects.filter(name__in=[n for n, _ in SIGNERS])

@@ -3,7 +3,7 @@ import re
 from django.urls import path, re_path, register_converter
 from django.urls.converters import SlugConverter
 
-from public import api, views
+from public import api, desk_views, views
 from statements.services import RESERVED_SLUGS
 
 
@@ -44,4 +44,5 @@ urlpatterns = [
         views.sitemap_section,
         name="sitemap_section",
     ),
+    path("coordination/", desk_views.coordination_desk, name="desk"),
 ]

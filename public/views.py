@@ -31,6 +31,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.decorators import member_required
 from accounts.models import Organisation
 from core import ratelimit
+from core.confirm import confirmation_needed
 from meetings.selectors import next_public_meeting
 from public import canonical, documents, press, record, selectors
 from public.cache import cached_page, cached_response, keep_out_of_cache
@@ -422,6 +423,20 @@ def cosign(request: HttpRequest, slug: str) -> HttpResponse:
     allowed = can_cosign_for if signing else can_revoke_cosignature_for
     if not allowed(request.user, statement, organisation):
         return _refuse(request, statement)
+    if signing:
+        page = confirmation_needed(
+            request,
+            title=_("Öffentlich mitzeichnen?"),
+            text=_(
+                "%(org)s erscheint dann öffentlich als Mitzeichnerin von „%(title)s“ "
+                "(mit Ihrem Namen im Verlauf)."
+            )
+            % {"org": organisation.name, "title": statement.title},
+            button=_("Ja, für %(org)s mitzeichnen") % {"org": organisation.name},
+            cancel_url=statement.get_absolute_url() + "#mitzeichnung",
+        )
+        if page is not None:
+            return page
     try:
         if signing:
             cosignature_add(statement=statement, organisation=organisation, actor=request.user)

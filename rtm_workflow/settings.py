@@ -86,6 +86,8 @@ MIDDLEWARE = [
     "rtm_workflow.security.RefuseNulMiddleware",
     "rtm_workflow.security.RequireMFAMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # DEBUG only: our 404 page instead of Django's list of URL patterns (the local demo).
+    "rtm_workflow.debug_pages.ProjectNotFoundPageMiddleware",
 ]
 
 ROOT_URLCONF = "rtm_workflow.urls"
@@ -231,6 +233,8 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+# Confirming the address (same browser) signs the person in (issue 16).
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_PREVENT_ENUMERATION = True

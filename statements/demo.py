@@ -255,6 +255,21 @@ def seed(*, stdout: Any = None) -> None:
         _seed_paper(paper, people, stdout)
 
 
+def demo_statement_ids() -> set[int]:
+    """The papers this module made: a demo slug *and* the demo creator (a paper a person
+    wrote under the same title is theirs, not the demo's)."""
+    found: set[int] = set()
+    for paper in PAPERS:
+        title = paper.steps[0].title
+        found.update(
+            Statement.objects.filter(
+                slug__in={slug_base(title), legacy_slug_base(title)},
+                created_by__email=paper.creator,
+            ).values_list("pk", flat=True)
+        )
+    return found
+
+
 def _emails() -> set[str]:
     return {e for p in PAPERS for e in (p.creator, *p.coauthors)}
 

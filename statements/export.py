@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from statements.models import Coauthorship, Revision, Statement
+from statements.models import Autosave, Coauthorship, Revision, Statement
 from statements.permissions import can_view, prime_author_ids
 
 
@@ -63,9 +63,16 @@ def user_data(user: Any) -> dict[str, Any]:
         .select_related("statement")
         .order_by("created_at", "pk")
     )
+    # The editor's unsaved text: it holds the paper's text too, so only while readable.
+    kept = list(Autosave.objects.filter(user=user).select_related("statement").order_by("pk"))
     visible = readable(
         user,
-        [*papers, *(c.statement for c in coauthorships), *(r.statement for r in credited)],
+        [
+            *papers,
+            *(c.statement for c in coauthorships),
+            *(r.statement for r in credited),
+            *(a.statement for a in kept),
+        ],
     )
     started = [
         {
@@ -88,4 +95,13 @@ def user_data(user: Any) -> dict[str, Any]:
         "statements_started": started,
         "coauthorships": coauthored,
         "revisions": [_revision(r, visible) for r in credited],
+        "unsaved_texts": [
+            {"statement": slug_for(a.statement, visible), "saved_at": a.saved_at.isoformat()}
+            | (
+                {"title": a.title, "occasion": a.occasion, "summary": a.summary, "body": a.body}
+                if a.statement_id in visible
+                else {}
+            )
+            for a in kept
+        ],
     }

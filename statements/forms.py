@@ -17,6 +17,13 @@ from statements.services import TextFields
 MAX_ID = 2**31 - 1
 
 
+class TopicChoiceField(forms.ModelMultipleChoiceField):
+    """Topics named in the reader's language (Topic.label)."""
+
+    def label_from_instance(self, obj: Topic) -> str:
+        return obj.label
+
+
 class StatementForm(forms.Form):
     title = forms.CharField(label=_("Titel"), max_length=200)
     occasion = forms.CharField(
@@ -29,7 +36,8 @@ class StatementForm(forms.Form):
         label=_("Zusammenfassung"),
         max_length=1000,
         required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
+        # static/js/editor.js counts the characters against max_length.
+        widget=forms.Textarea(attrs={"rows": 3, "data-count": _("{n} von {max} Zeichen")}),
         help_text=_("Zwei, drei Sätze, reiner Text."),
     )
     body = forms.CharField(
@@ -40,7 +48,7 @@ class StatementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 20, "class": "editor-body"}),
         help_text=_("Markdown: **fett**, *kursiv*, # Überschrift, - Liste, [Linktext](https://…)."),
     )
-    topics = forms.ModelMultipleChoiceField(
+    topics = TopicChoiceField(
         label=_("Themen"),
         queryset=Topic.objects.all(),
         required=False,
@@ -240,3 +248,23 @@ class TopicForm(forms.ModelForm):
         if others.exists():
             raise forms.ValidationError(_("Ein Thema mit diesem Namen gibt es schon."))
         return name
+
+
+class AutosaveForm(forms.Form):
+    """What the editor posts while someone types: the four text fields and the base, with
+    the editor's limits; everything optional (a half-typed paper is still worth keeping)."""
+
+    title = forms.CharField(max_length=200, required=False)
+    occasion = forms.CharField(max_length=300, required=False)
+    summary = forms.CharField(max_length=1000, required=False, strip=False)
+    body = forms.CharField(max_length=100_000, required=False, strip=False)
+    base_revision = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+
+    def text(self) -> TextFields:
+        data = self.cleaned_data
+        return TextFields(
+            title=data["title"],
+            occasion=data["occasion"],
+            summary=data["summary"].replace("\r\n", "\n"),
+            body=data["body"].replace("\r\n", "\n"),
+        )

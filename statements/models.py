@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, FSMModelMixin
 
@@ -32,6 +33,13 @@ class Topic(models.Model):
         ordering = ["name"]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's interface language (the English one where it exists)."""
+        if self.name_en and get_language() == "en":
+            return self.name_en
         return self.name
 
 
@@ -213,3 +221,38 @@ class Revision(models.Model):
         if self.blocks is None:  # a row written before blocks were kept
             return markdown.blocks(self.body)
         return markdown.stored_blocks(self.body, self.blocks)
+
+
+class Autosave(models.Model):
+    """The editor's unsaved text, one per person and paper (issue 16).
+
+    The editor posts it every few seconds while someone types; the next visit offers it
+    back; a save (`services.statement_edit`) removes it. Never a revision, never shown to
+    anyone but its writer.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="+")
+    title = models.CharField(max_length=200, blank=True)
+    occasion = models.CharField(max_length=300, blank=True)
+    summary = models.TextField(blank=True)
+    body = models.TextField(blank=True)
+    # The revision the editor started from: restoring continues from it, so a save merges
+    # with whatever others saved meanwhile.
+    base_revision = models.ForeignKey(
+        Revision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "statement"], name="one_autosave_per_person_and_paper"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"autosave {self.user_id}@{self.statement_id}"
+
+    def text(self) -> tuple[str, str, str, str]:
+        return (self.title, self.occasion, self.summary, self.body)

@@ -27,7 +27,7 @@ from core.events import EventKind, emit
 from core.text import clean_line, strip_bidi
 from statements import markdown
 from statements.merge import TextMerge, UnresolvedConflict, merge_fields
-from statements.models import Coauthorship, Revision, Statement, Topic
+from statements.models import Autosave, Coauthorship, Revision, Statement, Topic
 from statements.states import EDITABLE_STATES
 
 
@@ -356,7 +356,43 @@ def statement_edit(
             skip_unchanged=True,
         )
         statement_details_update(statement_id=statement_id, topics=topics, language=language)
+        # What the editor kept for this person is in the paper now (or was unchanged).
+        Autosave.objects.filter(user=author, statement_id=statement_id).delete()
         return revision
+
+
+def autosave_store(
+    *, user: Any, statement_id: int, text: TextFields, base_revision_id: int | None
+) -> Autosave:
+    """Keep the editor's unsaved text for this person and paper (one row, overwritten).
+
+    The caller has checked that the person may edit the paper; nothing else reads it but
+    the editor of the same person. Never a revision.
+    """
+    base = (
+        Revision.objects.filter(pk=base_revision_id, statement_id=statement_id)
+        .values_list("pk", flat=True)
+        .first()
+        if base_revision_id
+        else None
+    )
+    autosave, _ = Autosave.objects.update_or_create(
+        user=user,
+        statement_id=statement_id,
+        defaults={
+            "title": text.title,
+            "occasion": text.occasion,
+            "summary": text.summary,
+            "body": text.body,
+            "base_revision_id": base,
+            "saved_at": timezone.now(),
+        },
+    )
+    return autosave
+
+
+def autosave_discard(*, user: Any, statement_id: int) -> None:
+    Autosave.objects.filter(user=user, statement_id=statement_id).delete()
 
 
 def statement_details_update(*, statement_id: int, topics: Iterable[Topic], language: str) -> None:

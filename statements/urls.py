@@ -33,4 +33,10 @@ urlpatterns = [
         views.coauthor_remove_view,
         name="coauthor_remove",
     ),
+    path("statements/<slug:slug>/autosave/", views.autosave, name="autosave"),
+    path(
+        "statements/<slug:slug>/autosave/discard/",
+        views.autosave_discard_view,
+        name="autosave_discard",
+    ),
 ]

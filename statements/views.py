@@ -25,18 +25,21 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from accounts.decorators import member_required
 from accounts.models import User
 from core import ratelimit
+from core.confirm import confirmation_needed
 from statements import lines, markdown
 from statements import permissions as perms
 from statements.access import statement_for
 from statements.conflict_page import conflict_form, conflict_response, theirs_label
 from statements.diff import html_diff, word_diff
-from statements.forms import CoauthorAddForm, ConflictForm, StatementForm
-from statements.models import Revision, Statement
+from statements.forms import AutosaveForm, CoauthorAddForm, ConflictForm, StatementForm
+from statements.models import Autosave, Revision, Statement
 from statements.panels import lines_toggle, page_statements
 from statements.presence_views import presence_context
 from statements.services import (
     EditConflict,
     TextFrozen,
+    autosave_discard,
+    autosave_store,
     coauthor_add,
     coauthor_remove,
     edit_conflict_for,
@@ -156,7 +159,8 @@ def statement_new(request: HttpRequest) -> HttpResponse:
 def statement_edit_view(request: HttpRequest, slug: str) -> HttpResponse:
     statement = statement_for(request.user, slug, "edit", queryset=page_statements())
     if request.method != "POST":  # GET and HEAD: the form page
-        return _editor(request, statement, StatementForm.for_statement(statement))
+        form, offer = _editor_start(request, statement)
+        return _editor(request, statement, form, autosave=offer)
     if "resolve" in request.POST:
         return _resolve(request, statement)
     form = StatementForm(request.POST)
@@ -308,12 +312,14 @@ def _editor(
     *,
     preview: str | None = None,
     status: int = 200,
+    autosave: Autosave | None = None,
 ) -> HttpResponse:
     context = {
         "statement": statement,
         "form": form,
         "preview_html": preview,
         "hide_errors": preview is not None,  # a preview is not a failed save
+        "autosave": autosave,
         "recent_editors": _recent_editors(statement, request.user) if statement else [],
         "preview_url": reverse("statements:preview", kwargs={"slug": statement.slug})
         if statement
@@ -444,6 +450,19 @@ def _revision(statement: Statement, number: int) -> Revision:
 def restore(request: HttpRequest, slug: str, number: int) -> HttpResponse:
     statement = statement_for(request.user, slug, "edit")
     _revision(statement, number)
+    page = confirmation_needed(
+        request,
+        title=_("Fassung %(number)s wiederherstellen?") % {"number": number},
+        text=_(
+            "Der Text von Fassung %(number)s wird als neue Fassung gespeichert; die heutige "
+            "Fassung bleibt in der Versionsgeschichte."
+        )
+        % {"number": number},
+        button=_("Ja, Fassung %(number)s wiederherstellen") % {"number": number},
+        cancel_url=reverse("statements:history", kwargs={"slug": statement.slug}),
+    )
+    if page is not None:
+        return page
     try:
         base = int(request.POST.get("base_revision", ""))
     except ValueError:
@@ -535,3 +554,61 @@ def coauthor_remove_view(request: HttpRequest, slug: str, user_id: int) -> HttpR
     if user_id <= MAX_ID and coauthor_remove(statement=statement, user_id=user_id):
         messages.success(request, _("Die Mitautorschaft ist beendet."))
     return redirect("statements:coauthors", slug=statement.slug)
+
+
+# --- autosave (issue 16) ------------------------------------------------------------------
+
+
+def _editor_start(
+    request: HttpRequest, statement: Statement
+) -> tuple[StatementForm, Autosave | None]:
+    """The editor's form, and the person's unsaved text if it differs from the paper's.
+
+    `?autosave=restore` puts that text into the form, continuing from the revision it was
+    typed on (a save then merges with what others saved since). Reading only: nothing is
+    written on GET.
+    """
+    form = StatementForm.for_statement(statement)
+    kept = Autosave.objects.filter(user=request.user, statement=statement).first()
+    current = (statement.title, statement.occasion, statement.summary, statement.body)
+    if kept is None or kept.text() == current:
+        return form, None
+    if request.GET.get("autosave") != "restore":
+        return form, kept
+    initial = dict(form.initial)
+    initial.update(
+        title=kept.title,
+        occasion=kept.occasion,
+        summary=kept.summary,
+        body=kept.body,
+        base_revision=kept.base_revision_id or initial["base_revision"],
+    )
+    messages.info(
+        request,
+        _("Ihr ungespeicherter Text ist eingesetzt. Speichern Sie, um ihn zu behalten."),
+    )
+    return StatementForm(initial=initial), None
+
+
+@require_POST
+def autosave(request: HttpRequest, slug: str) -> HttpResponse:
+    """The editor's throttled background save (static/js/editor.js): 204, never a revision."""
+    statement = statement_for(request.user, slug, "edit")
+    form = AutosaveForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(status=400)
+    autosave_store(
+        user=request.user,
+        statement_id=statement.pk,
+        text=form.text(),
+        base_revision_id=form.cleaned_data["base_revision"],
+    )
+    return HttpResponse(status=204)
+
+
+@require_POST
+def autosave_discard_view(request: HttpRequest, slug: str) -> HttpResponse:
+    statement = statement_for(request.user, slug, "edit")
+    autosave_discard(user=request.user, statement_id=statement.pk)
+    messages.info(request, _("Der ungespeicherte Text ist verworfen."))
+    return redirect("statements:edit", slug=statement.slug)

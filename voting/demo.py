@@ -5,6 +5,7 @@ Amira and Jonas vote; Lena has not voted yet, so her dashboard shows a waiting v
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from accounts.models import User
@@ -21,9 +22,10 @@ DEMO_VOTES = (
 )
 
 
-def seed(*, stdout: Any = None) -> None:
+def seed(*, stdout: Any = None, papers: Collection[int] = ()) -> None:
+    """Votes on the demo papers in voting (`papers`: the ids seed_demo made)."""
     cast = 0
-    for statement in Statement.objects.filter(state=State.VOTING).order_by("pk"):
+    for statement in Statement.objects.filter(state=State.VOTING, pk__in=papers).order_by("pk"):
         ballot = open_ballot_for(statement)
         if ballot is None:
             continue

@@ -31,6 +31,11 @@ logger = logging.getLogger(__name__)
 REMINDER_BEFORE = timedelta(hours=24)
 
 
+class DeadlineNotLater(ServiceError):
+    status = 400
+    message = _("Die neue Frist muss nach der bisherigen und in der Zukunft liegen.")
+
+
 class VotingError(ServiceError):
     """Base for refused votes."""
 
@@ -267,3 +272,22 @@ def ballots_send_reminders(*, now: datetime | None = None) -> int:
             emit(EventKind.VOTING_REMINDER, statement=ballot.statement, target=ballot)
             sent += 1
     return sent
+
+
+def ballot_extend(*, statement: Any, closes_at: datetime) -> Ballot:
+    """Move the open ballot's deadline later (workflow.services.voting_extend is the caller,
+    holding the statement's lock). Locks the ballot row, like casting, so a vote arriving
+    at the old deadline and the extension serialise."""
+    ballot = (
+        Ballot.objects.select_for_update()
+        .filter(statement_id=statement.pk, closed_at__isnull=True)
+        .first()
+    )
+    if ballot is None:
+        raise VotingError(_("Es läuft keine Abstimmung."))
+    if closes_at <= ballot.closes_at or closes_at <= timezone.now():
+        raise DeadlineNotLater()
+    ballot.closes_at = closes_at
+    ballot.reminder_sent_at = None  # the reminder before the new deadline is still due
+    ballot.save(update_fields=["closes_at", "reminder_sent_at"])
+    return ballot

@@ -244,6 +244,19 @@ def _seed_paper(paper: DemoPaper, people: dict[str, User]) -> Statement | None:
     return statement
 
 
+def demo_statement_ids() -> set[int]:
+    """The papers this module made (demo slug and demo author), see statements.demo."""
+    found: set[int] = set()
+    for paper in PAPERS:
+        found.update(
+            Statement.objects.filter(
+                slug__in={slug_base(paper.title), legacy_slug_base(paper.title)},
+                created_by__email=paper.author,
+            ).values_list("pk", flat=True)
+        )
+    return found
+
+
 def seed(*, stdout: Any = None) -> None:
     people = {user.email: user for user in User.objects.filter(email__endswith="@example.org")}
     made = existing = 0

@@ -177,3 +177,17 @@ class UrgentForm(forms.Form):
         max_length=500,
         help_text=_("Zum Beispiel: Die Anhörung im Kreistag ist schon nächste Woche."),
     )
+
+
+class ExtendVotingForm(forms.Form):
+    """A coordinator moves a running vote's deadline later (workflow.services.voting_extend)."""
+
+    closes_at = deadline_field(_("Neue Frist"), _("Später als die bisherige Frist."), required=True)
+    reason = forms.CharField(
+        label=_("Begründung"),
+        max_length=500,
+        help_text=_("Erscheint im Verlauf der Stellungnahme."),
+    )
+
+    def clean_closes_at(self) -> datetime | None:
+        return _future(self.cleaned_data.get("closes_at"))

@@ -30,13 +30,13 @@ from accounts.permissions import is_coordinator
 from core import pagecache
 from core.dates import add_days
 from core.errors import ServiceError
-from core.events import emit
+from core.events import EventKind, emit
 from statements import permissions as perms
 from statements.models import Statement
 from statements.states import PUBLIC_STATES, State
 from voting.rules import Counts
 from voting.selectors import statements_past_voting_deadline, voting_deadline
-from voting.services import ballot_close, ballot_open
+from voting.services import ballot_close, ballot_extend, ballot_open
 from workflow.models import AuditEntry
 from workflow.spec import SHORTENED_ENTRIES, Decision, Transition, TransitionSpec, spec_for
 
@@ -397,6 +397,42 @@ def statement_schedule_publication(
             created_at=now,
         )
     return statement
+
+
+class ExtensionReasonRequired(TransitionError):
+    status = 400
+    message = _("Bitte begründen Sie die Verlängerung.")
+
+
+def voting_extend(*, statement_id: int, actor: Any, closes_at: datetime, reason: str) -> Any:
+    """A coordinator moves a running vote's deadline later, with a reason (issue 16).
+
+    The ballot's `closes_at` is the one deadline (beat, casting, reminders read it); the
+    change is an audit entry (`extend_voting`, note = reason, scheduled_for = the new
+    deadline) and the eligible voters are told through the outbox (`voting_extended`).
+    """
+    reason = reason.strip()
+    with transaction.atomic():
+        statement = Statement.objects.select_for_update().get(pk=statement_id)
+        if statement.state != State.VOTING:
+            raise TransitionInvalid(Transition.CLOSE_VOTE)
+        if not is_coordinator(actor):
+            raise TransitionNotPermitted(Transition.CLOSE_VOTE)
+        if not reason:
+            raise ExtensionReasonRequired(Transition.CLOSE_VOTE)
+        ballot = ballot_extend(statement=statement, closes_at=closes_at)
+        AuditEntry.objects.create(
+            statement=statement,
+            transition=Decision.EXTEND_VOTING,
+            from_state=statement.state,
+            to_state=statement.state,
+            actor=actor,
+            note=reason,
+            scheduled_for=closes_at,
+            created_at=timezone.now(),
+        )
+        emit(EventKind.VOTING_EXTENDED, statement=statement, actor=actor, target=ballot)
+    return ballot
 
 
 def _set_urgent(*, statement_id: int, actor: Any, urgent: bool, reason: str) -> Statement:

@@ -59,6 +59,9 @@ class Decision(models.TextChoices):
     # scheduled_for = the deadline.
     SHORTEN_CONSULTATION = "shorten_consultation", _("Konsultation verkürzt")
     SHORTEN_VOTING = "shorten_voting", _("Abstimmung verkürzt")
+    # A coordinator moved a running vote's deadline later; note = the reason,
+    # scheduled_for = the new deadline.
+    EXTEND_VOTING = "extend_voting", _("Abstimmung verlängert")
     # Co-signing in an organisation's name (public app); the note names the organisation.
     COSIGN = "cosign", _("Mitzeichnung eingetragen")
     COSIGN_REVOKE = "cosign_revoke", _("Mitzeichnung zurückgezogen")
@@ -245,6 +248,7 @@ DECISION_DONE: dict[Decision, Promise] = {
 AUDIT_LABELS_UNTIL: dict[Decision, Promise] = {
     Decision.SHORTEN_CONSULTATION: _("Konsultation verkürzt bis %(when)s"),
     Decision.SHORTEN_VOTING: _("Abstimmung verkürzt bis %(when)s"),
+    Decision.EXTEND_VOTING: _("Abstimmung verlängert bis %(when)s"),
 }
 AUDIT_LABEL_SCHEDULE_LIFTED = _("Geplante Veröffentlichung aufgehoben")
 

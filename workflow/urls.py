@@ -10,4 +10,5 @@ urlpatterns = [
         name="transition",
     ),
     path("statements/<slug:slug>/urgent/", views.urgent, name="urgent"),
+    path("statements/<slug:slug>/extend-voting/", views.extend_voting, name="extend_voting"),
 ]

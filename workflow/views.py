@@ -13,17 +13,21 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.decorators import member_required
 from accounts.permissions import is_coordinator
+from core.errors import ServiceError
 from core.errors import refusal as core_refusal
 from statements.access import statement_for
 from statements.models import Statement
 from statements.permissions import can_mark_urgent
+from statements.states import State
 from voting.forms import BallotOptionsForm
+from voting.selectors import voting_deadline
 from workflow import services
-from workflow.forms import TransitionForm, UrgentForm
+from workflow.forms import ExtendVotingForm, TransitionForm, UrgentForm
 from workflow.spec import DECISION_DONE, DECISION_TITLES, TRANSITIONS, Decision, Transition
 
 
@@ -150,3 +154,34 @@ def urgent(request: HttpRequest, slug: str) -> HttpResponse:
         return refusal(request, statement, exc, title=title)
     messages.success(request, DECISION_DONE[name])
     return redirect(statement.get_absolute_url())
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@member_required
+def extend_voting(request: HttpRequest, slug: str) -> HttpResponse:
+    """A coordinator extends a running vote: a form page (no JavaScript needed), then the
+    service (audit entry, voters told)."""
+    statement = statement_for(request.user, slug, "internal")
+    title = _("Abstimmungsfrist verlängern")
+    if not is_coordinator(request.user):
+        return refusal(request, statement, services.TransitionNotPermitted(), title=title)
+    if statement.state != State.VOTING:
+        return refusal(request, statement, services.TransitionInvalid(), title=title)
+    deadline = voting_deadline(statement)
+    form = ExtendVotingForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.voting_extend(
+                statement_id=statement.pk,
+                actor=request.user,
+                closes_at=form.cleaned_data["closes_at"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ServiceError as exc:
+            form.add_error("closes_at" if exc.status == 400 else None, exc.message)
+        else:
+            messages.success(request, _("Die Abstimmungsfrist ist verlängert."))
+            return redirect(statement.get_absolute_url())
+    context = {"statement": statement, "form": form, "title": title, "deadline": deadline}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "workflow/extend_voting.html", context, status=status)

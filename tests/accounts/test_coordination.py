@@ -45,7 +45,7 @@ def test_suspension_needs_a_reason(client_for, coordinator, member):
 
 def test_coordinator_role_toggle(client_for, coordinator, member):
     c = client_for(coordinator)
-    c.post(f"/coordination/members/{member.pk}/", {"action": "make_coordinator"})
+    c.post(f"/coordination/members/{member.pk}/", {"action": "make_coordinator", "confirmed": "1"})
     member.refresh_from_db()
     assert member.is_coordinator
     assert client_for(member).get("/coordination/admissions/").status_code == 200

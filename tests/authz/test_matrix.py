@@ -137,6 +137,12 @@ def member_action_on_statement(
     return expect
 
 
+def extend_voting_page(role: str, state: str | None) -> str:
+    """Coordinators only; a paper not in voting has no deadline to extend (409)."""
+    first = member_action_on_statement(lambda r, s: r == "coordinator", outcome="ok")(role, state)
+    return "invalid" if first == "ok" and state != "voting" else first
+
+
 def withdraw_confirmation(role: str, state: str | None) -> str:
     """GET /transition/withdraw/: login, membership, visibility, then state, then person."""
     first = member_action_on_statement()(role, state)
@@ -293,6 +299,7 @@ MATRIX: list[Row] = [
     Row("public:api_detail", "GET", public_only, slug, per_state=True),
     Row("public:sitemap", "GET", everyone("ok")),
     Row("public:sitemap_section", "GET", everyone("ok"), lambda w, s: {"section": "statements"}),
+    Row("public:desk", "GET", coordinators()),
     # --- statements ----------------------------------------------------------------------
     Row("statements:dashboard", "GET", members()),
     Row("statements:search", "GET", members()),
@@ -334,6 +341,15 @@ MATRIX: list[Row] = [
         lambda w, s: {**slug(w, s), "user_id": w.users["coauthor"].pk},
         per_state=True,
     ),
+    # The editor's background save and its discard: whoever may edit, in the editable states.
+    Row("statements:autosave", "POST", internal("allowed", who=can_edit), slug, per_state=True),
+    Row(
+        "statements:autosave_discard",
+        "POST",
+        internal("allowed", who=can_edit),
+        slug,
+        per_state=True,
+    ),
     # --- workflow ------------------------------------------------------------------------
     Row(
         "workflow:transition",
@@ -349,6 +365,7 @@ MATRIX: list[Row] = [
         slug,
         per_state=True,
     ),
+    Row("workflow:extend_voting", "GET", extend_voting_page, slug, per_state=True),
     # --- discussion ----------------------------------------------------------------------
     Row("discussion:comment_create", "POST", comment_create, slug, per_state=True),
     Row("discussion:comment_reply", "POST", on_comment(MEMBERS), pk_of("comment")),
@@ -431,6 +448,13 @@ MATRIX: list[Row] = [
     Row("notifications:list", "GET", signed_in()),
     Row("notifications:mark_read", "POST", own_notification, pk_of("notification")),
     Row("notifications:mark_all_read", "POST", signed_in("allowed")),
+    # Marks only the signed-in person's own rows about that paper: nothing to refuse.
+    Row(
+        "notifications:mark_paper_read",
+        "POST",
+        signed_in("allowed"),
+        lambda w, s: {"statement_id": w.statements["consultation"].pk},
+    ),
     Row("notifications:preferences", "GET", signed_in()),
     Row("notifications:unsubscribe", "GET", everyone("invalid"), lambda w, s: {"token": "kaputt"}),
     Row("notifications:follow", "POST", member_action_on_statement(), slug, per_state=True),

@@ -19,7 +19,8 @@ from tests.public.conftest import walk
 def post(client, statement, organisation, action="sign"):
     return client.post(
         f"/statements/{statement.slug}/cosign/",
-        {"organisation": organisation.pk, "action": action},
+        # confirmed: the second step of signing (core.confirm); revoking needs none.
+        {"organisation": organisation.pk, "action": action, "confirmed": "1"},
     )
 
 
@@ -123,7 +124,7 @@ def test_panel_offers_own_organisations_and_coordinator_list(
     published, org_member, coordinator, client_for
 ):
     page = client_for(org_member).get(f"/statements/{published.slug}/").content.decode()
-    assert "Für Netzwerk Asyl Borna e. V. mitzeichnen" in page
+    assert "Im Namen von Netzwerk Asyl Borna e. V. mitzeichnen" in page
     OrganisationFactory(name="Noch nicht dabei")
     page = client_for(coordinator).get(f"/statements/{published.slug}/").content.decode()
     assert "Noch nicht dabei" in page

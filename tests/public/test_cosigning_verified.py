@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def cosign(client, statement, organisation, action="sign"):
     return client.post(
         f"/statements/{statement.slug}/cosign/",
-        {"organisation": organisation.pk, "action": action},
+        {"organisation": organisation.pk, "action": action, "confirmed": "1"},
     )
 
 
@@ -56,7 +56,7 @@ def test_ticking_a_foreign_organisation_does_not_let_a_member_cosign(
     tick_in_profile(client, member, foreign_org)
     # The panel does not offer it…
     page = client.get(f"/statements/{published.slug}/").content.decode()
-    assert "Für Caritas Landkreis Leipzig mitzeichnen" not in page
+    assert "Im Namen von Caritas Landkreis Leipzig mitzeichnen" not in page
     # …and a hand-made POST in its name is refused.
     assert cosign(client, published, foreign_org).status_code == 403
     assert not CoSignature.objects.exists()
@@ -88,7 +88,7 @@ def test_confirmed_member_signs_and_revokes_and_both_are_audited(
     organisation_membership_decide(membership_id=membership.pk, by=coordinator, confirm=True)
 
     page = client.get(f"/statements/{published.slug}/").content.decode()
-    assert "Für Caritas Landkreis Leipzig mitzeichnen" in page
+    assert "Im Namen von Caritas Landkreis Leipzig mitzeichnen" in page
     assert cosign(client, published, foreign_org).status_code == 302
     assert cosign(client, published, foreign_org).status_code == 302  # twice = once
     assert CoSignature.objects.get().signed_by == member

@@ -16,14 +16,15 @@ def test_demo_cosignatures_are_idempotent(db):
 
     seed_accounts(stdout=io.StringIO())
     first = make_statement(state="published", title="Erste Position")
-    make_statement(state="published", title="Zweite Position")
-    make_statement(state="consultation", title="Noch intern")
+    second = make_statement(state="published", title="Zweite Position")
+    internal = make_statement(state="consultation", title="Noch intern")
+    papers = {first.pk, second.pk, internal.pk}  # seed_demo passes the demo's own papers
     out = io.StringIO()
-    seed(stdout=out)
+    seed(stdout=out, papers=papers)
     count = CoSignature.objects.count()
     assert count >= 4
     assert "co-signatures" in out.getvalue()
-    seed(stdout=io.StringIO())
+    seed(stdout=io.StringIO(), papers=papers)
     assert CoSignature.objects.count() == count
     assert not CoSignature.objects.filter(statement__state="consultation").exists()
     page = Client().get(f"/statements/{first.slug}/").content.decode()
@@ -38,8 +39,8 @@ def test_demo_members_sign_for_confirmed_memberships_only(db):
     from accounts.permissions import is_confirmed_member_of
 
     seed_accounts(stdout=io.StringIO())
-    make_statement(state="published", title="Erste Position")
-    seed(stdout=io.StringIO())
+    paper = make_statement(state="published", title="Erste Position")
+    seed(stdout=io.StringIO(), papers={paper.pk})
     signed = list(CoSignature.objects.exclude(signed_by=None).select_related("signed_by"))
     assert {c.signed_by.email for c in signed} == {
         "amira@example.org",

@@ -88,7 +88,7 @@ def test_restore_creates_a_new_revision_with_the_old_text(author, client_for):
     statement.refresh_from_db()
     response = client_for(author).post(
         f"/statements/{statement.slug}/revisions/1/restore/",
-        {"base_revision": statement.current_revision_id},
+        {"base_revision": statement.current_revision_id, "confirmed": "1"},
     )
     assert response.status_code == 302
     statement = Statement.objects.get(pk=statement.pk)
@@ -125,7 +125,8 @@ def test_restore_on_outdated_base_conflicts_where_the_changes_overlap(author, cl
             statement_id=statement.pk, author=author, revision_number=1, base_revision_id=two.pk
         )
     response = client_for(author).post(
-        f"/statements/{statement.slug}/revisions/1/restore/", {"base_revision": two.pk}
+        f"/statements/{statement.slug}/revisions/1/restore/",
+        {"base_revision": two.pk, "confirmed": "1"},
     )
     assert response.status_code == 409
     assert "Bearbeitungskonflikt" in response.content.decode()
@@ -151,7 +152,8 @@ def test_restore_that_changes_nothing_writes_nothing(author, client_for):
         is None
     )
     response = client_for(author).post(
-        f"/statements/{statement.slug}/revisions/1/restore/", {"base_revision": one}
+        f"/statements/{statement.slug}/revisions/1/restore/",
+        {"base_revision": one, "confirmed": "1"},
     )
     assert response.status_code == 302
     assert Revision.objects.filter(statement=statement).count() == 2

@@ -384,7 +384,8 @@ def test_restore_that_overlaps_shows_the_conflict_page(paper, author, coauthor, 
     two = _save(paper, author, BODY.replace("fordern", "verlangen"), base=base)
     _save(paper, coauthor, BODY.replace("fordern", "erwarten"), base=two.pk)
     response = client_for(author).post(
-        f"/statements/{paper.slug}/revisions/1/restore/", {"base_revision": two.pk}
+        f"/statements/{paper.slug}/revisions/1/restore/",
+        {"base_revision": two.pk, "confirmed": "1"},
     )
     assert response.status_code == 409
     page = response.content.decode()

@@ -239,7 +239,7 @@ def test_restore_and_coauthor_changes_refused(role, paper, people, client_for, m
     client = client_for(people[role])
     restore = client.post(
         f"/statements/{paper.slug}/revisions/1/restore/",
-        {"base_revision": paper.current_revision_id},
+        {"base_revision": paper.current_revision_id, "confirmed": "1"},
     )
     add = client.post(f"/statements/{paper.slug}/coauthors/", {"user": member.pk})
     hidden = role == "member" and paper.state == "draft"

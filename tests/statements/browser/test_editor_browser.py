@@ -74,7 +74,8 @@ def test_conflict_page_flow_end_to_end(pages, check_a11y, author, coauthor, view
     )
     page.get_by_label("Titel").fill("Bezahlkarte: Grenze aufheben, sofort")
     if javascript:  # let the live preview answer first, so the save below cannot race it
-        page.locator("#live-preview").get_by_text("Wir wünschen").wait_for()
+        # (attached: on a phone the preview is behind the "Vorschau zeigen" switch)
+        page.locator("#live-preview").get_by_text("Wir wünschen").wait_for(state="attached")
     # Meanwhile Carl saves: the same sentence, and a new list item.
     revision_save(
         statement_id=statement.pk,

@@ -1,0 +1,21 @@
+// The header menu is a <details> and works without this file. With it, Escape closes the
+// open menu (focus back on its button) and a click elsewhere on the page closes it.
+(function () {
+  "use strict";
+  function menus() {
+    return document.querySelectorAll("details.site-menu[open]");
+  }
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    menus().forEach(function (menu) {
+      menu.open = false;
+      var summary = menu.querySelector("summary");
+      if (summary && getComputedStyle(summary).display !== "none") summary.focus();
+    });
+  });
+  document.addEventListener("click", function (event) {
+    menus().forEach(function (menu) {
+      if (!menu.contains(event.target)) menu.open = false;
+    });
+  });
+})();
