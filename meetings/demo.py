@@ -6,6 +6,7 @@ monthly dates, the second Wednesday at 17:00."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Collection
 from typing import Any
 
 from django.utils import timezone
@@ -49,6 +50,16 @@ ROOM_PAPER = TextFields(
 )
 
 
+def demo_statement_ids() -> set[int]:
+    """The paper this module made (its title and the demo author), for seed_demo's `papers`."""
+    return set(
+        Statement.objects.filter(
+            title=ROOM_PAPER.title,
+            created_by__email__in=("amira@example.org", "koordination@example.org"),
+        ).values_list("pk", flat=True)
+    )
+
+
 def _paper_for_the_room(coordinator: Any) -> Statement | None:
     """A paper put to the vote and decided by a show of hands at the last meeting."""
     if Statement.objects.filter(title=ROOM_PAPER.title).exists():
@@ -60,7 +71,10 @@ def _paper_for_the_room(coordinator: Any) -> Statement | None:
     return statement
 
 
-def seed(*, stdout: Any = None) -> None:
+def seed(*, stdout: Any = None, papers: Collection[int] = ()) -> None:
+    # `papers` (the demo's own papers, see seed_demo): unused, this seeder only ever touches
+    # the one paper it makes itself (_paper_for_the_room).
+    del papers
     coordinator = User.objects.filter(is_coordinator=True).order_by("pk").first()
     if coordinator is None:
         if stdout:

@@ -84,18 +84,22 @@ def _visible_comment(row: Notification, loaded: Loaded) -> Any | None:
 SUGGESTION_KINDS = frozenset({Kind.SUGGESTION_APPLIED, Kind.SUGGESTION_DECLINED})
 
 
-def suggestion_changes(rows: Any) -> dict[int, Any]:
-    """Row pk → the rendered change of its suggestion, for the in-app list: one query for
-    the whole page, none when it holds no suggestion row; hidden or deleted ones left out."""
+def suggestion_changes(rows: Any, loaded: Loaded | None = None) -> dict[int, Any]:
+    """Row pk → the rendered change of its suggestion, for the in-app list: no query when the
+    comments are already `loaded`, else one for the whole page (none without suggestion rows);
+    hidden or deleted ones left out."""
     wanted = {row.pk: row.context.get("comment_id") for row in rows if row.kind in SUGGESTION_KINDS}
     ids = set(wanted.values()) - {None}
     if not ids:
         return {}
-    comments = (
-        apps.get_model("discussion.Comment")
-        .objects.only("pk", "suggestion_rendered", "is_hidden", "deleted_at")
-        .in_bulk(ids)
-    )
+    if loaded is not None:
+        comments = loaded.comments
+    else:
+        comments = (
+            apps.get_model("discussion.Comment")
+            .objects.only("pk", "suggestion_rendered", "is_hidden", "deleted_at")
+            .in_bulk(ids)
+        )
     changes = {}
     for row_pk, comment_id in wanted.items():
         comment = comments.get(comment_id)

@@ -37,7 +37,7 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     rows = inapp_notifications_for(request.user).select_related("statement")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     loaded = Loaded(list(page))  # comments, ballots, actors, paper authors: one query each
-    changes = suggestion_changes(page)  # one query, only if the page has suggestion rows
+    changes = suggestion_changes(page, loaded)  # from the comments Loaded already holds
     groups: dict[object, dict] = {}
     items = []
     for n in page:

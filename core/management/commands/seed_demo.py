@@ -20,7 +20,13 @@ SEEDERS = (
 # The modules that write papers say which papers are theirs. The seeders after them add
 # votes, comments, follows and co-signatures to those papers only (`papers=`): `make run`
 # runs again and again on the developer's own data, and what people wrote stays theirs.
-PAPER_MAKERS = ("statements.demo.demo_statement_ids", "workflow.demo.demo_statement_ids")
+PAPER_MAKERS = (
+    "statements.demo.demo_statement_ids",
+    "workflow.demo.demo_statement_ids",
+    "meetings.demo.demo_statement_ids",
+)
+# Seeders that run before any paper exists (or make them) get no `papers=`.
+NO_PAPERS = ("accounts", "statements", "workflow")
 
 DEMO_PASSWORD = "rtm-demo-2026"  # noqa: S105 - documented demo password
 DEMO_LOGINS = (
@@ -36,12 +42,13 @@ class Command(BaseCommand):
     help = "Create demo organisations, people and statements (idempotent)."
 
     def handle(self, *args: object, **options: object) -> None:
-        papers: frozenset[int] | None = None
         for dotted in SEEDERS:
             app = dotted.split(".", 1)[0]
-            if papers is None and app not in ("accounts", "statements", "workflow"):
+            extra = {}
+            if app not in NO_PAPERS:
+                # Asked afresh before each seeder: meetings makes a paper of its own.
                 papers = frozenset(pk for maker in PAPER_MAKERS for pk in import_string(maker)())
-            extra = {} if papers is None else {"papers": papers}
+                extra = {"papers": papers}
             with transaction.atomic():
                 import_string(dotted)(stdout=self.stdout, **extra)
         self.stdout.write(
