@@ -32,6 +32,7 @@ class EventKind(models.TextChoices):
     # extra: {"user_id": ..., "suspended": bool}: a coordinator suspended or reinstated someone
     MEMBERSHIP_CHANGED = "membership_changed"
     MEMBER_INVITED = "member_invited"  # target: the accounts.Invitation (no account yet)
+    LIST_POST = "list_post"  # target: the maillist.Post sent to the list
 
 
 def emit(

@@ -44,6 +44,7 @@ class Loaded:
         self.admissions = self._bulk(
             "accounts.AdmissionRequest", every, "admission_request_id", related=("user",)
         )
+        self.posts = self._bulk("maillist.Post", every, "post_id", related=("author",))
         actor_ids = {r.context.get("actor_id") for r in every} - {None}
         self.actors = User.objects.in_bulk(actor_ids) if actor_ids else {}
         # One query for the authors of every paper in the batch (for reader_may_see).
@@ -198,6 +199,18 @@ def digest(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
     entries = []
     for item_id in row.context.get("items", []):
         item = loaded.items.get(item_id)
+        if item is not None and item.kind == Kind.LIST_POST:
+            post = _sent_post(item, loaded)
+            if post is not None:
+                entries.append(
+                    {
+                        "kind": Kind(item.kind).label,
+                        "title": post.title,
+                        "actor": post.author_name,
+                        "url": absolute(post.get_absolute_url()),
+                    }
+                )
+            continue
         if item is None or item.statement is None:
             continue
         if not reader_may_see(row.recipient, item.statement):
@@ -208,11 +221,27 @@ def digest(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
             {
                 "kind": Kind(item.kind).label,
                 "statement": item.statement,
+                "title": item.statement.title,
                 "actor": loaded.actors.get(item.context.get("actor_id")),
                 "url": absolute(target_path(item.kind, item.statement, item.context)),
             }
         )
     return {"entries": entries} if entries else None
+
+
+def _sent_post(row: Notification, loaded: Loaded) -> Any | None:
+    post = loaded.posts.get(row.context.get("post_id"))
+    if post is None or post.state != "sent":
+        return None
+    return post
+
+
+def list_post_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    """A post to the e-mail list, in full (its stored HTML; the text part its Markdown)."""
+    post = _sent_post(row, loaded)
+    if post is None:
+        return None
+    return {"post": post}
 
 
 def subscription_confirm(row: Notification, loaded: Loaded) -> dict[str, Any] | None:

@@ -58,6 +58,10 @@ def list_link(statement: Any, context: dict[str, Any]) -> str:
     return reverse("notifications:list")
 
 
+def list_post_link(statement: Any, context: dict[str, Any]) -> str:
+    return reverse("maillist:post", kwargs={"pk": context.get("post_id") or 0})
+
+
 def home_link(statement: Any, context: dict[str, Any]) -> str:
     return reverse("public:home")
 
@@ -145,6 +149,9 @@ SPECS: dict[str, KindSpec] = {
         # The invited address has no account: nothing to choose, nothing to unsubscribe.
         KindSpec(K.MEMBER_INVITED, b.member_invited, home_link, r.nobody,
                  outside=r.the_invitee, locked=True),
+        # The e-mail list (maillist): each post reaches the members who want its type.
+        KindSpec(K.LIST_POST, b.list_post_mail, list_post_link, r.list_readers,
+                 default_mode=M.IMMEDIATELY, notify_actor=True),
         # The app's own mails: no event, written by digests_build / subscriber_subscribe.
         KindSpec(K.DIGEST, b.digest, list_link),
         KindSpec(K.SUBSCRIPTION_CONFIRM, b.subscription_confirm, list_link, locked=True),

@@ -35,6 +35,7 @@ class Kind(models.TextChoices):
     ADMISSION_DECIDED = EventKind.ADMISSION_DECIDED.value, _("Entscheidung über die Aufnahme")
     MEMBERSHIP_CHANGED = EventKind.MEMBERSHIP_CHANGED.value, _("Änderung Ihrer Mitgliedschaft")
     MEMBER_INVITED = EventKind.MEMBER_INVITED.value, _("Einladung zum Runden Tisch")
+    LIST_POST = EventKind.LIST_POST.value, _("Beitrag im E-Mail-Verteiler")
     DIGEST = "digest", _("Tägliche Zusammenfassung")
     SUBSCRIPTION_CONFIRM = "subscription_confirm", _("Bestätigung des Abonnements")
 

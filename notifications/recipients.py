@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from accounts.models import MEMBER_Q
 from discussion.selectors import thread_participant_ids
+from maillist.selectors import list_opt_out_ids
 from notifications.models import PublicSubscriber
 from statements.models import Statement
 from statements.permissions import author_ids, can_view
@@ -138,6 +139,14 @@ def person_concerned(*, statement: Any, target: Any, extra: dict[str, Any]) -> R
     """The suspended or reinstated person, member or (now) suspended."""
     context = {"user_id": extra.get("user_id"), "suspended": bool(extra.get("suspended"))}
     return _ids([extra.get("user_id")]) & Q(is_active=True), context
+
+
+def list_readers(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    """A list post (target: the maillist.Post): every member who has not switched off
+    its type."""
+    if target is None:
+        return NOBODY, {}
+    return MEMBERS & ~Q(pk__in=list_opt_out_ids(target.post_type)), {"post_id": target.pk}
 
 
 def nobody(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "workflow",
     "discussion",
     "voting",
+    "maillist",
     "notifications",
     "public",
 ]

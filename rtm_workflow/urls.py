@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("workflow.urls")),
     path("", include("discussion.urls")),
     path("", include("voting.urls")),
+    path("", include("maillist.urls")),
     path("", include("notifications.urls")),
     path("", include("public.urls")),
     # public owns /statements/<slug>/ (every app's panel on one page); its converter leaves

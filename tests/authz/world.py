@@ -93,7 +93,9 @@ def build_world() -> World:
     confirm_membership(users["member"], organisation, contact=True)
     membership_request = organisation_membership_request(user=coauthor, organisation=organisation)
     assert notification is not None, "the comment should have notified the author in the app"
+    list_posts = _list_posts(users)
     objects = {
+        **list_posts,
         "comment": comment,
         "report": report,
         "admission": admission,
@@ -106,6 +108,28 @@ def build_world() -> World:
         "notification": notification,
     }
     return World(users=users, statements=statements, objects=objects)
+
+
+def _list_posts(users: dict[str, Any]) -> dict[str, Any]:
+    """E-mail list posts: one members-only, one public, one held for approval (by "member")."""
+    from maillist.services import post_create, type_setting_save
+
+    def write(post_type: str, *, public: bool) -> Any:
+        return post_create(
+            author=users["member"],
+            post_type=post_type,
+            title="Verteiler",
+            body="Text",
+            is_public=public,
+        )
+
+    posts = {
+        "list_post_members": write("information", public=False),
+        "list_post_public": write("funding", public=True),
+    }
+    type_setting_save(post_type="topic", approval_required=True, by=users["coordinator"])
+    posts["list_post_held"] = write("topic", public=True)
+    return posts
 
 
 def _public_topic(statement: Any) -> Any:

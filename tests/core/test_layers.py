@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("accounts",),
     ("statements",),
     ("discussion", "voting"),
-    ("workflow",),
+    ("workflow", "maillist"),
     ("notifications",),
     ("public",),
     ("rtm_workflow",),  # the project: settings, root URLs, security middleware

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from maillist import feeds, views
+
+app_name = "maillist"
+urlpatterns = [
+    path("verteiler/", views.archive, name="archive"),
+    path("verteiler/neu/", views.post_new, name="post_new"),
+    path("verteiler/<int:pk>/", views.post_detail, name="post"),
+    path("verteiler/foerderhinweise/", views.funding_board, name="funding"),
+    path("verteiler/feed/", feeds.PublicPostsFeed(), name="feed"),
+    path("coordination/verteiler/", views.held_list, name="held"),
+    path("coordination/verteiler/<int:pk>/entscheiden/", views.post_decide, name="decide"),
+    path("coordination/verteiler/einstellungen/", views.type_settings, name="settings"),
+]
