@@ -33,6 +33,8 @@ class EventKind(models.TextChoices):
     MEMBERSHIP_CHANGED = "membership_changed"
     MEMBER_INVITED = "member_invited"  # target: the accounts.Invitation (no account yet)
     LIST_POST = "list_post"  # target: the maillist.Post sent to the list
+    # target: the maillist.ListSubscriber (no account) who asked to join the list
+    LIST_SUBSCRIPTION_REQUESTED = "list_subscription_requested"
 
 
 def emit(

@@ -59,3 +59,22 @@ class TypeSettingsForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+
+
+class TypesForm(forms.Form):
+    post_types = forms.MultipleChoiceField(
+        label=_("Diese Arten von Beiträgen per E-Mail erhalten"),
+        choices=PostType.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class SubscribeForm(TypesForm):
+    email = forms.EmailField(label=_("E-Mail-Adresse"), max_length=254)
+    field_order = ["email", "post_types"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["post_types"].required = True
+        self.fields["post_types"].initial = list(PostType.values)

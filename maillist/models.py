@@ -4,6 +4,8 @@ sanitised HTML (statements.markdown), rendered once."""
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -103,3 +105,69 @@ class OptOut(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id}: {self.post_type}"
+
+
+class ListSubscriber(models.Model):
+    """Someone without an account on the list (a partner organisation, the
+    administration, a citizen): double opt-in, one-click unsubscribe, types chosen."""
+
+    email = models.EmailField(_("E-Mail-Adresse"), unique=True)
+    language = models.CharField(max_length=5, choices=settings.LANGUAGES, default="de")
+    token = models.CharField(max_length=64, unique=True, default=secrets.token_urlsafe)
+    created_at = models.DateTimeField(default=timezone.now)
+    confirm_sent_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    unsubscribed_at = models.DateTimeField(null=True, blank=True)
+    # Hard bounces reported for the address (the inbound path records them).
+    bounce_count = models.PositiveIntegerField(default=0)
+    last_bounce_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["email"]
+
+    def __str__(self) -> str:
+        return self.email
+
+    @property
+    def is_active(self) -> bool:
+        return self.confirmed_at is not None and self.unsubscribed_at is None
+
+
+class ListSubscription(models.Model):
+    """One post type an outside subscriber wants."""
+
+    subscriber = models.ForeignKey(
+        ListSubscriber, on_delete=models.CASCADE, related_name="subscriptions"
+    )
+    post_type = models.CharField(max_length=16, choices=PostType.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "post_type"], name="one_list_subscription_per_type"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscriber_id}: {self.post_type}"
+
+
+class SubscriberAction(models.TextChoices):
+    REMOVED = "removed", _("von der Koordination entfernt")
+
+
+class SubscriberLog(models.Model):
+    """The audit of what the coordination did to the subscriber list."""
+
+    action = models.CharField(max_length=16, choices=SubscriberAction.choices)
+    email = models.EmailField()
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.action} {self.email}"

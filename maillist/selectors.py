@@ -12,7 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.permissions import is_coordinator, is_member
-from maillist.models import OptOut, Post, PostState, PostType
+from maillist.models import ListSubscriber, OptOut, Post, PostState, PostType
 
 SEARCH_MAX = 100
 
@@ -78,3 +78,14 @@ def funding_board(user: Any, *, today: date | None = None) -> tuple[list[Post], 
 def list_opt_out_ids(post_type: str) -> list[int]:
     """The members who switched off mail of this post type (one query)."""
     return list(OptOut.objects.filter(post_type=post_type).values_list("user_id", flat=True))
+
+
+def active_list_subscriber_ids(post_type: str) -> list[int]:
+    """Confirmed, not unsubscribed outside subscribers who chose this type (one query)."""
+    return list(
+        ListSubscriber.objects.filter(
+            confirmed_at__isnull=False,
+            unsubscribed_at__isnull=True,
+            subscriptions__post_type=post_type,
+        ).values_list("pk", flat=True)
+    )

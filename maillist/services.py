@@ -4,17 +4,29 @@ event, and the notifications app writes the outbox rows in the same transaction.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.errors import ServiceError
 from core.events import EventKind, emit
 from core.text import clean_line
-from maillist.models import Post, PostState, PostType, TypeSetting
+from maillist.models import (
+    ListSubscriber,
+    ListSubscription,
+    OptOut,
+    Post,
+    PostState,
+    PostType,
+    SubscriberAction,
+    SubscriberLog,
+    TypeSetting,
+)
 from maillist.permissions import can_approve, can_post
 from statements.markdown import render
 
@@ -102,3 +114,99 @@ def post_decide(*, post: Post, by: Any, approve: bool) -> Post:
         post.state = PostState.DECLINED
         post.save(update_fields=["state", "decided_by"])
     return post
+
+
+# --- Subscribers ---------------------------------------------------------------------
+
+CONFIRM_INTERVAL = timedelta(hours=1)
+
+
+def _set_types(subscriber: ListSubscriber, post_types: list[str]) -> None:
+    wanted = {PostType(t) for t in post_types}
+    subscriber.subscriptions.exclude(post_type__in=wanted).delete()
+    ListSubscription.objects.bulk_create(
+        [ListSubscription(subscriber=subscriber, post_type=t) for t in wanted],
+        ignore_conflicts=True,
+    )
+
+
+@transaction.atomic
+def subscriber_subscribe(*, email: str, post_types: list[str], language: str = "de") -> None:
+    """Start (or restart) double opt-in: a confirmation mail at most once an hour. The
+    answer is the same for new, pending and active addresses (nothing to enumerate);
+    an active subscriber's types change only through the link in their mails."""
+    email = email.strip().lower()
+    lang = language if language in dict(settings.LANGUAGES) else "de"
+    subscriber, _created = ListSubscriber.objects.select_for_update().get_or_create(
+        email=email, defaults={"language": lang}
+    )
+    if subscriber.is_active:
+        return
+    now = timezone.now()
+    subscriber.unsubscribed_at = None
+    subscriber.confirmed_at = None
+    subscriber.language = lang
+    _set_types(subscriber, post_types)
+    if subscriber.confirm_sent_at and now - subscriber.confirm_sent_at < CONFIRM_INTERVAL:
+        subscriber.save(update_fields=["unsubscribed_at", "confirmed_at", "language"])
+        return
+    subscriber.confirm_sent_at = now
+    subscriber.save(
+        update_fields=["unsubscribed_at", "confirmed_at", "language", "confirm_sent_at"]
+    )
+    emit(EventKind.LIST_SUBSCRIPTION_REQUESTED, target=subscriber)
+
+
+@transaction.atomic
+def subscriber_confirm(*, token: str) -> ListSubscriber | None:
+    subscriber = ListSubscriber.objects.select_for_update().filter(token=token).first()
+    if subscriber is None:
+        return None
+    if not subscriber.is_active:
+        subscriber.confirmed_at = timezone.now()
+        subscriber.unsubscribed_at = None
+        subscriber.save(update_fields=["confirmed_at", "unsubscribed_at"])
+    return subscriber
+
+
+def subscriber_unsubscribe(*, token: str) -> ListSubscriber | None:
+    """One click, no questions: the address gets no further list mail."""
+    subscriber = ListSubscriber.objects.filter(token=token).first()
+    if subscriber is not None and subscriber.unsubscribed_at is None:
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.save(update_fields=["unsubscribed_at"])
+    return subscriber
+
+
+def subscriber_types_save(*, token: str, post_types: list[str]) -> ListSubscriber | None:
+    subscriber = ListSubscriber.objects.filter(token=token).first()
+    if subscriber is not None:
+        _set_types(subscriber, post_types)
+    return subscriber
+
+
+@transaction.atomic
+def subscriber_remove(*, subscriber: ListSubscriber, by: Any) -> None:
+    """The coordination removes an address; the audit keeps who, whom and when."""
+    if not can_approve(by):
+        raise ListError(_("Nur die Koordination kann Adressen entfernen."), status=403)
+    SubscriberLog.objects.create(action=SubscriberAction.REMOVED, email=subscriber.email, by=by)
+    subscriber.delete()
+
+
+def subscriber_bounce_record(*, email: str) -> None:
+    """A hard bounce for the address (from a delivery status notification)."""
+    ListSubscriber.objects.filter(email=email.strip().lower()).update(
+        bounce_count=F("bounce_count") + 1, last_bounce_at=timezone.now()
+    )
+
+
+def member_types_save(*, user: Any, post_types: list[str]) -> None:
+    """A member's choice of the post types they get by mail (opt-outs stored)."""
+    if not can_post(user):
+        raise ListError(_("Nur Mitglieder können das einstellen."), status=403)
+    wanted = {PostType(t) for t in post_types}
+    OptOut.objects.filter(user=user, post_type__in=wanted).delete()
+    OptOut.objects.bulk_create(
+        [OptOut(user=user, post_type=t) for t in set(PostType) - wanted], ignore_conflicts=True
+    )

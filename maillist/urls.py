@@ -13,3 +13,15 @@ urlpatterns = [
     path("coordination/verteiler/<int:pk>/entscheiden/", views.post_decide, name="decide"),
     path("coordination/verteiler/einstellungen/", views.type_settings, name="settings"),
 ]
+urlpatterns += [
+    path("verteiler/abonnieren/", views.subscribe, name="subscribe"),
+    path("verteiler/abonnieren/<str:token>/", views.subscribe_confirm, name="confirm"),
+    path("verteiler/abmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("verteiler/meine-arten/", views.member_types, name="member_types"),
+    path("coordination/verteiler/abonnements/", views.subscriber_list, name="subscribers"),
+    path(
+        "coordination/verteiler/abonnements/<int:pk>/entfernen/",
+        views.subscriber_remove,
+        name="subscriber_remove",
+    ),
+]

@@ -2,18 +2,30 @@
 
 from __future__ import annotations
 
+from allauth.core import ratelimit
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accounts.decorators import coordinator_required, member_required
+from accounts.models import User
 from core.errors import ServiceError
-from maillist import selectors, services
-from maillist.forms import PostForm, TypeSettingsForm
-from maillist.models import Post, PostState, PostType, TypeSetting
+from maillist import selectors, services, tokens
+from maillist.forms import PostForm, SubscribeForm, TypeSettingsForm, TypesForm
+from maillist.models import (
+    ListSubscriber,
+    OptOut,
+    Post,
+    PostState,
+    PostType,
+    SubscriberLog,
+    TypeSetting,
+)
 from maillist.permissions import can_read
 
 PER_PAGE = 20
@@ -105,3 +117,124 @@ def type_settings(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Die Einstellungen sind gespeichert."))
         return redirect("maillist:settings")
     return render(request, "maillist/settings.html", {"form": form})
+
+
+# --- Subscribers ---------------------------------------------------------------------
+
+
+def _message(request: HttpRequest, title: str, text: str, status: int = 200) -> HttpResponse:
+    return render(request, "maillist/message.html", {"title": title, "text": text}, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def subscribe(request: HttpRequest) -> HttpResponse:
+    form = SubscribeForm(request.POST or None)
+    if request.method == "POST":
+        if form.is_valid() and not ratelimit.consume(request, action="subscribe"):
+            form.add_error(
+                None,
+                _("Zu viele Anmeldungen von Ihrem Anschluss. Bitte versuchen Sie es später."),
+            )
+            return render(request, "maillist/subscribe.html", {"form": form}, status=429)
+        if form.is_valid():
+            services.subscriber_subscribe(
+                email=form.cleaned_data["email"],
+                post_types=form.cleaned_data["post_types"],
+                language=get_language(),
+            )
+            # The same answer for new, pending and active addresses: nothing to enumerate.
+            return render(request, "maillist/subscribe.html", {"sent": True})
+        return render(request, "maillist/subscribe.html", {"form": form}, status=400)
+    return render(request, "maillist/subscribe.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def subscribe_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """GET shows a button (mail scanners open links too); the POST confirms."""
+    subscriber_token = tokens.read_confirm(token)
+    if not subscriber_token or not ListSubscriber.objects.filter(token=subscriber_token).exists():
+        return _message(
+            request,
+            _("Ungültiger Link"),
+            _(
+                "Dieser Bestätigungslink ist ungültig oder abgelaufen. "
+                "Sie können sich erneut eintragen."
+            ),
+            status=400,
+        )
+    if request.method == "POST":
+        services.subscriber_confirm(token=subscriber_token)
+        return _message(
+            request,
+            _("Abonnement bestätigt"),
+            _("Sie erhalten ab jetzt die gewählten Beiträge des Verteilers."),
+        )
+    return render(request, "maillist/confirm.html", {})
+
+
+@csrf_exempt  # RFC 8058: the mail client POSTs without our cookie; it only unsubscribes
+@require_http_methods(["GET", "HEAD", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    subscriber_token = tokens.read_unsubscribe(token)
+    subscriber = (
+        ListSubscriber.objects.filter(token=subscriber_token).first() if subscriber_token else None
+    )
+    if subscriber is None:
+        return _message(
+            request,
+            _("Ungültiger Link"),
+            _("Dieser Abmeldelink ist ungültig. Bitte nutzen Sie den Link aus einer E-Mail."),
+            status=400,
+        )
+    if request.method == "POST":
+        services.subscriber_unsubscribe(token=subscriber.token)
+        return _message(
+            request,
+            _("Abgemeldet"),
+            _("Sie erhalten keine E-Mails des Verteilers mehr."),
+        )
+    return render(request, "maillist/unsubscribe.html", {})
+
+
+@member_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def member_types(request: HttpRequest) -> HttpResponse:
+    opted_out = set(OptOut.objects.filter(user=request.user).values_list("post_type", flat=True))
+    initial = [t for t in PostType.values if t not in opted_out]
+    form = TypesForm(request.POST or None, initial={"post_types": initial})
+    if request.method == "POST" and form.is_valid():
+        services.member_types_save(user=request.user, post_types=form.cleaned_data["post_types"])
+        messages.success(request, _("Gespeichert."))
+        return redirect("maillist:member_types")
+    status = 400 if request.method == "POST" else 200
+    return render(request, "maillist/member_types.html", {"form": form}, status=status)
+
+
+@coordinator_required
+@require_safe
+def subscriber_list(request: HttpRequest) -> HttpResponse:
+    subscribers = ListSubscriber.objects.prefetch_related("subscriptions")
+    page = Paginator(subscribers, 100).get_page(request.GET.get("page"))
+    counts = {
+        "members": User.objects.members().count(),
+        "active": ListSubscriber.objects.filter(
+            confirmed_at__isnull=False, unsubscribed_at__isnull=True
+        ).count(),
+        "pending": ListSubscriber.objects.filter(confirmed_at__isnull=True).count(),
+        "bouncing": ListSubscriber.objects.filter(bounce_count__gt=0).count(),
+    }
+    log = SubscriberLog.objects.select_related("by")[:20]
+    return render(
+        request,
+        "maillist/subscribers.html",
+        {"page": page, "counts": counts, "log": log, "type_labels": dict(PostType.choices)},
+    )
+
+
+@coordinator_required
+@require_POST
+def subscriber_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    subscriber = get_object_or_404(ListSubscriber, pk=pk)
+    services.subscriber_remove(subscriber=subscriber, by=request.user)
+    messages.success(request, _("Die Adresse ist entfernt."))
+    return redirect("maillist:subscribers")

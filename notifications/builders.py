@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import MembershipStatus, User
 from accounts.services import invitation_url
+from maillist.tokens import confirm_url as list_confirm_url
 from notifications.models import Kind, Notification
 from notifications.tokens import absolute, confirm_url
 from statements.diff import rendered_segments_html, segments_text
@@ -242,6 +243,13 @@ def list_post_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
     if post is None:
         return None
     return {"post": post}
+
+
+def list_subscription_confirm(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    subscriber = row.list_subscriber
+    if subscriber is None or subscriber.is_active:
+        return None
+    return {"confirm_url": list_confirm_url(subscriber.token)}
 
 
 def subscription_confirm(row: Notification, loaded: Loaded) -> dict[str, Any] | None:

@@ -396,6 +396,20 @@ MATRIX: list[Row] = [
     Row("maillist:decide", "POST", coordinators("allowed"), pk_of("list_post_held")),
     Row("maillist:settings", "GET", coordinators()),
     Row("maillist:settings", "POST", coordinators("allowed")),
+    Row("maillist:subscribe", "GET", everyone("ok")),
+    Row("maillist:subscribe", "POST", everyone("invalid")),
+    Row("maillist:confirm", "GET", everyone("invalid"), lambda w, s: {"token": "kaputt"}),
+    Row("maillist:unsubscribe", "GET", everyone("invalid"), lambda w, s: {"token": "kaputt"}),
+    # Its POST is csrf-exempt by design (RFC 8058 one-click): tests/maillist/test_subscribers.py
+    Row("maillist:member_types", "GET", members()),
+    Row("maillist:member_types", "POST", members("allowed")),
+    Row("maillist:subscribers", "GET", coordinators()),
+    Row(
+        "maillist:subscriber_remove",
+        "POST",
+        coordinators("allowed"),
+        pk_of("list_subscriber"),
+    ),
     Row("notifications:failed", "GET", coordinators()),
     Row("notifications:retry", "POST", coordinators("allowed")),
 ]

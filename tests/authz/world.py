@@ -129,6 +129,9 @@ def _list_posts(users: dict[str, Any]) -> dict[str, Any]:
     }
     type_setting_save(post_type="topic", approval_required=True, by=users["coordinator"])
     posts["list_post_held"] = write("topic", public=True)
+    from maillist.models import ListSubscriber
+
+    posts["list_subscriber"] = ListSubscriber.objects.create(email="extern@example.org")
     return posts
 
 

@@ -206,3 +206,14 @@ def test_delivery_to_a_real_smtp_server(member, author, smtp_server):
     m = next(m for m in messages if m["To"] == author.email)
     assert "Über **SMTP**." in text_of(m) and "<strong>SMTP</strong>" in html_of(m)
     assert re.search(r"Echter Versand", str(m["Subject"]))
+
+
+def test_demo_data_has_posts_and_two_funding_hints_and_is_idempotent():
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_demo", stdout=StringIO())
+    assert Post.objects.count() == 4
+    assert Post.objects.filter(post_type=PostType.FUNDING, state=PostState.SENT).count() == 2

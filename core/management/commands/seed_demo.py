@@ -13,6 +13,7 @@ SEEDERS = (
     "workflow.demo.seed",
     "voting.demo.seed",
     "discussion.demo.seed",
+    "maillist.demo.seed",
     "notifications.demo.seed",
     "public.demo.seed",
 )
