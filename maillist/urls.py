@@ -17,6 +17,7 @@ urlpatterns += [
     path("verteiler/abonnieren/", views.subscribe, name="subscribe"),
     path("verteiler/abonnieren/<str:token>/", views.subscribe_confirm, name="confirm"),
     path("verteiler/abmelden/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("verteiler/arten/<str:token>/", views.subscriber_types, name="subscriber_types"),
     path("verteiler/meine-arten/", views.member_types, name="member_types"),
     path("coordination/verteiler/abonnements/", views.subscriber_list, name="subscribers"),
     path(

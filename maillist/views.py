@@ -193,7 +193,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             _("Abgemeldet"),
             _("Sie erhalten keine E-Mails des Verteilers mehr."),
         )
-    return render(request, "maillist/unsubscribe.html", {})
+    return render(request, "maillist/unsubscribe.html", {"token": token})
 
 
 @member_required
@@ -238,3 +238,27 @@ def subscriber_remove(request: HttpRequest, pk: int) -> HttpResponse:
     services.subscriber_remove(subscriber=subscriber, by=request.user)
     messages.success(request, _("Die Adresse ist entfernt."))
     return redirect("maillist:subscribers")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def subscriber_types(request: HttpRequest, token: str) -> HttpResponse:
+    """An outside subscriber changes their types through the signed link from a mail."""
+    subscriber_token = tokens.read_unsubscribe(token)
+    subscriber = (
+        ListSubscriber.objects.filter(token=subscriber_token).first() if subscriber_token else None
+    )
+    if subscriber is None:
+        return _message(
+            request,
+            _("Ungültiger Link"),
+            _("Dieser Abmeldelink ist ungültig. Bitte nutzen Sie den Link aus einer E-Mail."),
+            status=400,
+        )
+    chosen = list(subscriber.subscriptions.values_list("post_type", flat=True))
+    form = TypesForm(request.POST or None, initial={"post_types": chosen})
+    if request.method == "POST" and form.is_valid():
+        services.subscriber_types_save(
+            token=subscriber.token, post_types=form.cleaned_data["post_types"]
+        )
+        return _message(request, _("Gespeichert."), _("Ihre Auswahl ist gespeichert."))
+    return render(request, "maillist/subscriber_types.html", {"form": form})

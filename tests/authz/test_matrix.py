@@ -401,6 +401,8 @@ MATRIX: list[Row] = [
     Row("maillist:confirm", "GET", everyone("invalid"), lambda w, s: {"token": "kaputt"}),
     Row("maillist:unsubscribe", "GET", everyone("invalid"), lambda w, s: {"token": "kaputt"}),
     # Its POST is csrf-exempt by design (RFC 8058 one-click): tests/maillist/test_subscribers.py
+    Row("maillist:subscriber_types", "GET", everyone("invalid"), lambda w, s: {"token": "x"}),
+    Row("maillist:subscriber_types", "POST", everyone("invalid"), lambda w, s: {"token": "x"}),
     Row("maillist:member_types", "GET", members()),
     Row("maillist:member_types", "POST", members("allowed")),
     Row("maillist:subscribers", "GET", coordinators()),

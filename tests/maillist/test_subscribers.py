@@ -128,3 +128,16 @@ def test_unsubscribe_link_is_signed(client):
     subscriber = ListSubscriber.objects.get()
     url = tokens.unsubscribe_url(subscriber.token)
     assert subscriber.token not in url.split("/")[-2] or ":" in url
+
+
+def test_an_outside_subscriber_changes_types_through_the_signed_link(client):
+    services.subscriber_subscribe(email="t@example.org", post_types=["date", "funding"])
+    subscriber = ListSubscriber.objects.get()
+    services.subscriber_confirm(token=subscriber.token)
+    url = tokens.unsubscribe_url(subscriber.token)
+    unsubscribe_page = client.get(url[url.index("/verteiler/") :]).text
+    types_path = re.search(r'href="(/verteiler/arten/[^"]+)"', unsubscribe_page).group(1)
+    assert client.post(types_path, {"post_types": ["minutes"]}).status_code == 200
+    assert list(subscriber.subscriptions.values_list("post_type", flat=True)) == ["minutes"]
+    subscriber.refresh_from_db()
+    assert subscriber.is_active
