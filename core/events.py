@@ -35,6 +35,7 @@ class EventKind(models.TextChoices):
     LIST_POST = "list_post"  # target: the maillist.Post sent to the list
     # target: the maillist.ListSubscriber (no account) who asked to join the list
     LIST_SUBSCRIPTION_REQUESTED = "list_subscription_requested"
+    FUNDING_REMINDER = "funding_reminder"  # target: the maillist.Post (a funding hint)
 
 
 def emit(

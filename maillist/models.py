@@ -70,6 +70,8 @@ class Post(models.Model):
     amount = models.CharField(_("Fördersumme"), max_length=100, blank=True)
     deadline = models.DateField(_("Antragsfrist"), null=True, blank=True)
     link = models.URLField(_("Link"), max_length=500, blank=True)
+    # When the deadline reminder went out (once per hint; maillist.services).
+    reminded_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-sent_at", "-pk"]

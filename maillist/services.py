@@ -210,3 +210,33 @@ def member_types_save(*, user: Any, post_types: list[str]) -> None:
     OptOut.objects.bulk_create(
         [OptOut(user=user, post_type=t) for t in set(PostType) - wanted], ignore_conflicts=True
     )
+
+
+# --- Funding hints -------------------------------------------------------------------
+
+
+def funding_reminders_send(*, today: date | None = None) -> int:
+    """Remind of every sent funding hint whose deadline is at most
+    RTM_FUNDING_REMINDER_DAYS away and not yet past, once per hint: the row is claimed
+    under a lock and marked in the same transaction, so a second run (or a concurrent
+    beat) finds nothing to do."""
+    today = today or timezone.localdate()
+    horizon = today + timedelta(days=settings.RTM_FUNDING_REMINDER_DAYS)
+    sent = 0
+    with transaction.atomic():
+        due = list(
+            Post.objects.select_for_update(skip_locked=True).filter(
+                post_type=PostType.FUNDING,
+                state=PostState.SENT,
+                reminded_at__isnull=True,
+                deadline__gte=today,
+                deadline__lte=horizon,
+            )
+        )
+        now = timezone.now()
+        for post in due:
+            post.reminded_at = now
+            post.save(update_fields=["reminded_at"])
+            emit(EventKind.FUNDING_REMINDER, target=post)
+            sent += 1
+    return sent

@@ -200,7 +200,7 @@ def digest(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
     entries = []
     for item_id in row.context.get("items", []):
         item = loaded.items.get(item_id)
-        if item is not None and item.kind == Kind.LIST_POST:
+        if item is not None and item.kind in (Kind.LIST_POST, Kind.FUNDING_REMINDER):
             post = _sent_post(item, loaded)
             if post is not None:
                 entries.append(

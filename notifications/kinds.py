@@ -152,6 +152,9 @@ SPECS: dict[str, KindSpec] = {
         # The e-mail list (maillist): each post reaches the members who want its type.
         KindSpec(K.LIST_POST, b.list_post_mail, list_post_link, r.list_readers,
                  outside=r.list_subscribers, default_mode=M.IMMEDIATELY, notify_actor=True),
+        # Whoever wants them switches funding reminders on (preferences page).
+        KindSpec(K.FUNDING_REMINDER, b.list_post_mail, list_post_link, r.list_readers,
+                 default_mode=M.OFF),
         KindSpec(K.LIST_SUBSCRIPTION_REQUESTED, b.list_subscription_confirm, home_link,
                  r.nobody, outside=r.the_list_subscriber, locked=True, once_per_target=False),
         # The app's own mails: no event, written by digests_build / subscriber_subscribe.

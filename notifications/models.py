@@ -40,6 +40,7 @@ class Kind(models.TextChoices):
         EventKind.LIST_SUBSCRIPTION_REQUESTED.value,
         _("Bestätigung des Verteiler-Abonnements"),
     )
+    FUNDING_REMINDER = EventKind.FUNDING_REMINDER.value, _("Erinnerung an eine Förderfrist")
     DIGEST = "digest", _("Tägliche Zusammenfassung")
     SUBSCRIPTION_CONFIRM = "subscription_confirm", _("Bestätigung des Abonnements")
 

@@ -14,6 +14,10 @@ app.autodiscover_tasks()
 app.conf.beat_schedule = {
     "workflow-due-work": {"task": "workflow.tasks.run_due_work", "schedule": 60.0},
     "voting-reminders": {"task": "voting.tasks.send_vote_reminders", "schedule": 300.0},
+    "maillist-funding-reminders": {
+        "task": "maillist.tasks.send_funding_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "notifications-sweep": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
     "notifications-digest": {
         "task": "notifications.tasks.send_daily_digests",

@@ -154,6 +154,7 @@ def test_preferences_page_saves_modes_and_keeps_locked_kinds(client_for, coordin
         Kind.VOTING_RESULT,
         Kind.PUBLISHED,
         Kind.LIST_POST,
+        Kind.FUNDING_REMINDER,
     ):
         data[kind] = Mode.IMMEDIATELY
     assert client.post("/notifications/preferences/", data).status_code == 302
