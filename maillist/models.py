@@ -72,6 +72,15 @@ class Post(models.Model):
     link = models.URLField(_("Link"), max_length=500, blank=True)
     # When the deadline reminder went out (once per hint; maillist.services).
     reminded_at = models.DateTimeField(null=True, blank=True)
+    # Imported from the old list's archive (import_mbox): never mailed, threaded by the
+    # mail headers; a re-import finds each message by its Message-ID.
+    imported = models.BooleanField(default=False)
+    message_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    in_reply_to = models.CharField(max_length=255, blank=True)
+    references = models.TextField(blank=True)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
+    )
 
     class Meta:
         ordering = ["-sent_at", "-pk"]

@@ -4,6 +4,7 @@ event, and the notifications app writes the outbox rows in the same transaction.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from core.errors import ServiceError
 from core.events import EventKind, emit
 from core.text import clean_line
+from maillist.archive import ArchivedMessage
 from maillist.models import (
     ListSubscriber,
     ListSubscription,
@@ -240,3 +242,51 @@ def funding_reminders_send(*, today: date | None = None) -> int:
             emit(EventKind.FUNDING_REMINDER, target=post)
             sent += 1
     return sent
+
+
+# --- The old archive -----------------------------------------------------------------
+
+
+@transaction.atomic
+def archive_import(*, messages: Iterable[ArchivedMessage]) -> tuple[int, int]:
+    """Store each message as a sent, members-only, never-mailed post; a Message-ID
+    already stored is skipped. Threads are linked afterwards, so a reply that comes
+    before its parent in the file still finds it. Returns (added, skipped)."""
+    added = skipped = 0
+    for message in messages:
+        if Post.objects.filter(message_id=message.message_id).exists():
+            skipped += 1
+            continue
+        Post.objects.create(
+            post_type=PostType.INFORMATION,
+            title=clean_line(message.subject) or str(_("(ohne Betreff)")),
+            body=message.body,
+            body_html=render(message.body),
+            is_public=False,
+            state=PostState.SENT,
+            sender_name=clean_line(message.sender_name),
+            sent_at=message.date or timezone.now(),
+            created_at=message.date or timezone.now(),
+            imported=True,
+            message_id=message.message_id,
+            in_reply_to=message.in_reply_to,
+            references=" ".join(message.references),
+        )
+        added += 1
+    _link_threads()
+    return added, skipped
+
+
+def _link_threads() -> None:
+    """Each imported reply points at the message it answers (In-Reply-To, else the
+    nearest of its References that is in the archive)."""
+    known = dict(Post.objects.filter(imported=True).values_list("message_id", "pk"))
+    for post in Post.objects.filter(imported=True, parent__isnull=True).exclude(
+        in_reply_to="", references=""
+    ):
+        candidates = [post.in_reply_to, *reversed(post.references.split())]
+        parent_id = next(
+            (known[c] for c in candidates if c in known and c != post.message_id), None
+        )
+        if parent_id is not None:
+            Post.objects.filter(pk=post.pk).update(parent_id=parent_id)

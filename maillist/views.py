@@ -49,10 +49,16 @@ def archive(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    post = get_object_or_404(Post.objects.select_related("author"), pk=pk)
+    post = get_object_or_404(Post.objects.select_related("author", "parent"), pk=pk)
     if not can_read(request.user, post):
         raise Http404  # a members-only post does not exist for anyone else
-    return render(request, "maillist/post.html", {"post": post})
+    replies = selectors.archive_for(request.user).filter(parent=post).order_by("sent_at", "pk")
+    can_see_parent = post.parent is not None and can_read(request.user, post.parent)
+    return render(
+        request,
+        "maillist/post.html",
+        {"post": post, "replies": list(replies), "can_see_parent": can_see_parent},
+    )
 
 
 @require_safe
