@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from core.mail import SignedEmail
+from maillist.mail import list_headers
 from maillist.tokens import unsubscribe_url as list_unsubscribe_url
 from notifications.builders import Loaded, reader_may_see
 from notifications.kinds import KindSpec, spec_for, target_path
@@ -93,7 +95,8 @@ def _compose(
     if context.get("unsubscribe_url"):
         headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message = EmailMultiAlternatives(
+    headers.update(list_headers(row.kind))
+    message = SignedEmail(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,

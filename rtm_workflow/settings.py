@@ -183,6 +183,10 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 # --- Mail -----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "RTM Positionen <positionen@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# DKIM signing of outgoing mail (core/mail.py): all three set, or no signature.
+RTM_DKIM_DOMAIN = env_str("RTM_DKIM_DOMAIN", "")
+RTM_DKIM_SELECTOR = env_str("RTM_DKIM_SELECTOR", "")
+RTM_DKIM_PRIVATE_KEY_FILE = env_str("RTM_DKIM_PRIVATE_KEY_FILE", "")
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
