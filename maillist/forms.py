@@ -32,7 +32,7 @@ class PostForm(forms.Form):
     deadline = forms.DateField(
         label=_("Antragsfrist"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("Format: JJJJ-MM-TT"),
     )
     link = forms.URLField(label=_("Link"), max_length=500, required=False, assume_scheme="https")
