@@ -17,6 +17,7 @@ from accounts.models import User
 from core.errors import ServiceError
 from maillist import selectors, services, tokens
 from maillist.forms import PostForm, SubscribeForm, TypeSettingsForm, TypesForm
+from maillist.inbound import posting_address
 from maillist.models import (
     ListSubscriber,
     OptOut,
@@ -213,7 +214,8 @@ def member_types(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Gespeichert."))
         return redirect("maillist:member_types")
     status = 400 if request.method == "POST" else 200
-    return render(request, "maillist/member_types.html", {"form": form}, status=status)
+    context = {"form": form, "posting_address": posting_address(request.user)}
+    return render(request, "maillist/member_types.html", context, status=status)
 
 
 @coordinator_required
