@@ -22,6 +22,7 @@ APP_EXPORTERS = (
     "workflow.export.user_data",
     "discussion.export.user_data",
     "voting.export.user_data",
+    "maillist.export.user_data",
     "notifications.export.user_data",
     "public.export.user_data",
 )

@@ -217,3 +217,13 @@ def test_demo_data_has_posts_and_two_funding_hints_and_is_idempotent():
     call_command("seed_demo", stdout=StringIO())
     assert Post.objects.count() == 4
     assert Post.objects.filter(post_type=PostType.FUNDING, state=PostState.SENT).count() == 2
+
+
+def test_the_data_export_holds_the_members_posts(member, client_for):
+    post(member, title="Mein Beitrag")
+    OptOut.objects.create(user=member, post_type=PostType.DATE)
+    from accounts.export import collect_user_data
+
+    data = collect_user_data(member)["maillist"]
+    assert [p["title"] for p in data["posts"]] == ["Mein Beitrag"]
+    assert data["types_switched_off"] == ["date"]
