@@ -100,3 +100,40 @@ def post_from_mail(*, raw: bytes, recipient: str) -> Post:
     )
     Post.objects.filter(pk=post.pk).update(message_id=message_id)
     return post
+
+
+# --- Bounces -------------------------------------------------------------------------
+
+BOUNCE_LOCAL = "bounces"
+
+
+def bounce_address() -> str:
+    return f"{BOUNCE_LOCAL}@{_domain()}"
+
+
+def hard_bounces(raw: bytes) -> list[str]:
+    """The addresses a delivery status notification (RFC 3464) reports as permanently
+    failed (Action: failed, Status 5.x.x); [] for anything else."""
+    message = email.message_from_bytes(raw, policy=policy.default)
+    if message.get_content_type() != "multipart/report":
+        return []
+    failed = []
+    for part in message.walk():
+        if part.get_content_type() != "message/delivery-status":
+            continue
+        for block in part.get_payload():
+            action = str(block.get("action", "")).strip().lower()
+            status = str(block.get("status", "")).strip()
+            recipient = str(block.get("final-recipient", "")).split(";", 1)[-1].strip()
+            if action == "failed" and status.startswith("5.") and "@" in recipient:
+                failed.append(recipient.lower())
+    return failed
+
+
+def bounces_record(*, raw: bytes) -> int:
+    from maillist.services import subscriber_bounce_record
+
+    addresses = hard_bounces(raw)
+    for address in addresses:
+        subscriber_bounce_record(email=address)
+    return len(addresses)

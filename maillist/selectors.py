@@ -7,6 +7,7 @@ import re
 from datetime import date
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -81,11 +82,14 @@ def list_opt_out_ids(post_type: str) -> list[int]:
 
 
 def active_list_subscriber_ids(post_type: str) -> list[int]:
-    """Confirmed, not unsubscribed outside subscribers who chose this type (one query)."""
+    """Confirmed, not unsubscribed, not bouncing outside subscribers who chose this type
+    (one query)."""
     return list(
         ListSubscriber.objects.filter(
             confirmed_at__isnull=False,
             unsubscribed_at__isnull=True,
             subscriptions__post_type=post_type,
+            # An address that bounced hard this often gets nothing more.
+            bounce_count__lt=settings.RTM_LIST_BOUNCE_THRESHOLD,
         ).values_list("pk", flat=True)
     )

@@ -346,6 +346,8 @@ RTM_CONSULTATION_DAYS = env_int("RTM_CONSULTATION_DAYS", 14)
 RTM_VOTING_DAYS = env_int("RTM_VOTING_DAYS", 7)
 # E-mail list: funding-hint reminders go out this many days before the deadline.
 RTM_FUNDING_REMINDER_DAYS = env_int("RTM_FUNDING_REMINDER_DAYS", 7)
+# Hard bounces after which an outside list subscriber gets no more list mail.
+RTM_LIST_BOUNCE_THRESHOLD = env_int("RTM_LIST_BOUNCE_THRESHOLD", 3)
 RTM_URGENT_CONSULTATION_DAYS = env_int("RTM_URGENT_CONSULTATION_DAYS", 3)
 RTM_URGENT_VOTING_DAYS = env_int("RTM_URGENT_VOTING_DAYS", 2)
 RTM_DEFAULT_DECISION_RULE = env_str("RTM_DEFAULT_DECISION_RULE", "majority")

@@ -90,3 +90,56 @@ def test_refusals_create_nothing_and_say_why(listener, member, registered, case)
         )
     assert refused.value.smtp_code == 550 and refused.value.smtp_error
     assert Post.objects.count() == before
+
+
+DSN = """From: MAILER-DAEMON@mx.example.net
+To: {to}
+Subject: Undelivered Mail Returned to Sender
+Message-ID: <dsn-{n}@mx.example.net>
+MIME-Version: 1.0
+Content-Type: multipart/report; report-type=delivery-status; boundary="B"
+
+--B
+Content-Type: text/plain; charset=utf-8
+
+Die Nachricht konnte nicht zugestellt werden.
+
+--B
+Content-Type: message/delivery-status
+
+Reporting-MTA: dns; mx.example.net
+
+Final-Recipient: rfc822; {failed}
+Action: failed
+Status: 5.1.1
+Diagnostic-Code: smtp; 550 5.1.1 user unknown
+
+Final-Recipient: rfc822; {delayed}
+Action: delayed
+Status: 4.2.2
+
+--B--
+"""
+
+
+def test_hard_bounces_stop_list_mail_after_the_threshold(listener, member, settings):
+    from maillist.inbound import bounce_address
+    from maillist.models import ListSubscriber
+    from maillist.selectors import active_list_subscriber_ids
+
+    settings.RTM_LIST_BOUNCE_THRESHOLD = 2
+    for email in ("weg@example.org", "voll@example.org"):
+        services.subscriber_subscribe(email=email, post_types=["date"])
+        services.subscriber_confirm(token=ListSubscriber.objects.get(email=email).token)
+    for n in range(2):
+        raw = DSN.format(
+            to=bounce_address(), n=n, failed="Weg@example.org", delayed="voll@example.org"
+        )
+        with smtplib.SMTP("127.0.0.1", listener) as smtp:
+            smtp.sendmail("", [bounce_address()], raw.encode())
+    gone = ListSubscriber.objects.get(email="weg@example.org")
+    assert gone.bounce_count == 2 and gone.last_bounce_at is not None
+    assert ListSubscriber.objects.get(email="voll@example.org").bounce_count == 0  # 4.x.x
+    assert active_list_subscriber_ids("date") == [
+        ListSubscriber.objects.get(email="voll@example.org").pk
+    ]

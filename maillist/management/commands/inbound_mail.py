@@ -16,7 +16,7 @@ from typing import Any
 from asgiref.sync import sync_to_async
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from maillist.inbound import InboundRefused, post_from_mail
+from maillist.inbound import BOUNCE_LOCAL, InboundRefused, bounces_record, post_from_mail
 
 
 def smtp_controller_class() -> Any:
@@ -46,6 +46,10 @@ class InboundHandler:
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         raw = envelope.original_content or envelope.content
         for recipient in envelope.rcpt_tos:
+            if recipient.lower().startswith(BOUNCE_LOCAL + "@"):
+                # A delivery status notification: count the hard bounces, accept it.
+                await sync_to_async(bounces_record, thread_sensitive=False)(raw=raw)
+                continue
             try:
                 await sync_to_async(post_from_mail, thread_sensitive=False)(
                     raw=raw, recipient=recipient
