@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from allauth.core import ratelimit
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -214,7 +218,10 @@ def member_types(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Gespeichert."))
         return redirect("maillist:member_types")
     status = 400 if request.method == "POST" else 200
-    context = {"form": form, "posting_address": posting_address(request.user)}
+    # Break points after "+", "." and "@": the address fits a phone's width.
+    parts = re.split(r"(?<=[+.@])", posting_address(request.user))
+    address = format_html_join(mark_safe("<wbr>"), "{}", ((part,) for part in parts))
+    context = {"form": form, "posting_address": address}
     return render(request, "maillist/member_types.html", context, status=status)
 
 
