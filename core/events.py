@@ -40,6 +40,10 @@ class EventKind(models.TextChoices):
     MEETING_REMINDER = "meeting_reminder"
     MINUTES_READY = "minutes_ready"  # target: the meetings.Minutes (objections invited)
     MINUTES_APPROVED = "minutes_approved"  # target: the meetings.Minutes
+    LIST_POST = "list_post"  # target: the maillist.Post sent to the list
+    # target: the maillist.ListSubscriber (no account) who asked to join the list
+    LIST_SUBSCRIPTION_REQUESTED = "list_subscription_requested"
+    FUNDING_REMINDER = "funding_reminder"  # target: the maillist.Post (a funding hint)
 
 
 def emit(

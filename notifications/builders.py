@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import MembershipStatus, User
 from accounts.services import invitation_url
+from maillist.tokens import confirm_url as list_confirm_url
 from notifications.models import Kind, Notification
 from notifications.tokens import absolute, confirm_url
 from statements.diff import rendered_segments_html, segments_text
@@ -45,6 +46,7 @@ class Loaded:
         self.admissions = self._bulk(
             "accounts.AdmissionRequest", every, "admission_request_id", related=("user",)
         )
+        self.posts = self._bulk("maillist.Post", every, "post_id", related=("author",))
         actor_ids = {r.context.get("actor_id") for r in every} - {None}
         self.actors = User.objects.in_bulk(actor_ids) if actor_ids else {}
         self.meetings = self._bulk(
@@ -241,6 +243,18 @@ def digest(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
         item = loaded.items.get(item_id)
         if item is None:
             continue
+        if item.kind in (Kind.LIST_POST, Kind.FUNDING_REMINDER):
+            post = _sent_post(item, loaded)
+            if post is not None:
+                entries.append(
+                    {
+                        "kind": Kind(item.kind).label,
+                        "title": post.title,
+                        "actor": post.author_name,
+                        "url": absolute(post.get_absolute_url()),
+                    }
+                )
+            continue
         meeting = loaded.meetings.get(item.context.get("meeting_id"))
         if item.statement is None and meeting is not None:
             # A meeting's mail (minutes approved, a change): every member may read it.
@@ -269,6 +283,28 @@ def digest(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
             }
         )
     return {"entries": entries} if entries else None
+
+
+def _sent_post(row: Notification, loaded: Loaded) -> Any | None:
+    post = loaded.posts.get(row.context.get("post_id"))
+    if post is None or post.state != "sent":
+        return None
+    return post
+
+
+def list_post_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    """A post to the e-mail list, in full (its stored HTML; the text part its Markdown)."""
+    post = _sent_post(row, loaded)
+    if post is None:
+        return None
+    return {"post": post}
+
+
+def list_subscription_confirm(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    subscriber = row.list_subscriber
+    if subscriber is None or subscriber.is_active:
+        return None
+    return {"confirm_url": list_confirm_url(subscriber.token)}
 
 
 def subscription_confirm(row: Notification, loaded: Loaded) -> dict[str, Any] | None:

@@ -15,6 +15,9 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from core.mail import SignedEmail
+from maillist.mail import list_headers
+from maillist.tokens import unsubscribe_url as list_unsubscribe_url
 from notifications.builders import Loaded, reader_may_see
 from notifications.kinds import KindSpec, spec_for, target_path
 from notifications.models import Kind, Notification
@@ -31,6 +34,11 @@ def _addressee(row: Notification) -> tuple[str, str, str] | None:
         if row.kind != Kind.SUBSCRIPTION_CONFIRM and not row.subscriber.is_active:
             return None
         return row.subscriber.email, row.subscriber.language, ""
+    if row.list_subscriber is not None:
+        subscriber = row.list_subscriber
+        if row.kind != Kind.LIST_SUBSCRIPTION_REQUESTED and not subscriber.is_active:
+            return None
+        return subscriber.email, subscriber.language, ""
     if row.invitation is not None:
         # No account, so no language yet: the templates carry both.
         return row.invitation.email, settings.LANGUAGE_CODE, ""
@@ -54,6 +62,8 @@ def build(row: Notification, loaded: Loaded) -> EmailMultiAlternatives | None:
         if not spec.locked:
             if row.subscriber is not None:
                 unsubscribe = unsubscribe_url(subscriber_token=row.subscriber.token)
+            elif row.list_subscriber is not None:
+                unsubscribe = list_unsubscribe_url(row.list_subscriber.token)
             else:
                 unsubscribe = unsubscribe_url(user_id=row.recipient_id, kind=row.kind)
         context.setdefault("url", absolute(target_path(row.kind, row.statement, row.context)))
@@ -85,7 +95,8 @@ def _compose(
     if context.get("unsubscribe_url"):
         headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message = EmailMultiAlternatives(
+    headers.update(list_headers(row.kind))
+    message = SignedEmail(
         subject=subject,
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,

@@ -81,6 +81,10 @@ def minutes_link(statement: Any, context: dict[str, Any]) -> str:
     return reverse("meetings:minutes", kwargs={"pk": context["meeting_id"]})
 
 
+def list_post_link(statement: Any, context: dict[str, Any]) -> str:
+    return reverse("maillist:post", kwargs={"pk": context.get("post_id") or 0})
+
+
 def home_link(statement: Any, context: dict[str, Any]) -> str:
     return reverse("public:home")
 
@@ -186,6 +190,14 @@ SPECS: dict[str, KindSpec] = {
                  default_mode=M.IMMEDIATELY),
         KindSpec(K.MINUTES_APPROVED, b.minutes_mail, minutes_link, r.minutes_readers,
                  default_mode=M.DIGEST),
+        # The e-mail list (maillist): each post reaches the members who want its type.
+        KindSpec(K.LIST_POST, b.list_post_mail, list_post_link, r.list_readers,
+                 outside=r.list_subscribers, default_mode=M.IMMEDIATELY, notify_actor=True),
+        # Whoever wants them switches funding reminders on (preferences page).
+        KindSpec(K.FUNDING_REMINDER, b.list_post_mail, list_post_link, r.list_readers,
+                 default_mode=M.OFF),
+        KindSpec(K.LIST_SUBSCRIPTION_REQUESTED, b.list_subscription_confirm, home_link,
+                 r.nobody, outside=r.the_list_subscriber, locked=True, once_per_target=False),
         # The app's own mails: no event, written by digests_build / subscriber_subscribe.
         KindSpec(K.DIGEST, b.digest, list_link),
         KindSpec(K.SUBSCRIPTION_CONFIRM, b.subscription_confirm, list_link, locked=True),

@@ -42,6 +42,12 @@ class Kind(models.TextChoices):
     MEETING_REMINDER = EventKind.MEETING_REMINDER.value, _("Erinnerung am Vortag eines Treffens")
     MINUTES_READY = EventKind.MINUTES_READY.value, _("Protokoll zur Durchsicht")
     MINUTES_APPROVED = EventKind.MINUTES_APPROVED.value, _("Protokoll genehmigt")
+    LIST_POST = EventKind.LIST_POST.value, _("Beitrag im E-Mail-Verteiler")
+    LIST_SUBSCRIPTION_REQUESTED = (
+        EventKind.LIST_SUBSCRIPTION_REQUESTED.value,
+        _("Bestätigung des Verteiler-Abonnements"),
+    )
+    FUNDING_REMINDER = EventKind.FUNDING_REMINDER.value, _("Erinnerung an eine Förderfrist")
     DIGEST = "digest", _("Tägliche Zusammenfassung")
     SUBSCRIPTION_CONFIRM = "subscription_confirm", _("Bestätigung des Abonnements")
 
@@ -115,6 +121,14 @@ class Notification(models.Model):
     invitation = models.ForeignKey(
         "accounts.Invitation", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # An outside subscriber of the e-mail list (maillist), read at send time.
+    list_subscriber = models.ForeignKey(
+        "maillist.ListSubscriber",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     channel = models.CharField(max_length=8, choices=Channel.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
     statement = models.ForeignKey(
@@ -153,11 +167,37 @@ class Notification(models.Model):
                 condition=Q(invitation__isnull=False),
                 name="one_notification_per_event_invitation_channel",
             ),
+            models.UniqueConstraint(
+                fields=["event_key", "list_subscriber", "channel"],
+                condition=Q(list_subscriber__isnull=False),
+                name="one_notification_per_event_list_subscriber_channel",
+            ),
             models.CheckConstraint(
                 condition=(
-                    Q(recipient__isnull=False, subscriber__isnull=True, invitation__isnull=True)
-                    | Q(recipient__isnull=True, subscriber__isnull=False, invitation__isnull=True)
-                    | Q(recipient__isnull=True, subscriber__isnull=True, invitation__isnull=False)
+                    Q(
+                        recipient__isnull=False,
+                        subscriber__isnull=True,
+                        invitation__isnull=True,
+                        list_subscriber__isnull=True,
+                    )
+                    | Q(
+                        recipient__isnull=True,
+                        subscriber__isnull=False,
+                        invitation__isnull=True,
+                        list_subscriber__isnull=True,
+                    )
+                    | Q(
+                        recipient__isnull=True,
+                        subscriber__isnull=True,
+                        invitation__isnull=False,
+                        list_subscriber__isnull=True,
+                    )
+                    | Q(
+                        recipient__isnull=True,
+                        subscriber__isnull=True,
+                        invitation__isnull=True,
+                        list_subscriber__isnull=False,
+                    )
                 ),
                 name="notification_has_one_recipient",
             ),
@@ -188,7 +228,9 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        to = self.recipient_id or self.subscriber_id or self.invitation_id
+        to = (
+            self.recipient_id or self.subscriber_id or self.invitation_id or self.list_subscriber_id
+        )
         return f"{self.kind} → {to} ({self.channel})"
 
 

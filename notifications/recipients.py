@@ -18,6 +18,7 @@ from django.db.models import Q
 
 from accounts.models import MEMBER_Q
 from discussion.selectors import thread_participant_ids
+from maillist.selectors import active_list_subscriber_ids, list_opt_out_ids
 from notifications.models import PublicSubscriber
 from statements.models import Statement
 from statements.permissions import author_ids, can_view
@@ -150,6 +151,14 @@ def person_concerned(*, statement: Any, target: Any, extra: dict[str, Any]) -> R
     return _ids([extra.get("user_id")]) & Q(is_active=True), context
 
 
+def list_readers(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    """A list post (target: the maillist.Post): every member who has not switched off
+    its type."""
+    if target is None:
+        return NOBODY, {}
+    return MEMBERS & ~Q(pk__in=list_opt_out_ids(target.post_type)), {"post_id": target.pk}
+
+
 def nobody(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
     """No account holder: the mail goes to someone outside (see the kind's `outside`)."""
     return NOBODY, {}
@@ -164,6 +173,19 @@ def active_subscribers(*, target: Any) -> list[dict[str, Any]]:
         confirmed_at__isnull=False, unsubscribed_at__isnull=True
     ).values_list("pk", flat=True)
     return [{"subscriber_id": pk} for pk in active]
+
+
+def list_subscribers(*, target: Any) -> list[dict[str, Any]]:
+    """Outside subscribers of the e-mail list who chose the post's type. They get public
+    posts only: a members-only post stays with the members (target: the maillist.Post)."""
+    if target is None or not target.is_public:
+        return []
+    return [{"list_subscriber_id": pk} for pk in active_list_subscriber_ids(target.post_type)]
+
+
+def the_list_subscriber(*, target: Any) -> list[dict[str, Any]]:
+    """The address that asked to join the list (target: the maillist.ListSubscriber)."""
+    return [] if target is None else [{"list_subscriber_id": target.pk}]
 
 
 def the_invitee(*, target: Any) -> list[dict[str, Any]]:

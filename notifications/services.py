@@ -204,7 +204,9 @@ def _claim(event_key: str | None, batch_size: int) -> list[Notification]:
         )
     return list(
         Notification.objects.filter(pk__in=ids, status=Status.SENDING, lease_until=lease)
-        .select_related("recipient", "subscriber", "invitation__invited_by", "statement")
+        .select_related(
+            "recipient", "subscriber", "invitation__invited_by", "statement", "list_subscriber"
+        )
         .order_by("pk")
     )
 

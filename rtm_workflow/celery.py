@@ -16,6 +16,10 @@ app.conf.beat_schedule = {
     "voting-reminders": {"task": "voting.tasks.send_vote_reminders", "schedule": 300.0},
     "meetings-reminders": {"task": "meetings.tasks.send_meeting_reminders", "schedule": 600.0},
     "meetings-minutes": {"task": "meetings.tasks.approve_due_minutes", "schedule": 600.0},
+    "maillist-funding-reminders": {
+        "task": "maillist.tasks.send_funding_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "notifications-sweep": {"task": "notifications.tasks.sweep_outbox", "schedule": 60.0},
     "notifications-digest": {
         "task": "notifications.tasks.send_daily_digests",

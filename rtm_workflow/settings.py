@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "discussion",
     "voting",
     "meetings",
+    "maillist",
     "notifications",
     "public",
 ]
@@ -199,6 +200,10 @@ CELERY_BEAT_SCHEDULER = "celery.beat:Scheduler"
 # --- Mail -----------------------------------------------------------------
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "RTM Positionen <positionen@example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# DKIM signing of outgoing mail (core/mail.py): all three set, or no signature.
+RTM_DKIM_DOMAIN = env_str("RTM_DKIM_DOMAIN", "")
+RTM_DKIM_SELECTOR = env_str("RTM_DKIM_SELECTOR", "")
+RTM_DKIM_PRIVATE_KEY_FILE = env_str("RTM_DKIM_PRIVATE_KEY_FILE", "")
 EMAIL_HOST = env_str("EMAIL_HOST", "")
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -375,6 +380,10 @@ RTM_PRESS_PHONE = env_str("RTM_PRESS_PHONE", "")
 RTM_DOCUMENTS_DIR = Path(env_str("RTM_DOCUMENTS_DIR", str(VAR_DIR / "documents")))
 RTM_CONSULTATION_DAYS = env_int("RTM_CONSULTATION_DAYS", 14)
 RTM_VOTING_DAYS = env_int("RTM_VOTING_DAYS", 7)
+# E-mail list: funding-hint reminders go out this many days before the deadline.
+RTM_FUNDING_REMINDER_DAYS = env_int("RTM_FUNDING_REMINDER_DAYS", 7)
+# Hard bounces after which an outside list subscriber gets no more list mail.
+RTM_LIST_BOUNCE_THRESHOLD = env_int("RTM_LIST_BOUNCE_THRESHOLD", 3)
 RTM_URGENT_CONSULTATION_DAYS = env_int("RTM_URGENT_CONSULTATION_DAYS", 3)
 RTM_URGENT_VOTING_DAYS = env_int("RTM_URGENT_VOTING_DAYS", 2)
 RTM_DEFAULT_DECISION_RULE = env_str("RTM_DEFAULT_DECISION_RULE", "majority")

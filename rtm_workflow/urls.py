@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("discussion.urls")),
     path("", include("voting.urls")),
     path("", include("meetings.urls")),
+    path("", include("maillist.urls")),
     path("", include("notifications.urls")),
     path("", include("public.urls")),
     # public owns /statements/<slug>/ (every app's panel on one page); its converter leaves

@@ -78,6 +78,16 @@ def members(outcome: str = "ok") -> Expect:
     return expect
 
 
+def members_or_404(role: str, state: str | None) -> str:
+    """A members-only list post does not exist for anybody else."""
+    return "ok" if role in MEMBERS else "404"
+
+
+def held_post(role: str, state: str | None) -> str:
+    """A list post held for approval: its writer ("member") and the coordination."""
+    return "ok" if role in {"member", "coordinator"} else "404"
+
+
 def coordinators(outcome: str = "ok") -> Expect:
     def expect(role: str, state: str | None) -> str:
         if role == "visitor":
@@ -464,6 +474,35 @@ MATRIX: list[Row] = [
         "GET",
         everyone("invalid"),
         lambda w, s: {"token": "kaputt"},
+    ),
+    # --- maillist (the e-mail list) ----------------------------------------------------------
+    Row("maillist:archive", "GET", everyone("ok")),
+    Row("maillist:funding", "GET", everyone("ok")),
+    Row("maillist:feed", "GET", everyone("ok")),
+    Row("maillist:post", "GET", members_or_404, pk_of("list_post_members")),
+    Row("maillist:post", "GET", everyone("ok"), pk_of("list_post_public")),
+    Row("maillist:post", "GET", held_post, pk_of("list_post_held")),
+    Row("maillist:post_new", "GET", members()),
+    Row("maillist:post_new", "POST", members("invalid")),
+    Row("maillist:held", "GET", coordinators()),
+    Row("maillist:decide", "POST", coordinators("allowed"), pk_of("list_post_held")),
+    Row("maillist:settings", "GET", coordinators()),
+    Row("maillist:settings", "POST", coordinators("allowed")),
+    Row("maillist:subscribe", "GET", everyone("ok")),
+    Row("maillist:subscribe", "POST", everyone("invalid")),
+    Row("maillist:confirm", "GET", everyone("invalid"), lambda w, s: {"token": "kaputt"}),
+    Row("maillist:unsubscribe", "GET", everyone("invalid"), lambda w, s: {"token": "kaputt"}),
+    # Its POST is csrf-exempt by design (RFC 8058 one-click): tests/maillist/test_subscribers.py
+    Row("maillist:subscriber_types", "GET", everyone("invalid"), lambda w, s: {"token": "x"}),
+    Row("maillist:subscriber_types", "POST", everyone("invalid"), lambda w, s: {"token": "x"}),
+    Row("maillist:member_types", "GET", members()),
+    Row("maillist:member_types", "POST", members("allowed")),
+    Row("maillist:subscribers", "GET", coordinators()),
+    Row(
+        "maillist:subscriber_remove",
+        "POST",
+        coordinators("allowed"),
+        pk_of("list_subscriber"),
     ),
     Row("notifications:failed", "GET", coordinators()),
     Row("notifications:retry", "POST", coordinators("allowed")),

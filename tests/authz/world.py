@@ -96,7 +96,9 @@ def build_world() -> World:
     place, meeting_public, meeting_internal, token = _meetings(
         users["coordinator"], users["member"]
     )
+    list_posts = _list_posts(users)
     objects = {
+        **list_posts,
         "comment": comment,
         "report": report,
         "admission": admission,
@@ -114,6 +116,31 @@ def build_world() -> World:
         "agenda_item": meetings_agenda_item(users["coordinator"], meeting_internal),
     }
     return World(users=users, statements=statements, objects=objects)
+
+
+def _list_posts(users: dict[str, Any]) -> dict[str, Any]:
+    """E-mail list posts: one members-only, one public, one held for approval (by "member")."""
+    from maillist.services import post_create, type_setting_save
+
+    def write(post_type: str, *, public: bool) -> Any:
+        return post_create(
+            author=users["member"],
+            post_type=post_type,
+            title="Verteiler",
+            body="Text",
+            is_public=public,
+        )
+
+    posts = {
+        "list_post_members": write("information", public=False),
+        "list_post_public": write("funding", public=True),
+    }
+    type_setting_save(post_type="topic", approval_required=True, by=users["coordinator"])
+    posts["list_post_held"] = write("topic", public=True)
+    from maillist.models import ListSubscriber
+
+    posts["list_subscriber"] = ListSubscriber.objects.create(email="extern@example.org")
+    return posts
 
 
 def _public_topic(statement: Any) -> Any:

@@ -25,7 +25,7 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("accounts",),
     ("statements",),
     ("discussion", "voting"),
-    ("workflow",),
+    ("workflow", "maillist"),
     ("meetings",),  # plans meetings; decides papers in the room through workflow/voting
     ("notifications",),
     ("public",),

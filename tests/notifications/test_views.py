@@ -162,6 +162,8 @@ def test_preferences_page_saves_modes_and_keeps_locked_kinds(client_for, coordin
         Kind.MEETING_REMINDER,
         Kind.MINUTES_READY,
         Kind.MINUTES_APPROVED,
+        Kind.LIST_POST,
+        Kind.FUNDING_REMINDER,
     ):
         data[kind] = Mode.IMMEDIATELY
     assert client.post("/notifications/preferences/", data).status_code == 302

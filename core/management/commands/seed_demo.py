@@ -14,6 +14,7 @@ SEEDERS = (
     "voting.demo.seed",
     "discussion.demo.seed",
     "meetings.demo.seed",
+    "maillist.demo.seed",
     "notifications.demo.seed",
     "public.demo.seed",
 )
