@@ -83,7 +83,10 @@ def _done(
     target = request.POST.get("next", "")
     if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         return redirect(target)
-    return redirect(f"{statement.get_absolute_url()}#{anchor}")
+    # A long discussion is folded: ?thread= unfolds the comment's thread wherever it is.
+    number = anchor.removeprefix("comment-")
+    unfold = f"?thread={number}" if number.isdigit() else ""
+    return redirect(f"{statement.get_absolute_url()}{unfold}#{anchor}")
 
 
 def _form_page(
