@@ -24,7 +24,7 @@ from discussion import selection
 from discussion.forms import CommentForm
 from discussion.lines import line_view
 from discussion.models import Comment
-from discussion.selectors import comments_for_page
+from discussion.selectors import comment_outlines, comments_for_page
 from statements import markdown
 from statements.diff import rendered_segments_html, segments_html
 from statements.models import Statement
@@ -52,8 +52,13 @@ class Thread:
     earlier: int = 0  # replies folded away (older than the newest REPLIES_SHOWN)
 
     @property
-    def activity(self) -> Any:
-        return self.replies[-1].created_at if self.replies else self.root.created_at
+    def comments(self) -> list[Comment]:
+        return [self.root, *self.replies]
+
+    @property
+    def activity(self) -> int:
+        """The newest comment's id (ids follow the order of writing)."""
+        return max(self.root.pk, self.replies[-1].pk) if self.replies else self.root.pk
 
     @property
     def size(self) -> int:
@@ -249,15 +254,14 @@ def build_panel(
     viewer = dperms.viewer(user, statement)
     if not viewer.view:
         return {}
-    comments = list(comments_for_page(statement, with_report_counts=viewer.coordinator))
+    comments = comment_outlines(statement, with_report_counts=viewer.coordinator)
     revision = statement.current_revision
     blocks = revision.parsed_blocks if revision else []
     block_ids = [b.id for b in blocks]
     current = set(block_ids)
-    for c in comments:
-        c.is_outdated = bool(c.block_id) and c.block_id not in current
     threads = _threads(comments)
-    lines = line_view(request, statement, revision, comments)
+    # The line filter needs each thread's lines before anything is folded.
+    lines = line_view(request, statement, revision, [t.root for t in threads])
 
     counts: dict[str, int] = {}
     for t in threads:
@@ -284,6 +288,24 @@ def build_panel(
     else:
         newest = sorted(shown, key=lambda t: t.activity, reverse=True)[:THREADS_SHOWN]
         visible = {t.root.pk for t in newest} | unfold
+    # Fold, then load in full only what is shown (a second query, the same for any length).
+    kept: list[Thread] = []
+    for t in shown:
+        if t.root.pk in visible:
+            if len(t.replies) > REPLIES_SHOWN and t.root.pk not in unfold:
+                t.earlier = len(t.replies) - REPLIES_SHOWN
+                t.replies = t.replies[-REPLIES_SHOWN:]
+            kept.append(t)
+    wanted = [c.pk for t in kept for c in (t.root, *t.replies)]
+    full = {c.pk: c for c in comments_for_page(statement).filter(pk__in=wanted)}
+    for t in kept:
+        for c in (t.root, *t.replies):
+            if c.pk in full:
+                full[c.pk].open_reports = getattr(c, "open_reports", 0)
+        t.root = full.get(t.root.pk, t.root)
+        t.replies = [full[c.pk] for c in t.replies if c.pk in full]
+    shown_comments = [c for t in kept for c in (t.root, *t.replies) if c.pk in full]
+    lines = line_view(request, statement, revision, shown_comments)
     base = comments_url_root()
     coordinators: dict[int, bool] = {}
     by_block: dict[str, Group] = {}
@@ -297,13 +319,11 @@ def build_panel(
             group = by_block.setdefault(bid, Group(anchor=f"comments-{bid}", kind="block"))
         else:
             group = outdated
-        if t.root.pk not in visible:
+        if t.root.pk not in visible or t.root.pk not in full:
             group.folded += 1
             continue
-        if len(t.replies) > REPLIES_SHOWN and t.root.pk not in unfold:
-            t.earlier = len(t.replies) - REPLIES_SHOWN
-            t.replies = t.replies[-REPLIES_SHOWN:]
         for c in (t.root, *t.replies):
+            c.is_outdated = bool(c.block_id) and c.block_id not in current
             _decorate(c, viewer, statement, base, coordinators)
         group.threads.append(t)
     labels = {b.id: b.source for b in blocks}
