@@ -178,7 +178,9 @@ def test_folded_threads_and_replies_load_on_demand(in_consultation, member, clie
     assert "Thread 0<" in old
 
 
-def test_panel_itself_is_two_queries(papers, member, author, coordinator, django_assert_num_queries):
+def test_panel_itself_is_two_queries(
+    papers, member, author, coordinator, django_assert_num_queries
+):
     _small, large = papers
     # As the statements view loads it: current revision joined, authors computed.
     large = Statement.objects.select_related("current_revision", "created_by").get(pk=large.pk)
