@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -161,7 +162,13 @@ def _keep(thread: Thread, flt: str, user: Any) -> bool:
 
 
 def body_with_counts(
-    body_html: str, counts: dict[str, int], *, can_comment: bool, can_suggest: bool
+    body_html: str,
+    counts: dict[str, int],
+    *,
+    can_comment: bool,
+    can_suggest: bool,
+    form_after: str = "",
+    form_html: str = "",
 ) -> SafeString:
     """Insert after each commented (or commentable) block a line linking to its comments.
 
@@ -193,15 +200,16 @@ def body_with_counts(
                     _("Änderung vorschlagen"),
                 )
             )
-        if links:
-            pieces.append(
-                format_html(
-                    '\n<p class="block-comments">{}</p>\n',
-                    mark_safe(" · ".join(links)),  # noqa: S308
-                )
+        # Always a margin cell (empty if need be): at desktop widths it sits beside its
+        # paragraph in the text's grid (member_page.css).
+        pieces.append(
+            format_html(
+                '\n<p class="block-comments">{}</p>\n',
+                mark_safe(" · ".join(links)),  # noqa: S308
             )
-        else:
-            pieces.append("\n")
+        )
+        if form_html and block_id == form_after:  # "Kommentieren": the form under its paragraph
+            pieces.append(form_html)
     return mark_safe("".join(pieces))  # noqa: S308 - our sanitised HTML plus escaped links
 
 
@@ -370,11 +378,25 @@ def build_panel(
         }
     }
     if revision is not None:
+        # "Kommentieren" under a paragraph (?block=<id>): the form opens right there.
+        form_after = ""
+        form_html = ""
+        wanted = request.GET.get("block", "")
+        if form is not None and not form.is_bound and wanted in current:
+            form_after = wanted
+            context["discussion"]["form_inline"] = True
+            form_html = render_to_string(
+                "discussion/_new_comment.html",
+                {**context, "inline": True, "block_id": wanted},
+                request=request,
+            )
         context["body_html"] = body_with_counts(
             lines.body_html or revision.body_html,
             counts,
             can_comment=viewer.comment,
             can_suggest=viewer.suggest,
+            form_after=form_after,
+            form_html=form_html,
         )
     return context
 

@@ -80,3 +80,90 @@ def test_member_page_is_accessible_and_pictured(pages, check_a11y, paper, viewpo
     page.screenshot(
         path=str(FOLDER / f"member-page-{tag}-{viewport['width']}-full.png"), full_page=True
     )
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_step_indicator_and_the_text_on_the_first_screen(pages, paper, javascript):
+    for viewport in (DESKTOP, PHONE):
+        page = pages.new(user=paper["reader"], viewport=viewport, javascript=javascript)
+        page.goto(paper["statement"].get_absolute_url())
+        current = page.locator(".steps [aria-current=step]")
+        assert current.count() == 1
+        text = current.inner_text()
+        assert "Konsultation" in text and "Konsultation endet" in text
+        labels = page.locator(".steps li").all_inner_texts()
+        assert [label.split()[0] for label in labels] == [
+            "Entwurf",
+            "Konsultation",
+            "Abstimmung",
+            "Entscheidung",
+            "Veröffentlichung",
+        ]
+        # The text starts within the first screen; the folded panels open on demand.
+        top = page.locator("#statement-body").bounding_box()["y"]
+        assert top < viewport["height"] - 60, (viewport, top)
+        details = page.locator("details.fold-details")
+        assert details.get_attribute("open") is None
+        details.locator("summary").click()
+        assert page.get_by_text("Amira Autorin").first.is_visible()
+
+
+def test_public_view_link_once_published(pages, paper):
+    from tests.discussion.conftest import move_to
+
+    statement = move_to(paper["statement"], "published")
+    page = pages.new(user=paper["reader"])
+    page.goto(statement.get_absolute_url())
+    assert page.locator(".steps [aria-current=step]").inner_text().startswith("Veröffentlichung")
+    page.get_by_role("link", name="Öffentliche Ansicht").click()
+    page.wait_for_url("**view=public")
+    assert page.locator("#discussion").count() == 0
+    assert page.locator("h1").inner_text() == statement.title
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_commenting_under_a_paragraph_on_a_phone(pages, check_a11y, paper, javascript):
+    from statements.markdown import blocks
+
+    statement = paper["statement"]
+    ids = [b.id for b in blocks(statement.current_revision.body)]
+    page = pages.new(user=paper["reader"], viewport=PHONE, javascript=javascript)
+    page.goto(statement.get_absolute_url())
+    page.locator(f"#{ids[2]} + .block-comments").get_by_role("link", name="Kommentieren").click()
+    form = page.locator("#new-comment")
+    form.wait_for()
+    # Right under its paragraph, on screen: no jump to the bottom, no paragraph drop-down.
+    below = page.locator(f"#{ids[2]}").bounding_box()
+    box = form.bounding_box()
+    assert below["y"] < box["y"] < page.locator(f"#{ids[3]}").bounding_box()["y"]
+    assert 0 <= box["y"] < PHONE["height"]
+    assert form.locator("select").count() == 0
+    if javascript:  # axe runs as a script
+        check_a11y(page, "comment form under a paragraph, 360 px")
+    FOLDER.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(FOLDER / f"comment-under-paragraph-360-js-{javascript}.png"))
+    form.get_by_label("Kommentar", exact=True).fill("Hier fehlt ein Beispiel aus Grimma.")
+    form.get_by_role("button", name="Kommentieren").click()
+    status = page.locator("[role=status]", has_text="Kommentar wurde gespeichert")
+    status.wait_for()
+    comment = page.locator(".comment", has_text="Hier fehlt ein Beispiel aus Grimma.")
+    comment.wait_for()
+    assert comment.is_visible()
+    assert comment.locator("xpath=ancestor::section[1]").get_attribute("id") == f"comments-{ids[2]}"
+
+
+def test_tap_targets_are_at_least_24_px(pages, paper):
+    """WCAG 2.5.8 on the member page: every link, button and summary is ≥ 24 px tall
+    (or, for links inside running text, exempt as inline)."""
+    for viewport in (DESKTOP, PHONE):
+        page = pages.new(user=paper["author"], viewport=viewport)
+        page.goto(paper["statement"].get_absolute_url())
+        small = page.evaluate(
+            """() => [...document.querySelectorAll(
+                '.member-page a, .member-page button, .member-page summary')]
+              .filter(e => e.offsetParent !== null)
+              .filter(e => !e.closest('.prose p, .prose li, .comment-body, .hint'))
+              .filter(e => e.getBoundingClientRect().height < 24)
+              .map(e => e.outerHTML.slice(0, 120))"""
+        )
+        assert not small, (viewport, small)
