@@ -42,7 +42,7 @@ _BLOCK_START = re.compile(r'<[a-z][a-z0-9]*\s[^<>]*?\bid="([bh]-[a-z0-9-]+)"')
 
 # A long discussion is shown folded: the threads with the newest activity, each with
 # its newest replies; the rest on demand (?threads=all, ?thread=<pk>; htmx swaps them in).
-THREADS_SHOWN = 20
+THREADS_SHOWN = 10
 REPLIES_SHOWN = 3
 
 
