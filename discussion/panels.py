@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -24,7 +25,7 @@ from discussion import selection
 from discussion.forms import CommentForm
 from discussion.lines import line_view
 from discussion.models import Comment
-from discussion.selectors import comments_for_page
+from discussion.selectors import comment_outlines, comments_for_page
 from statements import markdown
 from statements.diff import rendered_segments_html, segments_html
 from statements.models import Statement
@@ -39,14 +40,30 @@ FILTERS: tuple[tuple[str, Any], ...] = (
 _BLOCK_START = re.compile(r'<[a-z][a-z0-9]*\s[^<>]*?\bid="([bh]-[a-z0-9-]+)"')
 
 
+# A long discussion is shown folded: the threads with the newest activity, each with
+# its newest replies; the rest on demand (?threads=all, ?thread=<pk>; htmx swaps them in).
+THREADS_SHOWN = 10
+REPLIES_SHOWN = 3
+
+
 @dataclass
 class Thread:
     root: Comment
     replies: list[Comment] = field(default_factory=list)
+    earlier: int = 0  # replies folded away (older than the newest REPLIES_SHOWN)
+
+    @property
+    def comments(self) -> list[Comment]:
+        return [self.root, *self.replies]
+
+    @property
+    def activity(self) -> int:
+        """The newest comment's id (ids follow the order of writing)."""
+        return max(self.root.pk, self.replies[-1].pk) if self.replies else self.root.pk
 
     @property
     def size(self) -> int:
-        return int(not self.root.is_deleted) + len(self.replies)
+        return int(not self.root.is_deleted) + len(self.replies) + self.earlier
 
 
 @dataclass
@@ -55,6 +72,7 @@ class Group:
     kind: str  # "block", "general", "outdated"
     label: str = ""
     threads: list[Thread] = field(default_factory=list)
+    folded: int = 0  # threads of this group not shown (older than the newest shown)
 
 
 def author_name(comment: Comment) -> str:
@@ -71,23 +89,36 @@ def comments_url_root() -> str:
     return reverse("discussion:comment_history", args=[0]).removesuffix("0/history/")
 
 
-def _decorate(comment: Comment, user: Any, statement: Statement, base: str) -> None:
-    """Attach display flags; `comment.statement` is the page's instance (no query)."""
+def _decorate(
+    comment: Comment,
+    viewer: dperms.Viewer,
+    statement: Statement,
+    base: str,
+    coordinators: dict[int, bool],
+) -> None:
+    """Attach display flags; `comment.statement` is the page's instance (no query).
+
+    The reader's standing is computed once (`viewer`); the author's role once per author.
+    """
     comment.statement = statement
     comment.url = f"{base}{comment.pk}/"
     comment.author_name = author_name(comment)
     # A role badge beside the name: a member cannot pass for the coordination by name alone.
-    comment.author_is_coordinator = comment.author is not None and is_coordinator(comment.author)
-    comment.show_content = not comment.is_deleted and dperms.can_see_content(user, comment)
-    comment.is_mine = comment.author_id == user.pk
-    comment.may_edit = dperms.can_edit_comment(user, comment)
-    comment.may_delete = dperms.can_delete_comment(user, comment)
-    comment.may_report = dperms.can_report(user, comment)
-    comment.may_hide = dperms.can_hide(user, comment) and not comment.is_deleted
-    comment.may_apply = dperms.can_apply(user, comment)
-    comment.may_decline = dperms.can_decline(user, comment)
-    comment.may_reply = comment.parent_id is None and dperms.can_reply(user, comment)
-    comment.may_resolve = comment.parent_id is None and dperms.can_resolve(user, comment)
+    if comment.author is None:
+        comment.author_is_coordinator = False
+    else:
+        if comment.author_id not in coordinators:
+            coordinators[comment.author_id] = is_coordinator(comment.author)
+        comment.author_is_coordinator = coordinators[comment.author_id]
+    comment.show_content = not comment.is_deleted and viewer.can_see_content(comment)
+    comment.is_mine = comment.author_id == viewer.uid
+    comment.may_edit = viewer.can_edit_comment(comment)
+    comment.may_delete = viewer.can_delete_comment(comment)
+    comment.may_report = viewer.can_report(comment)
+    comment.may_hide = viewer.can_hide(comment) and not comment.is_deleted
+    comment.may_apply = comment.may_decline = viewer.can_decide(comment)
+    comment.may_reply = comment.parent_id is None and viewer.can_reply(comment)
+    comment.may_resolve = comment.parent_id is None and viewer.can_resolve(comment)
     comment.diff_html = comment.rendered_diff_html = ""
     if comment.is_suggestion and comment.show_content:
         comment.diff_html = suggestion_diff_html(comment)
@@ -131,7 +162,13 @@ def _keep(thread: Thread, flt: str, user: Any) -> bool:
 
 
 def body_with_counts(
-    body_html: str, counts: dict[str, int], *, can_comment: bool, can_suggest: bool
+    body_html: str,
+    counts: dict[str, int],
+    *,
+    can_comment: bool,
+    can_suggest: bool,
+    form_after: str = "",
+    form_html: str = "",
 ) -> SafeString:
     """Insert after each commented (or commentable) block a line linking to its comments.
 
@@ -163,15 +200,16 @@ def body_with_counts(
                     _("Änderung vorschlagen"),
                 )
             )
-        if links:
-            pieces.append(
-                format_html(
-                    '\n<p class="block-comments">{}</p>\n',
-                    mark_safe(" · ".join(links)),  # noqa: S308
-                )
+        # Always a margin cell (empty if need be): at desktop widths it sits beside its
+        # paragraph in the text's grid (member_page.css).
+        pieces.append(
+            format_html(
+                '\n<p class="block-comments">{}</p>\n',
+                mark_safe(" · ".join(links)),  # noqa: S308
             )
-        else:
-            pieces.append("\n")
+        )
+        if form_html and block_id == form_after:  # "Kommentieren": the form under its paragraph
+            pieces.append(form_html)
     return mark_safe("".join(pieces))  # noqa: S308 - our sanitised HTML plus escaped links
 
 
@@ -198,6 +236,11 @@ def comment_form_for(
     return form
 
 
+def _pk_param(request: HttpRequest, name: str) -> int | None:
+    raw = request.GET.get(name, "")
+    return int(raw) if raw.isdigit() and len(raw) < 12 else None
+
+
 def build_panel(
     request: HttpRequest,
     statement: Statement,
@@ -208,92 +251,152 @@ def build_panel(
     reply: dict[str, Any] | None = None,
     opened: int | None = None,
 ) -> dict[str, Any]:
-    """`reply` ({parent, body, mention_names}) refills a refused reply in its thread."""
+    """`reply` ({parent, body, mention_names}) refills a refused reply in its thread.
+
+    The cost of the page follows what is shown, not the length of the discussion: one
+    query loads the thread structure, the reader's standing is computed once, and only
+    the shown comments (newest THREADS_SHOWN threads, newest REPLIES_SHOWN replies each)
+    are decorated and rendered.
+    """
     user = request.user
-    if not dperms.can_view_comments(user, statement):
+    viewer = dperms.viewer(user, statement)
+    if not viewer.view:
         return {}
-    coordinator = is_coordinator(user)
-    comments = list(comments_for_page(statement, with_report_counts=coordinator))
+    comments = comment_outlines(statement, with_report_counts=viewer.coordinator)
     revision = statement.current_revision
     blocks = revision.parsed_blocks if revision else []
     block_ids = [b.id for b in blocks]
     current = set(block_ids)
-    base = comments_url_root()
-    for c in comments:
-        _decorate(c, user, statement, base)
-        c.is_outdated = bool(c.block_id) and c.block_id not in current
     threads = _threads(comments)
-    lines = line_view(request, statement, revision, comments)
+    # The line filter needs each thread's lines before anything is folded.
+    lines = line_view(request, statement, revision, [t.root for t in threads])
 
     counts: dict[str, int] = {}
     for t in threads:
-        if t.root.block_id in block_ids:
+        if t.root.block_id in current:
             counts[t.root.block_id] = counts.get(t.root.block_id, 0) + t.size
 
     # The thread just acted on stays unfolded even when that resolved it (an applied
     # suggestion): `opened` from the htmx view, `?open=<pk>` after a redirect.
     if opened is None:
-        raw = request.GET.get("open", "")
-        opened = int(raw) if raw.isdigit() and len(raw) < 12 else None
+        opened = _pk_param(request, "open")
+    # The one reply form goes under the thread asked for (?reply=<pk>) or refused.
+    reply_to = reply["parent"] if reply else _pk_param(request, "reply")
+    # Any comment's number names its thread (a redirect after a reply names the reply).
+    roots = {c.pk: c.parent_id or c.pk for c in comments}
+    unfold = {roots[pk] for pk in (opened, reply_to, _pk_param(request, "thread")) if pk in roots}
 
     flt = request.GET.get("filter", "")
     if flt not in dict(FILTERS):
         flt = ""
     shown = [t for t in threads if _keep(t, flt, user) and lines.keeps(t.root)]
+    everything = request.GET.get("threads") == "all"
+    if everything:
+        visible = {t.root.pk for t in shown}
+    else:
+        newest = sorted(shown, key=lambda t: t.activity, reverse=True)[:THREADS_SHOWN]
+        visible = {t.root.pk for t in newest} | unfold
+    # Fold, then load in full only what is shown (a second query, the same for any length).
+    kept: list[Thread] = []
+    for t in shown:
+        if t.root.pk in visible:
+            if len(t.replies) > REPLIES_SHOWN and t.root.pk not in unfold:
+                t.earlier = len(t.replies) - REPLIES_SHOWN
+                t.replies = t.replies[-REPLIES_SHOWN:]
+            kept.append(t)
+    wanted = [c.pk for t in kept for c in (t.root, *t.replies)]
+    full = {c.pk: c for c in comments_for_page(statement).filter(pk__in=wanted)}
+    for t in kept:
+        for c in (t.root, *t.replies):
+            if c.pk in full:
+                full[c.pk].open_reports = getattr(c, "open_reports", 0)
+        t.root = full.get(t.root.pk, t.root)
+        t.replies = [full[c.pk] for c in t.replies if c.pk in full]
+    shown_comments = [c for t in kept for c in (t.root, *t.replies) if c.pk in full]
+    lines = line_view(request, statement, revision, shown_comments)
+    base = comments_url_root()
+    coordinators: dict[int, bool] = {}
     by_block: dict[str, Group] = {}
     general = Group(anchor="comments-general", kind="general")
     outdated = Group(anchor="comments-outdated", kind="outdated")
     for t in shown:
         bid = t.root.block_id
         if not bid:
-            general.threads.append(t)
-        elif bid in block_ids:
-            by_block.setdefault(bid, Group(anchor=f"comments-{bid}", kind="block")).threads.append(
-                t
-            )
+            group = general
+        elif bid in current:
+            group = by_block.setdefault(bid, Group(anchor=f"comments-{bid}", kind="block"))
         else:
-            outdated.threads.append(t)
+            group = outdated
+        if t.root.pk not in visible or t.root.pk not in full:
+            group.folded += 1
+            continue
+        for c in (t.root, *t.replies):
+            c.is_outdated = bool(c.block_id) and c.block_id not in current
+            _decorate(c, viewer, statement, base, coordinators)
+        group.threads.append(t)
     labels = {b.id: b.source for b in blocks}
     groups = []
     for bid in block_ids:
         if bid in by_block:
             by_block[bid].label = labels[bid]
             groups.append(by_block[bid])
-    groups += [g for g in (general, outdated) if g.threads]
+    groups += [g for g in (general, outdated) if g.threads or g.folded]
     lines.label_groups(groups)
 
-    can_comment = dperms.can_comment(user, statement)
     if form is None:
         form = comment_form_for(statement, request)
+    query = request.GET.copy()
+    for name in ("threads", "thread", "reply", "open"):
+        query.pop(name, None)
     context: dict[str, Any] = {
         "discussion": {
             "statement": statement,
             "groups": groups,
             "total": sum(t.size for t in threads),
             "shown": len(shown),
+            "folded": sum(g.folded for g in groups),
+            "everything": everything,
+            # The page's own filters, kept in the "show more" and "reply" links.
+            "query": query.urlencode(),
             "filter": flt,
             "filters": FILTERS,
-            "can_comment": can_comment,
+            "can_comment": viewer.comment,
             "form": form,
             "error": error,
             "notice": notice,
             "opened": opened,
             "reply": reply,
-            "is_coordinator": coordinator,
+            "reply_to": reply_to,
+            "unfold": unfold,
+            "is_coordinator": viewer.coordinator,
             "autocomplete_url": reverse("discussion:member_autocomplete"),
             "open_reports": sum(getattr(c, "open_reports", 0) for c in comments),
             # Several open suggestions may be applied as one revision (checkboxes).
             "batch_apply": dperms.can_apply_several(user, statement)
-            and sum(1 for c in comments if c.may_apply) > 1,
+            and sum(1 for c in comments if c.is_suggestion and viewer.can_decide(c)) > 1,
             "lines": lines,
         }
     }
     if revision is not None:
+        # "Kommentieren" under a paragraph (?block=<id>): the form opens right there.
+        form_after = ""
+        form_html = ""
+        wanted = request.GET.get("block", "")
+        if form is not None and not form.is_bound and wanted in current:
+            form_after = wanted
+            context["discussion"]["form_inline"] = True
+            form_html = render_to_string(
+                "discussion/_new_comment.html",
+                {**context, "inline": True, "block_id": wanted},
+                request=request,
+            )
         context["body_html"] = body_with_counts(
             lines.body_html or revision.body_html,
             counts,
-            can_comment=can_comment,
-            can_suggest=dperms.can_suggest(user, statement),
+            can_comment=viewer.comment,
+            can_suggest=viewer.suggest,
+            form_after=form_after,
+            form_html=form_html,
         )
     return context
 

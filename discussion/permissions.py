@@ -11,6 +11,7 @@ All predicates accept AnonymousUser and return False for it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from accounts.permissions import is_coordinator, is_member
@@ -128,3 +129,75 @@ def can_report(user: Any, comment: Comment) -> bool:
 
 def can_hide(user: Any, comment: Comment) -> bool:
     return is_coordinator(user) and can_view_comments(user, comment.statement)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """One reader's standing on one paper, computed once for a whole discussion.
+
+    The statement page shows many comments; asking the predicates above for each
+    would ask `is_member` and friends thousands of times per request. `viewer()`
+    asks them once, and the methods below answer per comment from plain fields,
+    each the same rule as the predicate of the same name (tests/discussion/
+    test_permission_table.py checks that they agree).
+    """
+
+    uid: Any
+    member: bool
+    coordinator: bool
+    author: bool
+    view: bool
+    comment: bool
+    suggest: bool
+    editable: bool
+
+    def can_see_content(self, c: Comment) -> bool:
+        return not c.is_hidden or self.coordinator or (self.member and c.author_id == self.uid)
+
+    def can_reply(self, c: Comment) -> bool:
+        return _is_open_thread_root(c) and self.comment
+
+    def _is_own(self, c: Comment) -> bool:
+        return self.member and c.author_id == self.uid and not c.is_deleted
+
+    def can_edit_comment(self, c: Comment) -> bool:
+        if c.suggestion_status not in ("", "open"):
+            return False
+        return self._is_own(c) and not c.is_hidden and self.comment
+
+    def can_delete_comment(self, c: Comment) -> bool:
+        return self._is_own(c) and self.comment
+
+    def can_decide(self, c: Comment) -> bool:
+        """can_apply and can_decline."""
+        return (
+            c.suggestion_status == "open"
+            and not c.is_deleted
+            and not c.is_hidden
+            and self.editable
+            and self.author
+        )
+
+    def can_resolve(self, c: Comment) -> bool:
+        if c.parent_id is not None or c.is_deleted:
+            return False
+        return self.editable and self.view and (self.author or self.coordinator)
+
+    def can_report(self, c: Comment) -> bool:
+        return self.view and not c.is_deleted and not c.is_hidden and c.author_id != self.uid
+
+    def can_hide(self, c: Comment) -> bool:
+        return self.coordinator and self.view
+
+
+def viewer(user: Any, statement: Statement) -> Viewer:
+    return Viewer(
+        uid=getattr(user, "pk", None),
+        member=is_member(user),
+        coordinator=is_coordinator(user),
+        author=sperms.is_author(user, statement),
+        view=can_view_comments(user, statement),
+        comment=can_comment(user, statement),
+        suggest=can_suggest(user, statement),
+        editable=statement.state in EDITABLE_STATES,
+    )

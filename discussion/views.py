@@ -86,7 +86,10 @@ def _done(
         target, allowed_hosts={request.get_host()}
     ):
         return HttpResponseRedirect(target)
-    return redirect(f"{statement.get_absolute_url()}#{anchor}")
+    # A long discussion is folded: ?thread= unfolds the comment's thread wherever it is.
+    number = anchor.removeprefix("comment-")
+    unfold = f"?thread={number}" if number.isdigit() else ""
+    return redirect(f"{statement.get_absolute_url()}{unfold}#{anchor}")
 
 
 def _form_page(

@@ -273,7 +273,9 @@ def statement_page(request: HttpRequest, slug: str) -> HttpResponse:
 
     def render_page() -> HttpResponse:
         statement = statement_for(request.user, slug, "view", queryset=page_statements())
-        if can_view_internal(request.user, statement):
+        # A member sees the working page; ?view=public shows them what the public reads.
+        wants_public = request.GET.get("view") == "public" and statement.is_public
+        if can_view_internal(request.user, statement) and not wants_public:
             return member_page(request, statement)
         return published_statement(request, statement)
 

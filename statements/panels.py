@@ -11,10 +11,12 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from statements import lines
 from statements import permissions as perms
 from statements.models import Coauthorship, Statement
+from statements.states import State
 
 
 def page_statements() -> QuerySet[Statement]:
@@ -49,6 +51,7 @@ def panel_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:
         "topics": list(statement.topics.all()),
         "can_edit": perms.can_edit(request.user, statement),
         "can_manage_coauthors": perms.can_manage_coauthors(request.user, statement),
+        "steps": steps(statement),
     }
 
 
@@ -62,3 +65,28 @@ def lines_toggle(request: HttpRequest, statement: Statement) -> dict[str, Any]:
         "toggle_url": "?lines=0" if on else "?lines=1",
         "length": lines.LINE_LENGTH,
     }
+
+
+# The step indicator on the member page: where a paper stands on its way to publication.
+STEPS: tuple[tuple[tuple[str, ...], Any], ...] = (
+    ((State.DRAFT,), _("Entwurf")),
+    ((State.CONSULTATION,), _("Konsultation")),
+    ((State.VOTING,), _("Abstimmung")),
+    ((State.ACCEPTED, State.REJECTED), _("Entscheidung")),
+    ((State.PUBLISHED, State.RETRACTED), _("Veröffentlichung")),
+)
+
+
+def steps(statement: Statement) -> list[dict[str, Any]]:
+    """The five steps, each done / current / ahead; a withdrawn paper stops where it left."""
+    state = statement.state
+    if state == State.WITHDRAWN:
+        state = statement.withdrawn_from or State.DRAFT
+    current = next((i for i, (states, _label) in enumerate(STEPS) if state in states), 0)
+    return [
+        {
+            "label": label,
+            "status": "done" if i < current else "current" if i == current else "ahead",
+        }
+        for i, (_states, label) in enumerate(STEPS)
+    ]

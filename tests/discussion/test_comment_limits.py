@@ -76,8 +76,14 @@ def test_a_deleted_thread_offers_no_reply_form(in_consultation, member, author, 
     kept, deleted = target(in_consultation, author), target(in_consultation, author)
     Comment.objects.filter(pk=deleted.pk).update(deleted_at=timezone.now(), body="")
     page = page_of(client_for(member), in_consultation)
-    assert url("comment_reply", kept) in page
-    assert url("comment_reply", deleted) not in page
+    # The page has one reply form, opened by a link under each thread that takes replies.
+    assert f"reply={kept.pk}#reply-{kept.pk}" in page
+    assert f"reply={deleted.pk}#" not in page
+    client = client_for(member)
+    opened = client.get(f"{in_consultation.get_absolute_url()}?reply={kept.pk}").content.decode()
+    assert url("comment_reply", kept) in opened
+    refused = client.get(f"{in_consultation.get_absolute_url()}?reply={deleted.pk}").content
+    assert url("comment_reply", deleted) not in refused.decode()
 
 
 def test_replies_are_neither_answered_nor_resolved(in_consultation, member, author, client_for):
@@ -92,7 +98,7 @@ def test_replies_are_neither_answered_nor_resolved(in_consultation, member, auth
     )
     client = client_for(author)
     page = page_of(client, in_consultation)
-    assert url("comment_reply", root) in page and url("comment_reply", reply) not in page
+    assert f"reply={root.pk}#" in page and f"reply={reply.pk}#" not in page
     assert client.post(url("comment_reply", reply), {"body": "Tiefer"}).status_code == 403
     assert client.post(url("comment_resolve", reply)).status_code == 403
     reply.refresh_from_db()

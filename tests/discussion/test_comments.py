@@ -22,7 +22,9 @@ def test_comment_and_reply_without_javascript(in_consultation, member, author, c
     response = client.post(url, {"body": "Das **überzeugt** mich."})
     comment = Comment.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == f"{in_consultation.get_absolute_url()}#comment-{comment.pk}"
+    assert response["Location"] == (
+        f"{in_consultation.get_absolute_url()}?thread={comment.pk}#comment-{comment.pk}"
+    )
     assert comment.body_html == "<p>Das <strong>überzeugt</strong> mich.</p>\n"
     assert comment.revision == in_consultation.current_revision
 
@@ -225,7 +227,9 @@ def test_every_link_and_form_on_the_panel_resolves(in_consultation, member, auth
     comment_hide(comment=hidden, actor=coordinator, reason="r")
     seen: set[str] = set()
     for user in (member, author, coordinator):
-        html = page(client_for(user), in_consultation)
+        client = client_for(user)
+        # With the thread's reply form opened (the page has one, under the thread asked for).
+        html = client.get(f"{in_consultation.get_absolute_url()}?reply={root.pk}").content.decode()
         panel = html[html.index('id="discussion"') :]
         for url in re.findall(r'(?:action|href|hx-post|hx-get)="(/[^"#?]*)"', panel):
             if url.startswith("/static/"):

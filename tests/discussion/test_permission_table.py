@@ -156,6 +156,8 @@ def test_discussion_predicates_follow_the_table(state, people, author, coauthor)
     wrong = {}
     for role in ROLES:
         user = people[role]
+        # The page's one-per-reader answer must agree with every predicate.
+        viewer = dperms.viewer(user, statement)
         for kind in KINDS:
             writer = user if kind.startswith("own") and role != "visitor" else other
             comment = make_comment(statement, writer, kind, root)
@@ -165,6 +167,10 @@ def test_discussion_predicates_follow_the_table(state, people, author, coauthor)
                     got = getattr(dperms, predicate)(user, statement)
                 else:
                     got = getattr(dperms, predicate)(user, comment)
+                    decides = predicate in ("can_apply", "can_decline")
+                    method = "can_decide" if decides else predicate
+                    if bool(getattr(viewer, method)(comment)) != want:
+                        wrong[role, kind, f"Viewer.{method}"] = not want
                 if bool(got) != want:
                     wrong[role, kind, predicate] = got
     assert not wrong, f"{state}: predicates differ from the table: {wrong}"

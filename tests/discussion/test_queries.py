@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 from django.db import connection
 from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 
+from accounts import permissions
 from discussion.models import Comment, Mention, Report, SuggestionStatus
-from discussion.panels import build_panel
+from discussion.panels import REPLIES_SHOWN, THREADS_SHOWN, build_panel
 from statements import markdown
 from statements.models import Statement
 from statements.permissions import author_ids
@@ -97,12 +100,87 @@ def test_page_queries_do_not_grow_with_comments(
         with django_assert_num_queries(fixed):
             response = client.get(large.get_absolute_url())
         html = response.content.decode()
-        # The page really shows the long discussion and its paragraph links.
-        assert html.count('class="comment') > 250
+        # The paragraph links count every comment; the discussion is folded.
         assert html.count('class="block-comments"') == 40
+        assert html.count('<div class="thread') == THREADS_SHOWN
+        assert "threads=all" in html
+        # Everything on demand, still in the same number of queries.
+        with django_assert_num_queries(fixed):
+            response = client.get(large.get_absolute_url() + "?threads=all")
+        assert response.content.decode().count('class="comment') > 150
 
 
-def test_panel_itself_is_one_query(papers, member, author, coordinator, django_assert_num_queries):
+def count_is_member(monkeypatch) -> list[int]:
+    """Count every call of accounts.permissions.is_member, under whichever name it was imported."""
+    calls = [0]
+    original = permissions.is_member
+
+    def counted(user):
+        calls[0] += 1
+        return original(user)
+
+    for module in list(sys.modules.values()):
+        if getattr(module, "is_member", None) is original:
+            monkeypatch.setattr(module, "is_member", counted)
+    return calls
+
+
+def test_ten_and_a_thousand_comments_cost_the_same(
+    author, coauthor, member, coordinator, client_for, monkeypatch
+):
+    """Issue 20: the same SQL queries and the same permission calls for 10 and 1,000
+    comments: the reader's standing is computed once, not per comment."""
+    people = [member, author, coauthor, coordinator]
+    papers = []
+    for n in (10, 1000):
+        statement = make_statement(
+            author=author, coauthors=[coauthor], state="consultation", body=BODY, title=f"{n}"
+        )
+        fill(statement, people, n)
+        papers.append(statement)
+    calls = count_is_member(monkeypatch)
+    for user in (member, author, coordinator):
+        client = client_for(user)
+        measured = []
+        for statement in papers:
+            queries = count_page(client, statement)
+            calls[0] = 0
+            assert client.get(statement.get_absolute_url()).status_code == 200
+            measured.append((queries, calls[0]))
+        assert measured[0] == measured[1], (user, measured)
+        assert measured[0][1] < 60, measured  # a handful per page, not one per comment
+
+
+def test_folded_threads_and_replies_load_on_demand(in_consultation, member, client_for):
+    """The newest threads are shown, each with its newest replies; the rest by a link
+    that works without JavaScript (and that htmx follows in place)."""
+    from discussion.services import comment_create, comment_reply
+
+    roots = [
+        comment_create(statement=in_consultation, author=member, body=f"Thread {i}")
+        for i in range(THREADS_SHOWN + 2)
+    ]
+    for i in range(REPLIES_SHOWN + 2):
+        comment_reply(parent=roots[-1], author=member, body=f"Antwort {i}")
+    client = client_for(member)
+    url = in_consultation.get_absolute_url()
+    html = client.get(url).content.decode()
+    assert "Thread 0<" not in html and "Thread 1<" not in html and "Thread 2<" in html
+    assert "Antwort 0<" not in html and "Antwort 1<" not in html and "Antwort 4<" in html
+    assert "2 ältere Threads anzeigen" in html and "2 frühere Antworten anzeigen" in html
+    assert f'href="?thread={roots[-1].pk}#thread-{roots[-1].pk}"' in html
+    everything = client.get(url + "?threads=all").content.decode()
+    assert "Thread 0<" in everything and "Thread 1<" in everything
+    one = client.get(f"{url}?thread={roots[-1].pk}").content.decode()
+    assert "Antwort 0<" in one and "frühere Antworten anzeigen" not in one
+    # An old thread's number unfolds it (the redirect after a reply names it).
+    old = client.get(f"{url}?thread={roots[0].pk}").content.decode()
+    assert "Thread 0<" in old
+
+
+def test_panel_itself_is_two_queries(
+    papers, member, author, coordinator, django_assert_num_queries
+):
     _small, large = papers
     # As the statements view loads it: current revision joined, authors computed.
     large = Statement.objects.select_related("current_revision", "created_by").get(pk=large.pk)
@@ -110,8 +188,9 @@ def test_panel_itself_is_one_query(papers, member, author, coordinator, django_a
     for user in (member, author, coordinator):
         request = RequestFactory().get(large.get_absolute_url())
         request.user = user
-        # The one query: every comment of the paper with its author (JOIN); for
-        # coordinators with the open-report count (LEFT JOIN + GROUP BY).
-        with django_assert_num_queries(1):
+        # Two queries: every comment of the paper as a light row (for coordinators with
+        # the open-report count, LEFT JOIN + GROUP BY), then the shown ones in full with
+        # their authors (JOIN).
+        with django_assert_num_queries(2):
             context = build_panel(request, large)
         assert context["discussion"]["total"] > 250

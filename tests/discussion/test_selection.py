@@ -28,7 +28,7 @@ def test_comment_form_starts_with_the_selection_as_a_quote(paper, member, client
     html = form_html(client_for(member), statement, block=second, quote="schränkt Menschen")
     body = unescape(html.split('name="body"', 1)[1].split(">", 1)[1].split("</textarea>", 1)[0])
     assert body.strip() == "> schränkt Menschen"
-    assert f'<option value="{second}" selected' in html
+    assert f'name="block_id" id="comment-block_id" value="{second}"' in html
 
 
 def test_suggestion_form_marks_the_selection_in_the_paragraph(paper, author, client_for):

@@ -215,8 +215,12 @@ def test_paragraph_link_prefills_the_suggestion_form(in_consultation, member, cl
     ids = block_ids(in_consultation)
     url = f"{in_consultation.get_absolute_url()}?block={ids[1]}&suggest=1"
     html = client_for(member).get(url).content.decode()
-    assert f'<option value="{ids[1]}" selected>' in html
+    # The form opens right under its paragraph (before the next), the paragraph fixed.
     form = html[html.index('id="new-comment"') :]
+    assert (
+        html.index(f'id="{ids[1]}"') < html.index('id="new-comment"') < html.index(f'id="{ids[2]}"')
+    )
+    assert f'name="block_id" id="comment-block_id" value="{ids[1]}"' in form
     assert "Zweiter Absatz mit *Betonung*.</textarea>" in form
 
 
