@@ -5,20 +5,20 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Decision(models.TextChoices):
-    ACCEPTED = "accepted", _("angenommen")
-    NO_TOKEN = "no_token", _("keine Antwortadresse")
-    FORGED = "forged", _("gefälschte Antwortadresse")
-    EXPIRED = "expired", _("abgelaufene Antwortadresse")
-    WRONG_SENDER = "wrong_sender", _("falscher Absender")
-    NOT_ALLOWED = "not_allowed", _("nicht (mehr) berechtigt")
-    ATTACHMENT = "attachment", _("Anhang")
-    EMPTY = "empty", _("kein Text")
-    REFUSED = "refused", _("abgelehnt")
-    REPLAY = "replay", _("bereits erhalten")
+    ACCEPTED = "accepted", pgettext_lazy("inbound decision", "angenommen")
+    NO_TOKEN = "no_token", pgettext_lazy("inbound decision", "keine Antwortadresse")
+    FORGED = "forged", pgettext_lazy("inbound decision", "gefälschte Antwortadresse")
+    EXPIRED = "expired", pgettext_lazy("inbound decision", "abgelaufene Antwortadresse")
+    WRONG_SENDER = "wrong_sender", pgettext_lazy("inbound decision", "falscher Absender")
+    NOT_ALLOWED = "not_allowed", pgettext_lazy("inbound decision", "nicht (mehr) berechtigt")
+    ATTACHMENT = "attachment", pgettext_lazy("inbound decision", "Anhang")
+    EMPTY = "empty", pgettext_lazy("inbound decision", "kein Text")
+    REFUSED = "refused", pgettext_lazy("inbound decision", "abgelehnt")
+    REPLAY = "replay", pgettext_lazy("inbound decision", "bereits erhalten")
 
 
 class InboundMessage(models.Model):

@@ -76,4 +76,3 @@ register(ReplyTarget("s", "suggestion", _suggestion, _may_reply, _reply))
 
 # What the notification mails name as their reply target.
 COMMENT_THREAD, SUGGESTION = "c", "s"
-
