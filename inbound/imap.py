@@ -27,6 +27,12 @@ def connect() -> imaplib.IMAP4:
     return client
 
 
+def _can_move(client: imaplib.IMAP4) -> bool:
+    status, data = client.capability()  # after login: the full list
+    words = b" ".join(d for d in data if isinstance(d, bytes)).decode(errors="replace")
+    return status == "OK" and re.search(r"\bMOVE\b", words) is not None
+
+
 def poll(client: imaplib.IMAP4 | None = None) -> int:
     """Process every unseen message once; returns how many were processed."""
     own = client is None
@@ -53,8 +59,7 @@ def poll(client: imaplib.IMAP4 | None = None) -> int:
             client.uid("STORE", uid, "+FLAGS", "(\\Seen)")
             done = settings.RTM_IMAP_DONE_MAILBOX
             if done:
-                capabilities = " ".join(c.decode() for c in client.capabilities or ())
-                if re.search(r"\bMOVE\b", capabilities):
+                if _can_move(client):
                     client.uid("MOVE", uid, _quote(done))
                 else:
                     client.uid("COPY", uid, _quote(done))

@@ -12,7 +12,7 @@ from importlib.metadata import distribution
 from pathlib import Path
 from typing import Any
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from inbound.services import receive
 from inbound.tokens import token_in_address
@@ -47,11 +47,11 @@ def _process(raw: bytes, recipients: list[str]) -> None:
     try:
         receive(raw, envelope_recipients=recipients)
     finally:
-        close_old_connections()
+        connections.close_all()  # this executor thread's own connections
 
 
 class Handler:
-    async def handle_RCPT(  # noqa: N802 (aiosmtpd's hook name)
+    async def handle_RCPT(  # aiosmtpd's hook names
         self, server: Any, session: Any, envelope: Any, address: str, rcpt_options: list
     ) -> str:
         if token_in_address(address) is None:
@@ -59,7 +59,7 @@ class Handler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         raw = envelope.original_content or envelope.content
         if isinstance(raw, str):
             raw = raw.encode("utf-8", errors="surrogateescape")
