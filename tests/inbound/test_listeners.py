@@ -197,9 +197,10 @@ service imap-login {{
         )
         try:
             wait_for_port(self.port, timeout=20)
-        except Exception:
+        except TimeoutError as error:
             log = self.dir / "dovecot.log"
-            raise RuntimeError(log.read_text() if log.exists() else "dovecot did not start")
+            message = log.read_text() if log.exists() else "dovecot did not start"
+            raise RuntimeError(message) from error
 
     def stop(self) -> None:
         if self.proc and self.proc.poll() is None:
