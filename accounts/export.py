@@ -23,6 +23,7 @@ APP_EXPORTERS = (
     "discussion.export.user_data",
     "voting.export.user_data",
     "meetings.export.user_data",
+    "inbound.export.user_data",
     "notifications.export.user_data",
     "public.export.user_data",
 )
