@@ -40,11 +40,15 @@ class ReplyTarget:
 
 
 TARGETS: dict[str, ReplyTarget] = {}
+# Codes kept for targets other apps register (the token format must not change later).
+RESERVED = {"l": "list_post"}  # TODO(maillist): register ReplyTarget("l", "list_post", …)
 
 
 def register(target: ReplyTarget) -> None:
     if len(target.code) != 1 or not target.code.isalpha() or not target.code.islower():
         raise ValueError(f"reply target code must be one lower-case letter: {target.code!r}")
+    if RESERVED.get(target.code, target.name) != target.name:
+        raise ValueError(f"reply target code {target.code!r} is kept for {RESERVED[target.code]}")
     existing = TARGETS.get(target.code)
     if existing is not None and existing.name != target.name:
         raise ValueError(f"reply target code {target.code!r} is taken by {existing.name}")

@@ -247,3 +247,57 @@ def test_comment_mails_carry_the_recipients_own_reply_address(
 def test_without_a_reply_domain_mails_have_no_reply_address(thread, author, settings):
     settings.RTM_REPLY_DOMAIN = ""
     assert address_for(author, thread) == ""
+
+
+def test_an_html_only_reply_keeps_the_text_above_the_quote(
+    thread, author, django_capture_on_commit_callbacks
+):
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = f"Anna <{author.email}>"
+    message["To"] = address_for(author, thread)
+    message["Subject"] = "Re: [RTM] Kommentar"
+    message["Message-ID"] = "<h@x>"
+    message.set_content(
+        "<div>Einverstanden &amp; danke!<br>Bis Montag.</div>"
+        '<div class="gmail_quote">Am Mo., 7. Dez. 2026 schrieb RTM:<blockquote>alt'
+        "</blockquote></div>",
+        subtype="html",
+    )
+    assert receive(message.as_bytes()).decision == Decision.ACCEPTED
+    assert [c.body for c in answers(thread)] == ["Einverstanden & danke!\nBis Montag."]
+
+
+def test_the_list_post_target_plugs_in_through_the_registry(
+    thread, author, django_capture_on_commit_callbacks
+):
+    """The e-mail list (maillist app) registers code "l"; a reply then reaches its
+    `answer` after the same checks. Here a stand-in target answers into the thread."""
+    from inbound import targets
+
+    calls = []
+
+    def answer(user, obj, text):
+        calls.append((user, obj, text))
+        return discussion.comment_reply(parent=obj, author=user, body=text)
+
+    stand_in = targets.ReplyTarget(
+        "l", "list_post", targets.TARGETS["c"].find, lambda u, o: True, answer
+    )
+    with pytest.raises(ValueError):
+        targets.register(
+            targets.ReplyTarget("l", "other", stand_in.find, stand_in.may_answer, answer)
+        )
+    targets.register(stand_in)
+    try:
+        to = reply_address_for_list(author, thread)
+        raw = raw_reply("gmail_de.eml", to=to, sender=author.email, message_id="l@x")
+        assert receive(raw).decision == Decision.ACCEPTED
+    finally:
+        del targets.TARGETS["l"]
+    assert calls == [(author, thread, TYPED["gmail_de.eml"])]
+
+
+def reply_address_for_list(user, obj) -> str:
+    return tokens.reply_address(user_id=user.pk, target="l", target_id=obj.pk)
