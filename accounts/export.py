@@ -24,6 +24,7 @@ APP_EXPORTERS = (
     "voting.export.user_data",
     "meetings.export.user_data",
     "maillist.export.user_data",
+    "inbound.export.user_data",
     "notifications.export.user_data",
     "public.export.user_data",
 )

@@ -25,6 +25,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import MembershipStatus, User
 from accounts.services import invitation_url
+from inbound.targets import COMMENT_THREAD, SUGGESTION
+from inbound.tokens import reply_address
 from maillist.tokens import confirm_url as list_confirm_url
 from notifications.models import Kind, Notification
 from notifications.tokens import absolute, confirm_url
@@ -142,7 +144,22 @@ def comment_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
     comment = _visible_comment(row, loaded)
     if ctx is None or comment is None:
         return None
-    return {**ctx, "comment": comment, "excerpt": _excerpt(comment)}
+    return {
+        **ctx,
+        "comment": comment,
+        "excerpt": _excerpt(comment),
+        "reply_to": _reply_to(row, comment),
+    }
+
+
+def _reply_to(row: Notification, comment: Any) -> str:
+    """The recipient's own signed reply address for the comment's thread (a suggestion's
+    thread for a suggestion), "" without a recipient account or when replies are off.
+    emails.build sets it as Reply-To; a reply becomes an answer in the thread (inbound/)."""
+    if row.recipient_id is None:
+        return ""
+    target = SUGGESTION if comment.is_suggestion else COMMENT_THREAD
+    return reply_address(user_id=row.recipient_id, target=target, target_id=comment.thread_root_id)
 
 
 def suggestion_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:

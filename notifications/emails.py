@@ -92,6 +92,8 @@ def _compose(
         "Message-ID": f"<notification-{row.pk}@{domain}>",
         "Auto-Submitted": "auto-generated",
     }
+    if context.get("reply_to"):
+        headers["Reply-To"] = context["reply_to"]
     if context.get("unsubscribe_url"):
         headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"

@@ -26,3 +26,11 @@ app.conf.beat_schedule = {
         "schedule": crontab(hour=7, minute=0),
     },
 }
+
+# Replies by e-mail from a polled mailbox (inbound/), only when one is configured. Read
+# from the environment like settings.RTM_IMAP_*: this module loads before the settings.
+if os.environ.get("RTM_IMAP_HOST"):
+    app.conf.beat_schedule["inbound-poll-imap"] = {
+        "task": "inbound.tasks.poll_imap",
+        "schedule": float(os.environ.get("RTM_IMAP_POLL_SECONDS") or 60),
+    }

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "voting",
     "meetings",
     "maillist",
+    "inbound",
     "notifications",
     "public",
 ]
@@ -362,6 +363,23 @@ RTM_MAX_UPLOAD_BYTES = env_int("RTM_MAX_UPLOAD_BYTES", 5_000_000)
 # /healthz shows which check failed only to staff and to a monitor sending this value in
 # the X-Health-Token header; everyone else gets the status alone. Empty: staff only.
 RTM_HEALTH_TOKEN = env_str("RTM_HEALTH_TOKEN", "")
+
+# --- Replies by e-mail (inbound/) ---------------------------------------------
+# Mails about a comment thread or a suggestion carry `Reply-To: reply+<token>@<domain>`;
+# empty: no reply address (replies by e-mail are off).
+RTM_REPLY_DOMAIN = env_str("RTM_REPLY_DOMAIN", "")
+RTM_REPLY_TOKEN_DAYS = env_int("RTM_REPLY_TOKEN_DAYS", 60)
+# A mailbox at a provider that receives reply+…@ (plus addressing), polled by
+# `manage.py poll_imap` and by beat every RTM_IMAP_POLL_SECONDS when RTM_IMAP_HOST is set.
+RTM_IMAP_HOST = env_str("RTM_IMAP_HOST", "")
+RTM_IMAP_PORT = env_int("RTM_IMAP_PORT", 993)
+RTM_IMAP_SSL = env_bool("RTM_IMAP_SSL", True)
+RTM_IMAP_USER = env_str("RTM_IMAP_USER", "")
+RTM_IMAP_PASSWORD = env_str("RTM_IMAP_PASSWORD", "")
+RTM_IMAP_MAILBOX = env_str("RTM_IMAP_MAILBOX", "INBOX")
+# Processed messages are moved here (empty: they stay, marked as seen).
+RTM_IMAP_DONE_MAILBOX = env_str("RTM_IMAP_DONE_MAILBOX", "")
+RTM_IMAP_POLL_SECONDS = env_int("RTM_IMAP_POLL_SECONDS", 60)
 
 # --- The group's rules (defaults; only a coordinator may set others for a paper) ---
 # The urgent lengths are also the minimum any consultation or vote lasts; only a

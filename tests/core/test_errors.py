@@ -24,6 +24,8 @@ INTERNAL = {
     "LeaseLost",  # notifications.smtp: another worker owns the row
     "RefusedAfterCommit",  # notifications.smtp
     "UnconfirmedAfterCommit",  # notifications.smtp
+    "TokenInvalid",  # inbound.tokens: receive() bounces the reply as forged
+    "TokenExpired",  # inbound.tokens: receive() bounces the reply as expired
     "UnresolvedConflict",  # statements.merge: caught by the service, becomes EditConflict
 }
 

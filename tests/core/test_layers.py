@@ -26,7 +26,10 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("statements",),
     ("discussion", "voting"),
     ("workflow", "maillist"),
-    ("meetings",),  # plans meetings; decides papers in the room through workflow/voting
+    # meetings plans meetings and decides papers in the room through workflow/voting;
+    # inbound turns replies by e-mail into answers through the discussion's services
+    # (notifications reads its signed reply addresses for the Reply-To header).
+    ("meetings", "inbound"),
     ("notifications",),
     ("public",),
     ("rtm_workflow",),  # the project: settings, root URLs, security middleware

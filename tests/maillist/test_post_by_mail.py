@@ -10,9 +10,9 @@ from email.message import EmailMessage
 
 import pytest
 
+from inbound.smtp import controller as smtp_controller
 from maillist import services
 from maillist.inbound import posting_address
-from maillist.management.commands.inbound_mail import InboundHandler, smtp_controller_class
 from maillist.models import Post, PostState
 from tests.realservices import free_port
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def listener():
     port = free_port()
-    controller = smtp_controller_class()(InboundHandler(), hostname="127.0.0.1", port=port)
+    controller = smtp_controller("127.0.0.1", port)  # the one listener (inbound/smtp.py)
     controller.start()
     yield port
     controller.stop()
