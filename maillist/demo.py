@@ -4,6 +4,7 @@ subject exists already is not written again). Written through maillist.services.
 from __future__ import annotations
 
 from datetime import timedelta
+from collections.abc import Collection
 from typing import Any
 
 from django.utils import timezone
@@ -58,7 +59,8 @@ POSTS: tuple[dict[str, Any], ...] = (
 )
 
 
-def seed(*, stdout: Any = None) -> None:
+def seed(*, stdout: Any = None, papers: Collection[int] = ()) -> None:
+    del papers  # seed_demo's demo papers: the list's demo posts touch no paper
     written = 0
     for entry in POSTS:
         data = dict(entry)
