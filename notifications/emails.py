@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from core.mail import with_folded_subject
 from notifications.builders import Loaded, reader_may_see
 from notifications.kinds import KindSpec, spec_for, target_path
 from notifications.models import Kind, Notification
@@ -85,12 +86,14 @@ def _compose(
     if context.get("unsubscribe_url"):
         headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message = EmailMultiAlternatives(
-        subject=subject,
-        body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[address],
-        headers=headers,
+    message = with_folded_subject(
+        EmailMultiAlternatives(
+            subject=subject,
+            body=text,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[address],
+            headers=headers,
+        )
     )
     message.attach_alternative(html, "text/html")
     if spec.attachments is not None:
