@@ -36,11 +36,13 @@ from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.text import camel_case_to_spaces
 
-from tests.authz.conftest import world as authz_world  # noqa: F401  (fixture "world")
+from tests.authz.conftest import world as authz_world
 from tests.authz.test_matrix import MATRIX
 from tests.authz.world import STATES, World
 
 pytestmark = pytest.mark.django_db
+
+world = authz_world  # the authorization matrix's world (module-scoped fixture)
 
 LANGUAGES = ("de", "en")
 # The first of these whom a row lets see the page ("ok") requests it: the coordinator
