@@ -5,8 +5,9 @@ for every statement state the pattern has, each requested by the first role that
 see it. Mails: every kind in notifications/kinds.py, built by its builder from the
 same world. Each rendering fails on
 
-- German left in the English rendering: a German msgid of our catalogues whose English
-  translation differs (so the German text can only be there untranslated);
+- German left in the English rendering: a piece of a German msgid of our catalogues
+  (translated or not) that no English text of ours, Django's or allauth's contains, or
+  any word with an umlaut or ß (a string never marked for translation);
 - a date in the other language's style: German month or weekday names or "7.12.2026"
   in English, English month or weekday names, "a.m." or "12/7/2026" in German;
 
@@ -14,7 +15,8 @@ and every model label (verbose names, choices) must differ between the languages
 unless it reads the same in both (ALIKE).
 
 Left out: binary and machine-readable answers (PDF, DOCX, iCalendar, feeds, JSON),
-what people typed (the world's titles, comments, names: USER_TEXT), text marked with
+free text stored in the database (what people typed, or minutes drafted once in their
+writer's language: stored_text()), the association's legal name, text marked with
 another lang="" (the language switch names each language in itself), <textarea>,
 <pre> and <code>.
 """
@@ -28,6 +30,7 @@ from html.parser import HTMLParser
 from typing import Any
 
 import pytest
+from babel.messages.pofile import read_po
 from django.apps import apps
 from django.conf import settings
 from django.db import models, transaction
@@ -49,13 +52,22 @@ LANGUAGES = ("de", "en")
 # sees the most (every panel, every button).
 ROLE_ORDER = ("coordinator", "author", "coauthor", "member", "registered", "suspended", "visitor")
 ROOT = settings.BASE_DIR
+ALLAUTH_PAGES = (
+    ("account_login", "visitor"),
+    ("account_signup", "visitor"),
+    ("account_reset_password", "visitor"),
+    ("account_email", "member"),
+    ("account_change_password", "member"),
+)
+# Names that stay German in English (the association's legal name in the imprint).
+PROPER_NAMES = ("Runder Tisch Migration Landkreis Leipzig",)
 # Files, not pages (and slow to render): PDF and DOCX of a published paper.
 BINARY = {"public:document"}
 
 # Labels that read the same in both languages.
 ALIKE = {
     *("E-Mail", "Name", "Status", "Position", "Token", "Slug", "Details", "Info", "Person"),
-    *("Organisation", "Initiative", "Website", "Quorum", "Text (Markdown)"),
+    *("Organisation", "Initiative", "Website", "Quorum", "Text (Markdown)", "Link"),
     # Each language is named in itself (settings.LANGUAGES), in both interfaces.
     *("Deutsch", "English"),
 }
@@ -83,28 +95,42 @@ ENGLISH_DATES = [
 # --- what counts as German left in English -------------------------------------------
 
 
+def our_catalogues() -> list[tuple[str, str]]:
+    """(msgid, English msgstr) of every message in our English catalogues, translated
+    or not (allauth's catalogue in accounts/locale_allauth has English msgids: left out)."""
+    paths = [
+        *ROOT.glob("*/locale/en/LC_MESSAGES/django.po"),
+        ROOT / "locale/en/LC_MESSAGES/django.po",
+    ]
+    pairs = []
+    for path in paths:
+        with path.open("rb") as handle:
+            for message in read_po(handle, locale="en"):
+                if not message.id:
+                    continue
+                ids = message.id if isinstance(message.id, tuple) else (message.id,)
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                pairs += [(i, s or "") for i, s in zip(ids, strings * len(ids), strict=False)]
+    return pairs
+
+
 @cache
 def german_fragments() -> tuple[str, ...]:
-    """Pieces of German msgids (between placeholders) that cannot be English text:
-    their English translation differs, they hold a real word, and no English msgstr
-    uses the same words (so "Start" or "Text" are never suspects)."""
+    """Pieces of our German msgids (between placeholders) that cannot be English text:
+    they hold a real word, and no English text of ours, Django's or allauth's uses the
+    same words (so "Start" or "Text" are never suspects). A msgid whose translation is
+    missing, empty or a copy of the German is a suspect like any other."""
+    pairs = our_catalogues()
+    ours = {msgid for msgid, _msgstr in pairs}
     with translation.override("en"):
-        catalogue = translation.trans_real.translation("en")._catalog
-        pairs = [
-            (key, str(value))
-            for key, value in catalogue.items()
-            if isinstance(key, str) and key and "\x04" not in key
-        ]
-    english = "\n".join(value for _key, value in pairs)
+        merged = translation.trans_real.translation("en")._catalog
+        theirs = [k for k in merged.keys() if isinstance(k, str) and k not in ours]
+    english = "\n".join([msgstr for msgid, msgstr in pairs if msgstr != msgid] + theirs)
     fragments = set()
-    for msgid, msgstr in pairs:
-        if msgid == msgstr:
-            continue
+    for msgid, _msgstr in pairs:
         for piece in re.split(r"%\(\w+\)[sd]|%[sd]|\{[^}]*\}|\n", msgid):
             piece = piece.strip(" .,:;!?()–-*\"'„“")
-            if not re.search(r"[A-Za-zÄÖÜäöüß]{4,}", piece):
-                continue
-            if not re.search(r"[äöüÄÖÜß]|\b[A-ZÄÖÜ]\w+\s+\w", piece) and len(piece) < 5:
+            if not re.search(r"[A-Za-zÄÖÜäöüß]{4,}", piece) or piece in ALIKE:
                 continue
             if re.search(rf"(?<!\w){re.escape(piece)}(?!\w)", english):
                 continue  # an English word as well
@@ -219,7 +245,7 @@ def stored_text() -> tuple[str, ...]:
                     piece = piece.strip()
                     if len(piece) >= 4:
                         pieces.add(piece)
-    return tuple(sorted(pieces, key=len, reverse=True))
+    return tuple(sorted(pieces | set(PROPER_NAMES), key=len, reverse=True))
 
 
 def without(text: str, typed: tuple[str, ...]) -> str:
@@ -252,6 +278,9 @@ def page_requests(world: World) -> Iterator[tuple[str, str, str]]:
                 continue
             path = reverse(row.name, kwargs=row.kwargs(world, state))
             yield f"{row.name}[{state}]" if state else row.name, path, role
+    # allauth's pages are not in the matrix; ours are its templates and texts.
+    for name, role in ALLAUTH_PAGES:
+        yield name, reverse(name), role
 
 
 def test_every_page_in_both_languages(world):
