@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from accounts.permissions import is_member
 from accounts.services import membership_on_email_verified
+from core.mail import with_folded_subject
 
 logger = logging.getLogger(__name__)
 
@@ -33,11 +34,18 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict[str, Any]) -> None:
         site = _Site(name="RTM Positionen", domain=urlsplit(settings.SITE_URL).netloc)
         try:
-            super().send_mail(template_prefix, email, {**context, "current_site": site})
+            super().send_mail(
+                template_prefix,
+                email,
+                {**context, "current_site": site, "site_url": settings.SITE_URL},
+            )
         except (smtplib.SMTPException, OSError):
             # A mail server hiccup must not turn sign-up or reset into an error page; the
             # person can ask for the mail again. allauth sends these within the request.
             logger.exception("Could not send %s mail", template_prefix)
+
+    def render_mail(self, *args: Any, **kwargs: Any) -> Any:
+        return with_folded_subject(super().render_mail(*args, **kwargs))
 
     def _get_login_attempts_cache_key(self, request: HttpRequest, **credentials: Any) -> str:
         # The "key" of the login_failed rate limit (settings.ACCOUNT_RATE_LIMITS). allauth

@@ -5,17 +5,24 @@ message with `message().as_bytes(linesep="\\r\\n")`; SignedEmail.message() retur
 MIME message wrapped so that exactly those bytes are signed and the DKIM-Signature
 header is put in front of them. Without RTM_DKIM_DOMAIN, _SELECTOR and _PRIVATE_KEY_FILE
 the message is returned as Django builds it.
+
+Both also fold the subject after its name (`with_folded_subject`): Django encodes a
+non-ASCII subject with email.header.Header but without the header's name, so the first
+encoded word fills a whole line and the generator folds it onto the next ("Subject: \\n
+=?utf-8?…"); readers unfold that to a subject starting with a space (issue 16).
 """
 
 from __future__ import annotations
 
+from email.header import Header
+from email.message import Message
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import dkim
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 
 SIGNED_HEADERS = [
     b"From",
@@ -82,9 +89,33 @@ class _Signed:
         return getattr(self._message, name)
 
 
+def _fold_subject(mime: Any, subject: str) -> Any:
+    """Put a non-ASCII subject back as a Header that knows its name, so it folds after it."""
+    subject = " ".join(str(subject).split())
+    try:
+        subject.encode("ascii")
+    except UnicodeEncodeError:
+        del mime["Subject"]
+        # Message.__setitem__: Django's own would turn the Header back into a string.
+        Message.__setitem__(mime, "Subject", Header(subject, "utf-8", header_name="Subject"))
+    return mime
+
+
+def with_folded_subject(message: EmailMessage) -> EmailMessage:
+    """`message`, whose MIME form carries its subject folded after "Subject: "."""
+    build = message.message
+
+    def folded(*args: Any, **kwargs: Any) -> Any:
+        return _fold_subject(build(*args, **kwargs), message.subject)
+
+    message.message = folded  # type: ignore[method-assign]
+    return message
+
+
 class SignedEmail(EmailMultiAlternatives):
-    """EmailMultiAlternatives whose serialised bytes are DKIM-signed when configured."""
+    """EmailMultiAlternatives whose serialised bytes are DKIM-signed when configured, with
+    the subject folded after its name."""
 
     def message(self, *args: Any, **kwargs: Any) -> Any:
-        message = super().message(*args, **kwargs)
+        message = _fold_subject(super().message(*args, **kwargs), self.subject)
         return message if dkim_config() is None else _Signed(message)

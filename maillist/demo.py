@@ -3,8 +3,8 @@ subject exists already is not written again). Written through maillist.services.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from collections.abc import Collection
+from datetime import timedelta
 from typing import Any
 
 from django.utils import timezone

@@ -283,6 +283,8 @@ LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
 # accounts/locale_allauth: allauth's German in the "Sie" form the rest of the site uses.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "accounts" / "locale_allauth"]
 TIME_ZONE = "Europe/Berlin"
+# One date style per language (rtm_workflow/formats/<lang>/formats.py).
+FORMAT_MODULE_PATH = ["rtm_workflow.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -53,14 +53,19 @@ def current_deadline(statement: Statement) -> tuple[str, datetime] | None:
 
 
 def relative_time(when: datetime, now: datetime | None = None) -> str:
-    """'in 3 Tagen' / 'vor 2 Stunden', in the active language."""
+    """'in 3 Tagen' / 'vor 2 Stunden', in the active language.
+
+    Beyond a day, days are calendar days in the site's time zone (Europe/Berlin): a
+    deadline 14 days ahead reads "in 14 Tagen" all day long, not "in 13 Tagen" a second
+    after it was set (issue 16)."""
     now = now or timezone.now()
     seconds = int((when - now).total_seconds())
     future = seconds >= 0
     seconds = abs(seconds)
     if seconds < 60:
         return _("jetzt")
-    days, hours, minutes = seconds // 86400, seconds // 3600, seconds // 60
+    hours, minutes = seconds // 3600, seconds // 60
+    days = abs((timezone.localdate(when) - timezone.localdate(now)).days) if hours >= 24 else 0
     if days:
         if future:
             return ngettext("in %(n)d Tag", "in %(n)d Tagen", days) % {"n": days}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.urls import reverse
@@ -193,7 +193,7 @@ def test_panel_shows_state_deadline_timeline_and_actions(client_for, in_consulta
     assert response.status_code == 200
     html = response.content.decode()
     assert "Konsultation endet" in html
-    assert "in 13 Tagen" in html or "in 14 Tagen" in html
+    assert "in 14 Tagen" in html  # calendar days: never "in 13" for a 14-day deadline
     assert "in die Konsultation gegeben" in html
     assert url(in_consultation, "withdraw") in html
     assert url(in_consultation, "back_to_draft") in html
@@ -254,7 +254,8 @@ def test_relative_time_in_both_languages():
 
     from workflow.selectors import relative_time
 
-    now = timezone.now()
+    # Noon: "in 3 days and 2 hours" lands on the third calendar day from here.
+    now = timezone.make_aware(datetime(2026, 12, 7, 12, 0))
     with translation.override("de"):
         assert relative_time(now + timedelta(days=3, hours=2), now) == "in 3 Tagen"
         assert relative_time(now + timedelta(days=1), now) == "in 1 Tag"
