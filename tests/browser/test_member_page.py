@@ -136,7 +136,7 @@ def test_commenting_under_a_paragraph_on_a_phone(pages, check_a11y, paper, javas
     below = page.locator(f"#{ids[2]}").bounding_box()
     box = form.bounding_box()
     assert below["y"] < box["y"] < page.locator(f"#{ids[3]}").bounding_box()["y"]
-    assert 0 <= box["y"] < PHONE["height"]
+    assert -1 <= box["y"] < PHONE["height"]  # scrolled to its anchor (sub-pixel rounding)
     assert form.locator("select").count() == 0
     if javascript:  # axe runs as a script
         check_a11y(page, "comment form under a paragraph, 360 px")

@@ -68,9 +68,13 @@ BINARY = {"public:document"}
 ALIKE = {
     *("E-Mail", "Name", "Status", "Position", "Token", "Slug", "Details", "Info", "Person"),
     *("Organisation", "Initiative", "Website", "Quorum", "Text (Markdown)", "Link"),
+    *("Information", "Text"),
     # Each language is named in itself (settings.LANGUAGES), in both interfaces.
     *("Deutsch", "English"),
 }
+
+# The outbox row's recipient fields (one of them is the person the mail is for).
+PERSON_FIELDS = {"recipient", "invitation", "subscriber", "list_subscriber"}
 
 GERMAN_DATES = [
     re.compile(r"\b(Januar|Februar|März|Mai|Juni|Juli|Oktober|Dezember)\b"),
@@ -366,12 +370,22 @@ def mail_rows(world: World) -> Iterator[Any]:
         Kind.MINUTES_APPROVED: {"meeting_id": meeting.pk},
         Kind.DIGEST: {"items": [world.objects["notification"].pk]},
         Kind.SUBSCRIPTION_CONFIRM: {"recipient": None, "subscriber": subscriber},
+        Kind.LIST_POST: {"post_id": world.objects["list_post_public"].pk},
+        Kind.FUNDING_REMINDER: {"post_id": world.objects["list_post_public"].pk},
+        Kind.LIST_SUBSCRIPTION_REQUESTED: {
+            "recipient": None,
+            "list_subscriber": world.objects["list_subscriber"],
+        },
     }
     assert set(by_kind) == set(Kind.values), "a new kind needs its row here"
     for kind, spec in by_kind.items():
         fields = {
             "recipient": coordinator,
-            **{k: v for k, v in spec.items() if k in {"recipient", "invitation", "subscriber"}},
+            **{
+                k: v
+                for k, v in spec.items()
+                if k in {"recipient", "invitation", "subscriber", "list_subscriber"}
+            },
         }
         context = {**paper, **{k: v for k, v in spec.items() if k.endswith("_id") or k == "items"}}
         yield Notification(
@@ -393,7 +407,7 @@ def test_every_mail_in_both_languages(world):
     typed = stored_text()
     for language in LANGUAGES:
         for row in rows:
-            for person in (row.recipient, row.subscriber):
+            for person in (row.recipient, row.subscriber, row.list_subscriber):
                 if person is not None:
                     person.language = language
             if row.invitation is not None and language != settings.LANGUAGE_CODE:
