@@ -12,7 +12,7 @@ from typing import Any
 from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 
-from statements import lines
+from statements import companions, lines
 from statements import permissions as perms
 from statements.models import Coauthorship, Statement
 
@@ -49,6 +49,12 @@ def panel_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:
         "topics": list(statement.topics.all()),
         "can_edit": perms.can_edit(request.user, statement),
         "can_manage_coauthors": perms.can_manage_coauthors(request.user, statement),
+        # Issue 19: how readable the text is, for its authors only.
+        "readability": (
+            companions.readability(statement.body)
+            if perms.is_author(request.user, statement)
+            else None
+        ),
     }
 
 
