@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from public import record
 from statements import lines
+from statements.companions import language
 from statements.models import Statement
 
 VERSION = 1
@@ -296,8 +297,6 @@ def embedded_text(pdf: bytes) -> tuple[str | None, str]:
 
 
 def companion_context(companion: Any, *, numbered: bool = False) -> dict[str, Any]:
-    from statements.companions import language
-
     statement = companion.statement
     body_html = companion.body_html
     if numbered:
