@@ -57,6 +57,7 @@ def companion_page(request: HttpRequest, slug: str, code: str) -> HttpResponse:
             "statement": statement,
             "language": companions.language(companion.language),
             "siblings": siblings,
+            "others": [sibling for sibling in siblings if sibling.pk != companion.pk],
         }
         return render(request, "public/companion.html", context)
 
