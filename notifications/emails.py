@@ -31,6 +31,11 @@ def _addressee(row: Notification) -> tuple[str, str, str] | None:
         if row.kind != Kind.SUBSCRIPTION_CONFIRM and not row.subscriber.is_active:
             return None
         return row.subscriber.email, row.subscriber.language, ""
+    if row.addressee is not None:
+        # The address book's entry, read at send time (issue 19); in German.
+        if not row.addressee.is_active:
+            return None
+        return row.addressee.email, settings.LANGUAGE_CODE, row.addressee.name
     if row.invitation is not None:
         # No account, so no language yet: the templates carry both.
         return row.invitation.email, settings.LANGUAGE_CODE, ""
@@ -91,6 +96,7 @@ def _compose(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[address],
         headers=headers,
+        reply_to=[context["reply_to"]] if context.get("reply_to") else None,
     )
     message.attach_alternative(html, "text/html")
     if spec.attachments is not None:

@@ -3,7 +3,7 @@ import re
 from django.urls import path, re_path, register_converter
 from django.urls.converters import SlugConverter
 
-from public import api, companion_views, desk_views, views
+from public import addressees, api, companion_views, desk_views, views
 from statements.services import RESERVED_SLUGS
 
 
@@ -71,4 +71,6 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("coordination/", desk_views.coordination_desk, name="desk"),
+    path("coordination/adressbuch/", addressees.address_book, name="address_book"),
+    path("statements/<slug:slug>/versand/", addressees.dispatch, name="dispatch"),
 ]
