@@ -279,6 +279,24 @@ MATRIX: list[Row] = [
     Row("public:statement_page", "GET", public_or_internal, slug, per_state=True),
     Row("public:cosign", "POST", member_action_on_statement(), slug, per_state=True),
     Row("public:feed_about", "GET", everyone("ok")),
+    # Addressees and answers (issue 19): coordinators only.
+    Row("public:address_book", "GET", coordinators()),
+    Row("public:address_book", "POST", coordinators("invalid"), data={}),
+    Row(
+        "public:dispatch",
+        "GET",
+        coordinators("ok"),
+        slug,
+        per_state=True,
+    ),
+    Row(
+        "public:dispatch",
+        "POST",
+        coordinators("invalid"),
+        slug,
+        per_state=True,
+        data={"action": "answer"},
+    ),
     # Companion versions (issue 19). The world has none approved: their public pages are
     # 404 for everyone (tests/public/test_companions.py covers an approved one); the
     # members' overview, the form (published papers only) and the approval (unknown id).

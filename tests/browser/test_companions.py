@@ -58,3 +58,39 @@ def test_arabic_version_is_rtl_and_accessible(pages, check_a11y, arabic, viewpor
     assert "Samir Khoury" in page.content()
     page.screenshot(path=str(SHOTS / f"companion-ar-{width}.png"), full_page=True)
     check_a11y(page, f"arabic version {width}")
+
+
+def test_public_page_with_answers(pages, check_a11y, arabic):
+    """Item 3: "sent to … on …; answered by … on …", the Arabic version linked."""
+    import datetime as dt
+
+    from public import addressees
+    from tests.factories import UserFactory as People
+
+    coordinator = People(display_name="Kora Koordination", is_coordinator=True)
+    statement = arabic.statement
+    office = addressees.addressee_create(
+        actor=coordinator,
+        name="Büro des Landrats",
+        organisation="Landratsamt Landkreis Leipzig",
+        email="landrat@lk.example",
+        kind="administration",
+    )
+    addressees.position_send(
+        statement_id=statement.pk, actor=coordinator, addressee_ids=[office.pk]
+    )
+    addressees.answer_add(
+        statement=statement,
+        actor=coordinator,
+        sender="Landratsamt Landkreis Leipzig",
+        received_on=dt.date(2026, 12, 4),
+        text="Wir prüfen die Forderung und melden uns bis Ende Januar.",
+        is_public=True,
+        addressee=office,
+    )
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = pages.new(viewport=DESKTOP)
+    page.goto(statement.get_absolute_url())
+    assert "Beantwortet von Landratsamt Landkreis Leipzig" in page.content()
+    page.screenshot(path=str(SHOTS / "statement-answers-1280.png"), full_page=True)
+    check_a11y(page, "public page with answers")
