@@ -159,3 +159,13 @@ def test_readability_shown_to_authors_only(published, author, member):
     assert "Wiener Sachtextformel" in client.get(published.get_absolute_url()).content.decode()
     client.force_login(member)
     assert "Wiener Sachtextformel" not in client.get(published.get_absolute_url()).content.decode()
+
+
+def test_data_export_lists_written_and_approved_versions(published, arabic, member, author):
+    from statements.export import user_data
+
+    companions.companion_approve(companion_id=arabic.pk, actor=author)
+    [written] = user_data(member)["companion_versions"]
+    assert written["language"] == "ar" and written["written"] and written["body"] == ARABIC
+    [approved] = user_data(author)["companion_versions"]
+    assert approved["approved"] and not approved["written"]
