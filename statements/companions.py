@@ -6,10 +6,13 @@ approves (`companion_approve`), and a retraction of the paper retracts them
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -175,16 +178,26 @@ class Readability:
 
 def readability(text: str) -> Readability | None:
     """German readability of a Markdown text; None for too little text."""
-    import textstat
-
     plain = markdown_text(text)
     if len(plain.split()) < 3:
         return None
-    textstat.set_lang("de")
-    return Readability(
-        wiener=round(float(textstat.wiener_sachtextformel(plain, 1)), 1),
-        amstad=round(float(textstat.flesch_reading_ease(plain)), 1),
-    )
+    # The same text always scores the same: kept a day, keyed by its digest.
+    key = "readability:1:" + hashlib.sha256(plain.encode()).hexdigest()
+    try:
+        found = cache.get(key)
+    except Exception:  # noqa: BLE001 - a score is a hint: without the cache, compute it
+        found = None
+    if found is None:
+        import textstat
+
+        textstat.set_lang("de")
+        found = (
+            round(float(textstat.wiener_sachtextformel(plain, 1)), 1),
+            round(float(textstat.flesch_reading_ease(plain)), 1),
+        )
+        with contextlib.suppress(Exception):
+            cache.set(key, found, 86_400)
+    return Readability(wiener=found[0], amstad=found[1])
 
 
 def markdown_text(source: str) -> str:
