@@ -329,3 +329,16 @@ def subscription_confirm(row: Notification, loaded: Loaded) -> dict[str, Any] | 
     if subscriber is None or subscriber.is_active:
         return None
     return {"confirm_url": confirm_url(subscriber.token)}
+
+
+def position_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    """A published position sent to an addressee (issue 19); None once it was retracted.
+    Answers go to the press address (Reply-To)."""
+    statement = row.statement
+    if statement is None or statement.state != "published":
+        return None
+    return {
+        "statement": statement,
+        "addressee": row.addressee,
+        "reply_to": settings.RTM_PRESS_EMAIL or settings.RTM_CONTACT_EMAIL,
+    }

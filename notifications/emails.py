@@ -39,6 +39,11 @@ def _addressee(row: Notification) -> tuple[str, str, str] | None:
         if row.kind != Kind.LIST_SUBSCRIPTION_REQUESTED and not subscriber.is_active:
             return None
         return subscriber.email, subscriber.language, ""
+    if row.addressee is not None:
+        # The address book's entry, read at send time (issue 19); in German.
+        if not row.addressee.is_active:
+            return None
+        return row.addressee.email, settings.LANGUAGE_CODE, row.addressee.name
     if row.invitation is not None:
         # No account, so no language yet: the templates carry both.
         return row.invitation.email, settings.LANGUAGE_CODE, ""
@@ -104,6 +109,7 @@ def _compose(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[address],
         headers=headers,
+        reply_to=[context["reply_to"]] if context.get("reply_to") else None,
     )
     message.attach_alternative(html, "text/html")
     if spec.attachments is not None:

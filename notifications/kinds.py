@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -73,6 +74,12 @@ def meeting_ics(row: Any, context: dict[str, Any]) -> list[tuple[str, bytes, str
     body = ical.invitation(meeting, attendee=row.recipient, agenda=agenda)
     method = "CANCEL" if meeting.is_cancelled else "REQUEST"
     return [("treffen.ics", body, f"text/calendar; method={method}; charset=utf-8")]
+
+
+def position_pdf(row: Any, context: dict[str, Any]) -> list[tuple[str, bytes, str]]:
+    """The press PDF, made by the public app when the position was sent (issue 19)."""
+    path = Path(row.context["pdf_path"])
+    return [(row.context.get("pdf_name", path.name), path.read_bytes(), "application/pdf")]
 
 
 def minutes_link(statement: Any, context: dict[str, Any]) -> str:
@@ -201,6 +208,9 @@ SPECS: dict[str, KindSpec] = {
         # The app's own mails: no event, written by digests_build / subscriber_subscribe.
         KindSpec(K.DIGEST, b.digest, list_link),
         KindSpec(K.SUBSCRIPTION_CONFIRM, b.subscription_confirm, list_link, locked=True),
+        # Issue 19: rows written by public.addressees.position_send, one per addressee.
+        KindSpec(K.POSITION_SENT, b.position_mail, paper_link, locked=True,
+                 attachments=position_pdf),
     )
 }
 # fmt: on

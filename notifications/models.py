@@ -50,6 +50,8 @@ class Kind(models.TextChoices):
     FUNDING_REMINDER = EventKind.FUNDING_REMINDER.value, _("Erinnerung an eine Förderfrist")
     DIGEST = "digest", _("Tägliche Zusammenfassung")
     SUBSCRIPTION_CONFIRM = "subscription_confirm", _("Bestätigung des Abonnements")
+    # Issue 19: a published position sent to an addressee of the address book.
+    POSITION_SENT = "position_sent", _("Stellungnahme an Adressat*in")
 
 
 class Mode(models.TextChoices):
@@ -101,6 +103,33 @@ class PublicSubscriber(models.Model):
         return self.confirmed_at is not None and self.unsubscribed_at is None
 
 
+class AddresseeKind(models.TextChoices):
+    ADMINISTRATION = "administration", _("Verwaltung")
+    FACTION = "faction", _("Kreistagsfraktion")
+    ADVISORY_BOARD = "advisory_board", _("Beirat")
+    PRESS = "press", _("Presse")
+
+
+class Addressee(models.Model):
+    """An entry of the coordinators' address book: who a published position is sent to
+    (issue 19). Never deleted while a mail to it exists (PROTECT); switched off instead."""
+
+    name = models.CharField(_("Name"), max_length=200)
+    organisation = models.CharField(_("Organisation oder Amt"), max_length=200, blank=True)
+    email = models.EmailField(_("E-Mail-Adresse"))
+    kind = models.CharField(_("Art"), max_length=16, choices=AddresseeKind.choices)
+    is_active = models.BooleanField(_("aktiv"), default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Adressat*in")
+        verbose_name_plural = _("Adressbuch")
+        ordering = ["kind", "organisation", "name"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation})" if self.organisation else self.name
+
+
 class Notification(models.Model):
     """One message to one recipient on one channel for one event (the outbox row)."""
 
@@ -128,6 +157,10 @@ class Notification(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="+",
+    )
+    # An addressee of the address book (issue 19): a position sent to them.
+    addressee = models.ForeignKey(
+        Addressee, null=True, blank=True, on_delete=models.PROTECT, related_name="mails"
     )
     channel = models.CharField(max_length=8, choices=Channel.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -172,6 +205,11 @@ class Notification(models.Model):
                 condition=Q(list_subscriber__isnull=False),
                 name="one_notification_per_event_list_subscriber_channel",
             ),
+            models.UniqueConstraint(
+                fields=["event_key", "addressee", "channel"],
+                condition=Q(addressee__isnull=False),
+                name="one_notification_per_event_addressee_channel",
+            ),
             models.CheckConstraint(
                 condition=(
                     Q(
@@ -179,24 +217,35 @@ class Notification(models.Model):
                         subscriber__isnull=True,
                         invitation__isnull=True,
                         list_subscriber__isnull=True,
+                        addressee__isnull=True,
                     )
                     | Q(
                         recipient__isnull=True,
                         subscriber__isnull=False,
                         invitation__isnull=True,
                         list_subscriber__isnull=True,
+                        addressee__isnull=True,
                     )
                     | Q(
                         recipient__isnull=True,
                         subscriber__isnull=True,
                         invitation__isnull=False,
                         list_subscriber__isnull=True,
+                        addressee__isnull=True,
                     )
                     | Q(
                         recipient__isnull=True,
                         subscriber__isnull=True,
                         invitation__isnull=True,
                         list_subscriber__isnull=False,
+                        addressee__isnull=True,
+                    )
+                    | Q(
+                        recipient__isnull=True,
+                        subscriber__isnull=True,
+                        invitation__isnull=True,
+                        list_subscriber__isnull=True,
+                        addressee__isnull=False,
                     )
                 ),
                 name="notification_has_one_recipient",
@@ -229,7 +278,11 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         to = (
-            self.recipient_id or self.subscriber_id or self.invitation_id or self.list_subscriber_id
+            self.recipient_id
+            or self.subscriber_id
+            or self.invitation_id
+            or self.list_subscriber_id
+            or self.addressee_id
         )
         return f"{self.kind} → {to} ({self.channel})"
 
@@ -270,3 +323,36 @@ class Follow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.statement_id}"
+
+
+class Answer(models.Model):
+    """An answer to a published position, entered by a coordinator (issue 19): shown on
+    the public page only when marked public."""
+
+    statement = models.ForeignKey(
+        "statements.Statement", on_delete=models.CASCADE, related_name="answers"
+    )
+    addressee = models.ForeignKey(
+        Addressee,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="answers",
+        verbose_name=_("Adressat*in"),
+    )
+    sender = models.CharField(_("Absender*in"), max_length=200)
+    received_on = models.DateField(_("eingegangen am"))
+    text = models.TextField(_("Text"), blank=True)
+    is_public = models.BooleanField(_("öffentlich zeigen"), default=False)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("Antwort")
+        verbose_name_plural = _("Antworten")
+        ordering = ["received_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.sender} → {self.statement_id}"

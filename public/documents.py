@@ -41,6 +41,7 @@ from django.utils.translation import gettext as _
 
 from public import record
 from statements import lines
+from statements.companions import language
 from statements.models import Statement
 
 VERSION = 1
@@ -290,3 +291,66 @@ def embedded_text(pdf: bytes) -> tuple[str | None, str]:
             embedded = contents[0].decode("utf-8", errors="replace")
     visible = "\n".join(page.extract_text() or "" for page in reader.pages)
     return embedded, visible
+
+
+# --- companion versions (issue 19) ---------------------------------------------
+
+
+def companion_context(companion: Any, *, numbered: bool = False) -> dict[str, Any]:
+    statement = companion.statement
+    body_html = companion.body_html
+    if numbered:
+        body_html = lines.number_html(body_html).html
+    return {
+        "companion": companion,
+        "statement": statement,
+        "language": language(companion.language),
+        "letterhead": letterhead(),
+        "body_html": body_html,
+        "numbered": numbered,
+        "url": settings.SITE_URL + companion.get_absolute_url(),
+        "original_url": stable_url(statement),
+    }
+
+
+def get_companion_pdf(companion: Any, *, numbered: bool = False) -> Document:
+    """The cached PDF of an approved companion version (right-to-left where its script is)."""
+    context = companion_context(companion, numbered=numbered)
+    parts = [
+        str(VERSION),
+        "companion",
+        str(companion.pk),
+        companion.updated_at.isoformat(),
+        str(companion.reviewed_at),
+        str(companion.retracted_at),
+        str(numbered),
+        repr(sorted(context["letterhead"].items())),
+        context["url"],
+    ]
+    key = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:24]
+    folder = Path(settings.RTM_DOCUMENTS_DIR) / companion.statement.slug
+    path = folder / f"{companion.code}-{key}.pdf"
+    if not path.exists():
+        with _generating(path):
+            if not path.exists():
+                # Labels in English for an English version, else in German (the other
+                # languages have no interface catalogue yet: issue 19, item 6).
+                label_lang = "en" if companion.language == "en" else "de"
+                with translation.override(label_lang):
+                    html = render_to_string(
+                        "public/companion_document.html",
+                        {**context, "qr": qr_svg(context["url"]), "label_lang": label_lang},
+                    )
+                _write_atomic(path, _pdf(html))
+    suffix = "-zeilen" if numbered else ""
+    filename = f"{companion.statement.slug}-{companion.code}{suffix}.pdf"
+    return Document(path=path, filename=filename, content_type=KINDS["pdf"])
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import CSS, HTML
+
+    css_path = finders.find("public/document.css")
+    return HTML(string=html, base_url=settings.SITE_URL).write_pdf(
+        stylesheets=[CSS(filename=css_path)], pdf_variant="pdf/ua-1"
+    )

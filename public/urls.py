@@ -3,7 +3,7 @@ import re
 from django.urls import path, re_path, register_converter
 from django.urls.converters import SlugConverter
 
-from public import api, desk_views, views
+from public import addressees, api, companion_views, desk_views, views
 from statements.services import RESERVED_SLUGS
 
 
@@ -36,6 +36,32 @@ urlpatterns = [
     ),
     path("statements/<slug:slug>/wortlaut.txt", views.wording, name="wording"),
     path("statements/<slug:slug>/verify/", views.verify, name="verify"),
+    # Companion versions (issue 19): <code> is "einfach" or a language code.
+    path(
+        "statements/<slug:slug>/fassung/<slug:code>/",
+        companion_views.companion_page,
+        name="companion",
+    ),
+    path(
+        "statements/<slug:slug>/fassung/<slug:code>/pdf/",
+        companion_views.companion_pdf,
+        name="companion_pdf",
+    ),
+    path(
+        "statements/<slug:slug>/fassungen/",
+        companion_views.companion_list,
+        name="companion_list",
+    ),
+    path(
+        "statements/<slug:slug>/fassungen/<slug:code>/schreiben/",
+        companion_views.companion_write,
+        name="companion_write",
+    ),
+    path(
+        "statements/<slug:slug>/fassungen/<int:pk>/freigeben/",
+        companion_views.companion_approve,
+        name="companion_approve",
+    ),
     path("api/statements/", api.statement_list, name="api_list"),
     path("api/statements/<slug:slug>/", api.statement_detail, name="api_detail"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
@@ -45,4 +71,6 @@ urlpatterns = [
         name="sitemap_section",
     ),
     path("coordination/", desk_views.coordination_desk, name="desk"),
+    path("coordination/adressbuch/", addressees.address_book, name="address_book"),
+    path("statements/<slug:slug>/versand/", addressees.dispatch, name="dispatch"),
 ]

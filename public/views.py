@@ -33,8 +33,9 @@ from accounts.models import Organisation
 from core import ratelimit
 from core.confirm import confirmation_needed
 from meetings.selectors import next_public_meeting
-from public import canonical, documents, press, record, selectors
+from public import addressees, canonical, documents, press, record, selectors
 from public.cache import cached_page, cached_response, keep_out_of_cache
+from public.companion_views import public_companions
 from public.feeds import StatementsFeed
 from public.permissions import can_cosign_for, can_revoke_cosignature_for
 from public.services import CosignNotAllowed, cosignature_add, cosignature_revoke
@@ -305,6 +306,9 @@ def published_statement(request: HttpRequest, statement: Statement) -> HttpRespo
         "citation": documents.citation(statement),
         "share_links": press.share_links(statement.title, canonical_url),
         "letterhead": documents.letterhead(),
+        "siblings": public_companions(statement),  # one query: approved versions
+        # two queries: mails to addressees, public answers
+        "correspondence": addressees.correspondence(statement),
     }
     return render(request, "public/statement_detail.html", context)
 

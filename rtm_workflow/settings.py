@@ -397,6 +397,29 @@ RTM_PRESS_NAME = env_str("RTM_PRESS_NAME", "")
 RTM_PRESS_EMAIL = env_str("RTM_PRESS_EMAIL", RTM_CONTACT_EMAIL)
 RTM_PRESS_PHONE = env_str("RTM_PRESS_PHONE", "")
 # Press documents (PDF, DOCX) are generated once per version and kept here.
+# Issue 19: the languages a published paper can get a reviewed translation in (codes
+# from RTM_COMPANION_LANGUAGE_NAMES), besides its "Einfache Sprache" version.
+RTM_COMPANION_LANGUAGES = [
+    code.strip()
+    for code in env_str("RTM_COMPANION_LANGUAGES", "ar,fa,uk,ru,tr,en").split(",")
+    if code.strip()
+]
+# Each language named in itself; right-to-left scripts listed in RTM_RTL_LANGUAGES.
+RTM_COMPANION_LANGUAGE_NAMES = {
+    "ar": "العربية",
+    "fa": "فارسی / دری",
+    "prs": "دری",
+    "uk": "Українська",
+    "ru": "Русский",
+    "tr": "Türkçe",
+    "en": "English",
+    "fr": "Français",
+    "ku": "Kurdî",
+    "ps": "پښتو",
+    "ti": "ትግርኛ",
+    "so": "Soomaali",
+}
+RTM_RTL_LANGUAGES = {"ar", "fa", "prs", "ps", "ur", "he", "ckb"}
 RTM_DOCUMENTS_DIR = Path(env_str("RTM_DOCUMENTS_DIR", str(VAR_DIR / "documents")))
 RTM_CONSULTATION_DAYS = env_int("RTM_CONSULTATION_DAYS", 14)
 RTM_VOTING_DAYS = env_int("RTM_VOTING_DAYS", 7)

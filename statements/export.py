@@ -14,7 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from statements.models import Autosave, Coauthorship, Revision, Statement
+from django.db.models import Q
+
+from statements.models import Autosave, Coauthorship, Companion, Revision, Statement
 from statements.permissions import can_view, prime_author_ids
 
 
@@ -65,6 +67,12 @@ def user_data(user: Any) -> dict[str, Any]:
     )
     # The editor's unsaved text: it holds the paper's text too, so only while readable.
     kept = list(Autosave.objects.filter(user=user).select_related("statement").order_by("pk"))
+    # Plain-language versions and translations one wrote or approved (issue 19).
+    versions = list(
+        Companion.objects.filter(Q(written_by=user) | Q(reviewed_by=user))
+        .select_related("statement")
+        .order_by("pk")
+    )
     visible = readable(
         user,
         [
@@ -72,6 +80,7 @@ def user_data(user: Any) -> dict[str, Any]:
             *(c.statement for c in coauthorships),
             *(r.statement for r in credited),
             *(a.statement for a in kept),
+            *(v.statement for v in versions),
         ],
     )
     started = [
@@ -103,5 +112,15 @@ def user_data(user: Any) -> dict[str, Any]:
                 else {}
             )
             for a in kept
+        ],
+        "companion_versions": [
+            {
+                "statement": slug_for(v.statement, visible),
+                "language": v.code,
+                "written": v.written_by_id == user.pk,
+                "approved": v.reviewed_by_id == user.pk,
+            }
+            | ({"title": v.title, "body": v.body} if v.statement_id in visible else {})
+            for v in versions
         ],
     }

@@ -256,3 +256,83 @@ class Autosave(models.Model):
 
     def text(self) -> tuple[str, str, str, str]:
         return (self.title, self.occasion, self.summary, self.body)
+
+
+class CompanionKind(models.TextChoices):
+    PLAIN = "plain", _("Einfache Sprache")
+    TRANSLATION = "translation", _("Übersetzung")
+
+
+class CompanionQuerySet(models.QuerySet["Companion"]):
+    def public(self) -> CompanionQuerySet:
+        """Approved by a second member, of a paper the public sees (issue 19)."""
+        return self.filter(public_q("statement__"), reviewed_at__isnull=False)
+
+
+class Companion(models.Model):
+    """A plain-language version or a translation of a published paper (issue 19).
+
+    Written by one member, approved by another (never the writer: a check constraint)
+    before anybody outside sees it; retracted with its paper (`retracted_at`).
+    """
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="companions")
+    kind = models.CharField(_("Art"), max_length=12, choices=CompanionKind.choices)
+    language = models.CharField(_("Sprache"), max_length=8)
+    title = models.CharField(_("Titel"), max_length=200)
+    body = models.TextField(_("Text (Markdown)"))
+    body_html = models.TextField(blank=True)
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("geschrieben von"),
+    )
+    updated_at = models.DateTimeField(_("geändert am"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("geprüft von"),
+    )
+    reviewed_at = models.DateTimeField(_("geprüft am"), null=True, blank=True)
+    retracted_at = models.DateTimeField(_("widerrufen am"), null=True, blank=True)
+
+    objects = CompanionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("Begleitfassung")
+        verbose_name_plural = _("Begleitfassungen")
+        ordering = ["kind", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["statement", "kind", "language"], name="one_companion_per_language"
+            ),
+            models.CheckConstraint(
+                condition=Q(reviewed_by__isnull=True) | ~Q(reviewed_by=models.F("written_by")),
+                name="companion_reviewer_is_not_writer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.statement} [{self.code}]"
+
+    def get_absolute_url(self) -> str:
+        return reverse("public:companion", kwargs={"slug": self.statement.slug, "code": self.code})
+
+    @property
+    def code(self) -> str:
+        """The companion's URL part: "einfach" for plain language, else the language code."""
+        return "einfach" if self.kind == CompanionKind.PLAIN else self.language
+
+    @property
+    def is_public(self) -> bool:
+        return self.reviewed_at is not None and self.statement.is_public
+
+    @property
+    def language_name(self) -> str:
+        """The language named in itself (settings.RTM_COMPANION_LANGUAGE_NAMES)."""
+        return settings.RTM_COMPANION_LANGUAGE_NAMES.get(self.language, self.language)

@@ -13,7 +13,7 @@ from django.db.models import Prefetch, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from statements import lines
+from statements import companions, lines
 from statements import permissions as perms
 from statements.models import Coauthorship, Statement
 from statements.states import State
@@ -52,6 +52,12 @@ def panel_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:
         "can_edit": perms.can_edit(request.user, statement),
         "can_manage_coauthors": perms.can_manage_coauthors(request.user, statement),
         "steps": steps(statement),
+        # Issue 19: how readable the text is, for its authors only.
+        "readability": (
+            companions.readability(statement.body)
+            if perms.is_author(request.user, statement)
+            else None
+        ),
     }
 
 

@@ -32,6 +32,7 @@ from core.dates import add_days
 from core.errors import ServiceError
 from core.events import EventKind, emit
 from statements import permissions as perms
+from statements.companions import companions_retract
 from statements.models import Statement
 from statements.states import PUBLIC_STATES, State
 from voting.rules import Counts
@@ -349,6 +350,8 @@ def _apply(statement: Statement, name: Transition, *, note: str, ends: datetime 
         statement.withdraw(reason=note)
     elif name == Transition.RETRACT:
         statement.retract(reason=note)
+        # Its plain-language version and translations go with it (issue 19).
+        companions_retract(statement=statement)
     else:
         getattr(statement, name)()
 

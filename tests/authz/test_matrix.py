@@ -289,6 +289,62 @@ MATRIX: list[Row] = [
     Row("public:statement_page", "GET", public_or_internal, slug, per_state=True),
     Row("public:cosign", "POST", member_action_on_statement(), slug, per_state=True),
     Row("public:feed_about", "GET", everyone("ok")),
+    # Addressees and answers (issue 19): coordinators only.
+    Row("public:address_book", "GET", coordinators()),
+    Row("public:address_book", "POST", coordinators("invalid"), data={}),
+    Row(
+        "public:dispatch",
+        "GET",
+        coordinators("ok"),
+        slug,
+        per_state=True,
+    ),
+    Row(
+        "public:dispatch",
+        "POST",
+        coordinators("invalid"),
+        slug,
+        per_state=True,
+        data={"action": "answer"},
+    ),
+    # Companion versions (issue 19). The world has none approved: their public pages are
+    # 404 for everyone (tests/public/test_companions.py covers an approved one); the
+    # members' overview, the form (published papers only) and the approval (unknown id).
+    Row(
+        "public:companion",
+        "GET",
+        everyone("404"),
+        lambda w, s: {**slug(w, s), "code": "ar"},
+        per_state=True,
+    ),
+    Row(
+        "public:companion_pdf",
+        "GET",
+        everyone("404"),
+        lambda w, s: {**slug(w, s), "code": "einfach"},
+        per_state=True,
+    ),
+    Row(
+        "public:companion_list",
+        "GET",
+        member_action_on_statement(outcome="ok"),
+        slug,
+        per_state=True,
+    ),
+    Row(
+        "public:companion_write",
+        "GET",
+        member_action_on_statement(lambda r, s: s == "published", outcome="ok"),
+        lambda w, s: {**slug(w, s), "code": "einfach"},
+        per_state=True,
+    ),
+    Row(
+        "public:companion_approve",
+        "POST",
+        member_action_on_statement(outcome="404"),
+        lambda w, s: {**slug(w, s), "pk": 999999},
+        per_state=True,
+    ),
     Row(
         "public:document",
         "GET",

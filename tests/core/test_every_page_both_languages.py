@@ -74,7 +74,7 @@ ALIKE = {
 }
 
 # The outbox row's recipient fields (one of them is the person the mail is for).
-PERSON_FIELDS = {"recipient", "invitation", "subscriber", "list_subscriber"}
+PERSON_FIELDS = {"recipient", "invitation", "subscriber", "list_subscriber", "addressee"}
 
 GERMAN_DATES = [
     re.compile(r"\b(Januar|Februar|März|Mai|Juni|Juli|Oktober|Dezember)\b"),
@@ -345,6 +345,14 @@ def mail_rows(world: World) -> Iterator[Any]:
     meeting = world.objects["meeting_internal"]
     comment = world.objects["comment"]
     subscriber = PublicSubscriber.objects.create(email="leserin@example.org")
+    from notifications.models import Addressee
+
+    addressee = Addressee.objects.create(
+        name="Landratsamt",
+        organisation="Büro des Landrats",
+        email="amt@example.org",
+        kind="administration",
+    )
     paper = {"actor_id": world.users["author"].pk}
     by_kind: dict[str, dict[str, Any]] = {
         Kind.CONSULTATION_OPENED: {"statement": world.statements["consultation"]},
@@ -371,6 +379,11 @@ def mail_rows(world: World) -> Iterator[Any]:
         Kind.DIGEST: {"items": [world.objects["notification"].pk]},
         Kind.SUBSCRIPTION_CONFIRM: {"recipient": None, "subscriber": subscriber},
         Kind.LIST_POST: {"post_id": world.objects["list_post_public"].pk},
+        Kind.POSITION_SENT: {
+            "recipient": None,
+            "addressee": addressee,
+            "statement": world.statements["published"],
+        },
         Kind.FUNDING_REMINDER: {"post_id": world.objects["list_post_public"].pk},
         Kind.LIST_SUBSCRIPTION_REQUESTED: {
             "recipient": None,
@@ -412,6 +425,8 @@ def test_every_mail_in_both_languages(world):
                     person.language = language
             if row.invitation is not None and language != settings.LANGUAGE_CODE:
                 continue  # no account, no language: the invitation carries both itself
+            if row.addressee is not None and language != settings.LANGUAGE_CODE:
+                continue  # the address book's offices are written to in German
             message = emails.build(row, Loaded([row]))
             assert message is not None, (row.kind, language)
             built += 1

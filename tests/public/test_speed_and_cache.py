@@ -61,8 +61,10 @@ def test_statement_page_queries_are_fixed(n, coordinator, django_assert_num_quer
     # 1 the statement with its current revision (statements.access.statement_for),
     # 2 its co-authors (the statements app's permission check), 3 topics,
     # 4 co-signing organisations, 5 the older and 6 the newer neighbour,
-    # 7 the adopted ballot (decision date and vote result, public/record.py).
-    with django_assert_num_queries(7):
+    # 7 the adopted ballot (decision date and vote result, public/record.py),
+    # 8 the approved plain-language and translated versions, 9 the mails to addressees,
+    # 10 the public answers (issue 19).
+    with django_assert_num_queries(10):
         response = client.get(f"/statements/{statement.slug}/")
     assert response.status_code == 200
     assert response.content.decode().count("<li>Verein ") == n
