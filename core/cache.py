@@ -9,16 +9,24 @@ minute per process) and /healthz reports the cache as down ("degraded").
 
 After a failure Redis is not asked again for a few seconds (a short circuit breaker),
 so a request makes no string of one-second connection attempts.
+
+One Redis client per process (issue 20): Django's RedisCacheClient builds a new
+`redis.Redis` object on every call (cheap-looking, but ~16 % of a cached page hit),
+and its connection pool belongs to the cache object, which Django's CacheHandler keeps
+per thread. SharedRedisCacheClient keeps one client (and so one pool) per server and
+options for the whole process, shared by every thread's cache object; redis-py's pool
+is thread-safe and starts afresh in a forked child (it checks the process id).
 """
 
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from typing import Any
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
 logger = logging.getLogger(__name__)
 
@@ -32,8 +40,38 @@ def _connection_errors() -> tuple[type[BaseException], ...]:
     return (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError)
 
 
+_clients: dict[tuple[str, str], Any] = {}
+_clients_lock = threading.Lock()
+
+
+class SharedRedisCacheClient(RedisCacheClient):
+    """RedisCacheClient that hands out one `redis.Redis` per server for the process."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._shared: dict[int, Any] = {}  # index → the process's client, looked up once
+
+    def get_client(self, key=None, *, write=False):  # type: ignore[override]
+        index = self._get_connection_pool_index(write)
+        client = self._shared.get(index)
+        if client is None:
+            shared = (self._servers[index], repr(sorted(self._pool_options.items(), key=str)))
+            with _clients_lock:
+                client = _clients.get(shared)
+                if client is None:
+                    pool = self._pool_class.from_url(self._servers[index], **self._pool_options)
+                    client = _clients[shared] = self._client(connection_pool=pool)
+            self._shared[index] = client
+        return client
+
+
 class ResilientRedisCache(RedisCache):
-    """django.core.cache.backends.redis.RedisCache that fails open on connection errors."""
+    """django.core.cache.backends.redis.RedisCache that fails open on connection errors
+    and shares one client per process (SharedRedisCacheClient)."""
+
+    def __init__(self, server: Any, params: dict[str, Any]) -> None:
+        super().__init__(server, params)
+        self._class = SharedRedisCacheClient
 
     _down_until = 0.0  # shared by the process: monotonic time before which Redis is skipped
     _logged_at = -LOG_EVERY_SECONDS

@@ -12,8 +12,6 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
-from django.urls import Resolver404, get_urlconf, resolve
-from django.urls.base import is_valid_path
 from django.views.defaults import page_not_found
 
 
@@ -22,26 +20,19 @@ class ProjectNotFoundPageMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if settings.DEBUG and not self._resolves(request):
+        response = self.get_response(request)
+        # A URL that matched no pattern leaves no resolver_match (Django sets it when it
+        # resolves the URL for the view): the handler's one resolution tells us, so this
+        # middleware never resolves the path a second time (issue 20).
+        if (
+            settings.DEBUG
+            and response.status_code == 404
+            and getattr(request, "resolver_match", None) is None
+        ):
             return page_not_found(request, Http404(request.path_info))
-        return self.get_response(request)
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         if settings.DEBUG and isinstance(exception, Http404):
             return page_not_found(request, exception)
         return None
-
-    @staticmethod
-    def _resolves(request: HttpRequest) -> bool:
-        urlconf = getattr(request, "urlconf", None) or get_urlconf()
-        try:
-            resolve(request.path_info, urlconf)
-        except Resolver404:
-            # CommonMiddleware redirects "/path" to "/path/" when only the latter exists.
-            path = request.path_info
-            return (
-                settings.APPEND_SLASH
-                and not path.endswith("/")
-                and is_valid_path(path + "/", urlconf)
-            )
-        return True
