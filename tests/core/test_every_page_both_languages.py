@@ -24,9 +24,11 @@ another lang="" (the language switch names each language in itself), <textarea>,
 from __future__ import annotations
 
 import re
+import tempfile
 from collections.abc import Iterator
 from functools import cache
 from html.parser import HTMLParser
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -346,7 +348,11 @@ def mail_rows(world: World) -> Iterator[Any]:
     comment = world.objects["comment"]
     subscriber = PublicSubscriber.objects.create(email="leserin@example.org")
     from notifications.models import Addressee
+    from statements.models import Statement
 
+    pdf = Path(tempfile.mkdtemp()) / "stellungnahme.pdf"
+    pdf.write_bytes(b"%PDF-1.7 stand-in")
+    public_paper = Statement.objects.public().filter(state="published").order_by("pk").first()
     addressee = Addressee.objects.create(
         name="Landratsamt",
         organisation="Büro des Landrats",
@@ -382,7 +388,8 @@ def mail_rows(world: World) -> Iterator[Any]:
         Kind.POSITION_SENT: {
             "recipient": None,
             "addressee": addressee,
-            "statement": world.statements["published"],
+            "statement": public_paper,
+            "pdf_path": str(pdf),  # made by public.addressees when sending; a stand-in here
         },
         Kind.FUNDING_REMINDER: {"post_id": world.objects["list_post_public"].pk},
         Kind.LIST_SUBSCRIPTION_REQUESTED: {
@@ -394,13 +401,12 @@ def mail_rows(world: World) -> Iterator[Any]:
     for kind, spec in by_kind.items():
         fields = {
             "recipient": coordinator,
-            **{
-                k: v
-                for k, v in spec.items()
-                if k in {"recipient", "invitation", "subscriber", "list_subscriber"}
-            },
+            **{k: v for k, v in spec.items() if k in PERSON_FIELDS},
         }
-        context = {**paper, **{k: v for k, v in spec.items() if k.endswith("_id") or k == "items"}}
+        context = {
+            **paper,
+            **{k: v for k, v in spec.items() if k.endswith("_id") or k in {"items", "pdf_path"}},
+        }
         yield Notification(
             kind=kind,
             channel="email",
