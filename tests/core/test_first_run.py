@@ -103,8 +103,17 @@ def test_rundev_sets_site_url_unless_given(monkeypatch, settings):
 
     served = []
     monkeypatch.setattr(rundev, "call_command", lambda *a, **k: served.append(a))
-    monkeypatch.delenv("SITE_URL", raising=False)
-    monkeypatch.delenv("CSRF_TRUSTED_ORIGINS", raising=False)
+    # rundev writes the process's settings and environment: let monkeypatch put both back
+    # (pytest-django's `settings` restores only what is set through it), or every later
+    # test would build its links on port 8013.
+    from django.conf import settings as django_settings
+
+    monkeypatch.setattr(django_settings, "SITE_URL", django_settings.SITE_URL)
+    monkeypatch.setattr(
+        django_settings, "CSRF_TRUSTED_ORIGINS", list(django_settings.CSRF_TRUSTED_ORIGINS)
+    )
+    monkeypatch.setenv("SITE_URL", "")
+    monkeypatch.setenv("CSRF_TRUSTED_ORIGINS", "")
     call_command("rundev", "127.0.0.1:8013", "--no-worker", stdout=StringIO())
     assert settings.SITE_URL == "http://127.0.0.1:8013"
     assert settings.CSRF_TRUSTED_ORIGINS == ["http://127.0.0.1:8013"]
