@@ -198,12 +198,21 @@ class _Builder:
         else:
             self.segments.append((op, text))
 
+    # How a changed block is split into comparable pieces, and what counts as a word.
+    token_re = _TOKEN_RE
+
+    def _count(self, text: str) -> int:
+        return len(_WORD_RE.findall(text))
+
     def equal(self, tokens: Sequence[str]) -> None:
         if tokens:
             self._add(EQUAL, "".join(tokens))
 
     def mark(self, op: str, tokens: Sequence[str]) -> None:
-        text = "".join(tokens)
+        self._text(op, tokens)
+
+    def _text(self, op: str, run: Sequence[str]) -> None:
+        text = "".join(run)
         if not text:
             return
         if text.isspace():
@@ -212,43 +221,56 @@ class _Builder:
                 self._add(EQUAL, text)
             return
         self._add(op, text)
-        words = len(_WORD_RE.findall(text))
         if op == INSERT:
-            self.inserted += words
+            self.inserted += self._count(text)
         else:
-            self.deleted += words
+            self.deleted += self._count(text)
 
     def words(self, old: str, new: str) -> None:
-        a, b = _TOKEN_RE.findall(old), _TOKEN_RE.findall(new)
+        a, b = self.token_re.findall(old), self.token_re.findall(new)
         for op, i1, i2, j1, j2 in _opcodes(a, b, self.budget):
             if op == "equal":
-                self.equal(a[i1:i2])
+                self.equal(b[j1:j2])
             else:
                 self.mark(DELETE, a[i1:i2])
                 self.mark(INSERT, b[j1:j2])
 
+    def lines(self, lines: Sequence[str]) -> Sequence[str]:
+        """A whole inserted or deleted block, as the pieces mark() takes."""
+        return lines
 
-def word_diff(old: str, new: str, *, budget: int = WORK_BUDGET) -> Diff:
-    """Compare `old` with `new`; the HTML shows `new` with deletions and insertions marked."""
-    old_lines = (old or "").replace("\r\n", "\n").splitlines(keepends=True)
-    new_lines = (new or "").replace("\r\n", "\n").splitlines(keepends=True)
-    steps = _Budget(budget)
-    builder = _Builder(steps)
+
+def _diff_lines(builder: _Builder, old: str, new: str, steps: _Budget, **extra: bool) -> Diff:
+    """Lines first (cheap, most of a text is unchanged), then tokens inside changed lines."""
+    old_lines = old.splitlines(keepends=True)
+    new_lines = new.splitlines(keepends=True)
     for op, i1, i2, j1, j2 in _opcodes(old_lines, new_lines, steps):
         if op == "equal":
-            builder.equal(old_lines[i1:i2])
+            builder.equal(new_lines[j1:j2])
         elif op == "replace":
             builder.words("".join(old_lines[i1:i2]), "".join(new_lines[j1:j2]))
         elif op == "delete":
-            builder.mark(DELETE, old_lines[i1:i2])
+            builder.mark(DELETE, builder.lines(old_lines[i1:i2]))
         else:
-            builder.mark(INSERT, new_lines[j1:j2])
+            builder.mark(INSERT, builder.lines(new_lines[j1:j2]))
     return Diff(
         segments=builder.segments,
         inserted_words=builder.inserted,
         deleted_words=builder.deleted,
         work=steps.spent,
         coarse=steps.refused,
+        **extra,
+    )
+
+
+def word_diff(old: str, new: str, *, budget: int = WORK_BUDGET) -> Diff:
+    """Compare `old` with `new`; the HTML shows `new` with deletions and insertions marked."""
+    steps = _Budget(budget)
+    return _diff_lines(
+        _Builder(steps),
+        (old or "").replace("\r\n", "\n"),
+        (new or "").replace("\r\n", "\n"),
+        steps,
     )
 
 
@@ -305,29 +327,13 @@ class _HtmlBuilder(_Builder):
                 run.append(token)
         self._text(op, run)
 
-    def _text(self, op: str, run: Sequence[str]) -> None:
-        text = "".join(run)
-        if not text:
-            return
-        if text.isspace():
-            if op == INSERT:
-                self._add(EQUAL, text)
-            return
-        self._add(op, text)
-        words = len(_WORD_RE.findall(_ENTITY_RE.sub(" ", text)))
-        if op == INSERT:
-            self.inserted += words
-        else:
-            self.deleted += words
+    token_re = _HTML_TOKEN_RE
 
-    def words(self, old: str, new: str) -> None:
-        a, b = _HTML_TOKEN_RE.findall(old), _HTML_TOKEN_RE.findall(new)
-        for op, i1, i2, j1, j2 in _opcodes(a, b, self.budget):
-            if op == "equal":
-                self.equal(b[j1:j2])
-            else:
-                self.mark(DELETE, a[i1:i2])
-                self.mark(INSERT, b[j1:j2])
+    def _count(self, text: str) -> int:
+        return len(_WORD_RE.findall(_ENTITY_RE.sub(" ", text)))
+
+    def lines(self, lines: Sequence[str]) -> Sequence[str]:
+        return _HTML_TOKEN_RE.findall("".join(lines))
 
 
 def html_diff(old_html: str, new_html: str, *, budget: int = WORK_BUDGET) -> Diff:
@@ -339,27 +345,8 @@ def html_diff(old_html: str, new_html: str, *, budget: int = WORK_BUDGET) -> Dif
     """
     old_html = _ID_ATTR_RE.sub(r"\1", old_html or "")
     new_html = _ID_ATTR_RE.sub(r"\1", new_html or "")
-    old_lines = old_html.splitlines(keepends=True)
-    new_lines = new_html.splitlines(keepends=True)
     steps = _Budget(budget)
-    builder = _HtmlBuilder(steps)
-    for op, i1, i2, j1, j2 in _opcodes(old_lines, new_lines, steps):
-        if op == "equal":
-            builder.equal(new_lines[j1:j2])
-        elif op == "replace":
-            builder.words("".join(old_lines[i1:i2]), "".join(new_lines[j1:j2]))
-        elif op == "delete":
-            builder.mark(DELETE, _HTML_TOKEN_RE.findall("".join(old_lines[i1:i2])))
-        else:
-            builder.mark(INSERT, _HTML_TOKEN_RE.findall("".join(new_lines[j1:j2])))
-    return Diff(
-        segments=builder.segments,
-        inserted_words=builder.inserted,
-        deleted_words=builder.deleted,
-        work=steps.spent,
-        coarse=steps.refused,
-        rendered=True,
-    )
+    return _diff_lines(_HtmlBuilder(steps), old_html, new_html, steps, rendered=True)
 
 
 _MARKUP_ONLY_RE = re.compile(r"(?:\s*<[^<>]*>)*\s*")
