@@ -19,6 +19,7 @@ from core.mail import SignedEmail
 from maillist.mail import list_headers
 from maillist.tokens import unsubscribe_url as list_unsubscribe_url
 from notifications.builders import Loaded, reader_may_see
+from notifications.fanout import RenderOnce
 from notifications.kinds import KindSpec, spec_for, target_path
 from notifications.models import Kind, Notification
 from notifications.tokens import absolute, unsubscribe_url
@@ -50,8 +51,13 @@ def _addressee(row: Notification) -> tuple[str, str, str] | None:
     return None
 
 
-def build(row: Notification, loaded: Loaded) -> EmailMultiAlternatives | None:
-    """The message for one outbox row, or None when there is nothing to send."""
+def build(
+    row: Notification, loaded: Loaded, renders: RenderOnce | None = None
+) -> EmailMultiAlternatives | None:
+    """The message for one outbox row, or None when there is nothing to send.
+
+    With `renders` (one per delivery batch), rows that share everything but the
+    recipient's own parts are rendered once (notifications/fanout.py)."""
     addressee = _addressee(row)
     if addressee is None:
         return None
@@ -81,17 +87,32 @@ def build(row: Notification, loaded: Loaded) -> EmailMultiAlternatives | None:
             site_url=settings.SITE_URL,
             kind_label=Kind(row.kind).label,
         )
-        return _compose(row, spec, address, context)
+        if renders is not None:
+            return renders.compose(row, spec, address, context)
+        return compose(row, spec, address, context)
 
 
-def _compose(
-    row: Notification, spec: KindSpec, address: str, context: dict[str, Any]
-) -> EmailMultiAlternatives:
+def render(spec: KindSpec, context: dict[str, Any]) -> tuple[str, str, str]:
+    """Subject, text and HTML of a mail from its kind's three templates."""
     subject_template, text_template, html_template = spec.templates
     subject = render_to_string(subject_template, context)
     subject = "[RTM] " + re.sub(r"\s+", " ", subject).strip()
-    text = render_to_string(text_template, context)
-    html = render_to_string(html_template, context)
+    return (
+        subject,
+        render_to_string(text_template, context),
+        render_to_string(html_template, context),
+    )
+
+
+def compose(
+    row: Notification,
+    spec: KindSpec,
+    address: str,
+    context: dict[str, Any],
+    rendered: tuple[str, str, str] | None = None,
+) -> EmailMultiAlternatives:
+    """The message for one row; `rendered` (subject, text, HTML) if already rendered."""
+    subject, text, html = rendered if rendered is not None else render(spec, context)
     domain = urlsplit(settings.SITE_URL).hostname or "localhost"
     headers = {
         "Message-ID": f"<notification-{row.pk}@{domain}>",
@@ -118,4 +139,4 @@ def _compose(
     return message
 
 
-__all__ = ["Loaded", "build"]
+__all__ = ["Loaded", "RenderOnce", "build", "compose", "render"]

@@ -46,6 +46,7 @@ import re
 import smtplib
 import socket
 from collections.abc import Callable
+from functools import lru_cache
 
 from django.core.mail.backends.smtp import EmailBackend as SmtpBackend
 from django.core.mail.message import EmailMessage, sanitize_address
@@ -69,6 +70,15 @@ class UnconfirmedAfterCommit(Exception):
 
 
 END_OF_DATA = b".\r\n"
+
+
+@lru_cache(maxsize=4096)
+def _envelope_address(address: str, encoding: str) -> str:
+    """sanitize_address, remembered: parsing the same From for every mail of an event
+    cost more CPU than sending it (issue 20)."""
+    return sanitize_address(address, encoding)
+
+
 _LINE_STARTING_WITH_DOT = re.compile(rb"(?m)^\.")
 
 
@@ -101,9 +111,11 @@ def send_once(
         # TCP_NODELAY, Nagle's algorithm holds it until the server's delayed ACK (~40 ms).
         smtp.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     encoding = message.encoding or "utf-8"
-    from_email = sanitize_address(message.from_email, encoding)
-    recipients = [sanitize_address(addr, encoding) for addr in message.recipients()]
-    data = message.message().as_bytes(linesep="\r\n")
+    from_email = _envelope_address(message.from_email, encoding)
+    recipients = [_envelope_address(addr, encoding) for addr in message.recipients()]
+    # A mail rendered once for many recipients carries its finished, signed bytes
+    # (notifications/fanout.py); any other is serialised here.
+    data = getattr(message, "prefab", None) or message.message().as_bytes(linesep="\r\n")
 
     smtp.ehlo_or_helo_if_needed()
     code, resp = smtp.mail(from_email)

@@ -226,6 +226,11 @@ RTM_MAIL_FINAL_REPLY_SECONDS = env_int("RTM_MAIL_FINAL_REPLY_SECONDS", 600)
 RTM_MAIL_UNANSWERED_GRACE_MINUTES = env_int("RTM_MAIL_UNANSWERED_GRACE_MINUTES", 30)
 # One delivery run starts no new mail after this many seconds (the next run goes on).
 RTM_MAIL_RUN_SECONDS = env_int("RTM_MAIL_RUN_SECONDS", 120)
+# A large event (a consultation opened for every member) is delivered by up to
+# RTM_MAIL_PARALLEL tasks side by side, one per RTM_MAIL_CHUNK mails (issue 20); the
+# mail worker's concurrency caps how many actually run at once.
+RTM_MAIL_CHUNK = env_int("RTM_MAIL_CHUNK", 250)
+RTM_MAIL_PARALLEL = env_int("RTM_MAIL_PARALLEL", 4)
 RTM_MAIL_TASK_SOFT_LIMIT = RTM_MAIL_RUN_SECONDS + RTM_MAIL_FINAL_REPLY_SECONDS + 120
 RTM_MAIL_TASK_HARD_LIMIT = RTM_MAIL_TASK_SOFT_LIMIT + 30
 
