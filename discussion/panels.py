@@ -268,7 +268,7 @@ def _margin_list(notes: list[MarginNote]) -> SafeString:
             note.href,
             avatar_html(note.author_id, note.author_name, size="small"),
             note.author_name,
-            format_html(" · {}", _("Vorschlag")) if note.is_suggestion else "",
+            format_html(" · {}", _("Änderungsvorschlag")) if note.is_suggestion else "",
             note.excerpt,
         )
         for note in notes
