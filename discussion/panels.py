@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from accounts.permissions import is_coordinator
+from core.avatars import avatar_html
 from discussion import permissions as dperms
 from discussion import selection
 from discussion.forms import CommentForm
@@ -44,6 +45,9 @@ _BLOCK_START = re.compile(r'<[a-z][a-z0-9]*\s[^<>]*?\bid="([bh]-[a-z0-9-]+)"')
 # its newest replies; the rest on demand (?threads=all, ?thread=<pk>; htmx swaps them in).
 THREADS_SHOWN = 10
 REPLIES_SHOWN = 3
+# Open threads named in the margin beside their paragraph at desktop widths (the newest).
+MARGIN_THREADS = 3
+EXCERPT_CHARS = 90
 
 
 @dataclass
@@ -73,6 +77,47 @@ class Group:
     label: str = ""
     threads: list[Thread] = field(default_factory=list)
     folded: int = 0  # threads of this group not shown (older than the newest shown)
+
+
+@dataclass
+class MarginNote:
+    """An open thread as the margin beside its paragraph names it: who, the first line, where."""
+
+    author_id: int | None
+    author_name: str
+    excerpt: str
+    href: str
+    is_suggestion: bool
+
+
+_MARKUP_START = re.compile(r"^(?:[#>*+\-]+|\d+[.)])\s*")
+_INLINE_MARKUP = re.compile(r"[*_`]+")
+
+
+def first_line(body: str) -> str:
+    """The first line of a comment's Markdown that is not a quote, without the markup."""
+    lines = [line.strip() for line in body.splitlines() if line.strip()]
+    line = next((x for x in lines if not x.startswith(">")), lines[0] if lines else "")
+    line = _INLINE_MARKUP.sub("", _MARKUP_START.sub("", line)).strip()
+    if len(line) > EXCERPT_CHARS:
+        line = line[: EXCERPT_CHARS - 1].rstrip() + "…"
+    return line
+
+
+def _margin_roots(threads: list[Thread], current: set[str], viewer: Any) -> dict[str, list[int]]:
+    """Per paragraph, the root ids of its newest open threads the reader may read."""
+    by_block: dict[str, list[Thread]] = {}
+    for t in threads:
+        root = t.root
+        if root.block_id not in current or root.is_resolved or root.is_deleted:
+            continue
+        if not viewer.can_see_content(root):
+            continue
+        by_block.setdefault(root.block_id, []).append(t)
+    return {
+        bid: sorted(t.root.pk for t in sorted(ts, key=lambda t: t.activity)[-MARGIN_THREADS:])
+        for bid, ts in by_block.items()
+    }
 
 
 def author_name(comment: Comment) -> str:
@@ -169,8 +214,10 @@ def body_with_counts(
     can_suggest: bool,
     form_after: str = "",
     form_html: str = "",
+    margin: dict[str, list[MarginNote]] | None = None,
 ) -> SafeString:
-    """Insert after each commented (or commentable) block a line linking to its comments.
+    """Insert after each commented (or commentable) block a line linking to its comments,
+    and the first lines of its open threads (`margin`; shown beside the text on wide screens).
 
     Every id attribute in a revision's stored HTML is a top-level block id from
     our own renderer (user text cannot produce one), so a block ends where the
@@ -202,15 +249,35 @@ def body_with_counts(
             )
         # Always a margin cell (empty if need be): at desktop widths it sits beside its
         # paragraph in the text's grid (member_page.css).
-        pieces.append(
-            format_html(
-                '\n<p class="block-comments">{}</p>\n',
-                mark_safe(" · ".join(links)),  # noqa: S308
-            )
-        )
+        joined = mark_safe(" · ".join(links))  # noqa: S308 - each link built by format_html
+        cell = format_html('<p class="block-links">{}</p>', joined) if links else mark_safe("")
+        notes = (margin or {}).get(block_id)
+        if notes:
+            cell += _margin_list(notes)
+        pieces.append(format_html('\n<div class="block-comments">{}</div>\n', cell))
         if form_html and block_id == form_after:  # "Kommentieren": the form under its paragraph
             pieces.append(form_html)
     return mark_safe("".join(pieces))  # noqa: S308 - our sanitised HTML plus escaped links
+
+
+def _margin_list(notes: list[MarginNote]) -> SafeString:
+    items = [
+        format_html(
+            '<li><a href="{}">{}<span class="margin-text"><bdi class="margin-author">{}</bdi>'
+            '{}<span class="margin-excerpt">{}</span></span></a></li>',
+            note.href,
+            avatar_html(note.author_id, note.author_name, size="small"),
+            note.author_name,
+            format_html(" · {}", _("Änderungsvorschlag")) if note.is_suggestion else "",
+            note.excerpt,
+        )
+        for note in notes
+    ]
+    return format_html(
+        '<ul class="margin-threads" aria-label="{}">{}</ul>',
+        _("Offene Threads zu diesem Absatz"),
+        mark_safe("".join(items)),  # noqa: S308 - each item built by format_html
+    )
 
 
 def comment_form_for(
@@ -305,6 +372,9 @@ def build_panel(
                 t.replies = t.replies[-REPLIES_SHOWN:]
             kept.append(t)
     wanted = [c.pk for t in kept for c in (t.root, *t.replies)]
+    # The margin's open threads come in the same query (their first line and author).
+    margin_roots = _margin_roots(threads, current, viewer)
+    wanted += [pk for pks in margin_roots.values() for pk in pks]
     full = {c.pk: c for c in comments_for_page(statement).filter(pk__in=wanted)}
     for t in kept:
         for c in (t.root, *t.replies):
@@ -397,8 +467,32 @@ def build_panel(
             can_suggest=viewer.suggest,
             form_after=form_after,
             form_html=form_html,
+            margin=_margin_notes(margin_roots, full, visible),
         )
     return context
+
+
+def _margin_notes(
+    margin_roots: dict[str, list[int]], full: dict[int, Comment], visible: set[int]
+) -> dict[str, list[MarginNote]]:
+    """A thread shown in the panel is a jump away; a folded one is unfolded by ?thread=."""
+    notes: dict[str, list[MarginNote]] = {}
+    for bid, pks in margin_roots.items():
+        for pk in pks:
+            root = full.get(pk)
+            if root is None:
+                continue
+            href = f"#thread-{pk}" if pk in visible else f"?thread={pk}#thread-{pk}"
+            notes.setdefault(bid, []).append(
+                MarginNote(
+                    author_id=root.author_id,
+                    author_name=author_name(root),
+                    excerpt=first_line(root.body),
+                    href=href,
+                    is_suggestion=root.is_suggestion,
+                )
+            )
+    return notes
 
 
 def panel_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:

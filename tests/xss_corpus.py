@@ -139,6 +139,9 @@ PAGE_TAGS = {
     "img",
     "details",
 }
+# Our own decorative SVGs (the brand mark, the vote bars; issue 16): a page may hold an
+# <svg> only with one of these classes and aria-hidden; any other <svg> still fails.
+OWN_SVG_CLASSES = {"brand-mark", "vote-bar"}
 _URL_ATTRS = {
     "href",
     "src",
@@ -176,7 +179,13 @@ class _Inspector(HTMLParser):
     def _check(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         allowed = PAGE_TAGS if self.page else set()
         attr_map = {name: (value or "") for name, value in attrs}
-        if tag in _DANGEROUS_TAGS and tag not in allowed:
+        own_svg = (
+            tag == "svg"
+            and self.page
+            and attr_map.get("class") in OWN_SVG_CLASSES
+            and attr_map.get("aria-hidden") == "true"
+        )
+        if tag in _DANGEROUS_TAGS and tag not in allowed and not own_svg:
             self.problems.append(f"<{tag}> survived")
         if tag == "script" and self.page:
             src = attr_map.get("src", "")

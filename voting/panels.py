@@ -8,7 +8,7 @@ No partial results are ever loaded while a ballot is open.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -64,14 +64,25 @@ def _percent(part: int, whole: int) -> int:
     return round(100 * part / whole) if whole else 0
 
 
-def _result_rows(ballot: Ballot) -> list[tuple[str, int]]:
+class ResultRow(NamedTuple):
+    """One line of a counted ballot. `percent` (of the votes cast, whole numbers) draws the
+    bar beside the number; the number itself is always written out."""
+
+    choice: str
+    label: str
+    count: int
+    percent: int
+
+
+def _result_rows(ballot: Ballot) -> list[ResultRow]:
     shown = rules.allowed_choices(ballot.rule, single_block_suffices=ballot.single_block_suffices)
-    rows = []
-    for choice in VoteChoice:
-        n = getattr(ballot, f"count_{choice.value}")
-        if choice in shown or n:
-            rows.append((choice.label, n))
-    return rows
+    counts = {choice: getattr(ballot, f"count_{choice.value}") for choice in VoteChoice}
+    cast = sum(counts.values())
+    return [
+        ResultRow(choice.value, choice.label, n, _percent(n, cast))
+        for choice, n in counts.items()
+        if choice in shown or n
+    ]
 
 
 def panel_context(request: HttpRequest, statement: Statement) -> dict[str, Any]:
