@@ -855,7 +855,9 @@ def minutes_remark(
         )
 
 
-def minutes_object(*, user: Any, minutes_id: int, text: str, block_id: str = "") -> MinutesObjection:
+def minutes_object(
+    *, user: Any, minutes_id: int, text: str, block_id: str = ""
+) -> MinutesObjection:
     return minutes_remark(
         user=user, minutes_id=minutes_id, text=text, kind=RemarkKind.OBJECTION, block_id=block_id
     )

@@ -604,7 +604,11 @@ def _minutes_editor_start(request, minutes: Minutes) -> tuple[MinutesForm, Minut
     `?autosave=restore` puts that text in (continuing from the revision it was typed on,
     so a save after someone else's is refused as a conflict, the text kept)."""
     current = minutes.current_revision
-    initial = {"body": current.body, "public_body": current.public_body, "base_revision": current.pk}
+    initial = {
+        "body": current.body,
+        "public_body": current.public_body,
+        "base_revision": current.pk,
+    }
     kept = MinutesAutosave.objects.filter(user=request.user, minutes=minutes).first()
     if kept is None or (kept.body, kept.public_body) == (current.body, current.public_body):
         return MinutesForm(initial=initial), None
