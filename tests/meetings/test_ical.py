@@ -11,6 +11,7 @@ import icalendar
 import pytest
 import vobject
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings import ical, services
 from tests.factories import UserFactory, make_statement
@@ -174,7 +175,7 @@ def test_personal_feed_holds_the_funding_hint_deadlines_members_may_read(
             programme="Teilhabe vor Ort",
             eligible="Vereine",
             amount="bis 3.000 €",
-            deadline=dt.date.today() + dt.timedelta(days=days),
+            deadline=timezone.localdate() + dt.timedelta(days=days),
             link="https://example.org/programm",
         )
 
