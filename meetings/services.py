@@ -698,7 +698,8 @@ def _minutes_text(meeting: Meeting) -> tuple[str, str]:
                     "abstain": ballot.count_abstain,
                     "objections": ballot.count_object,
                     "present": decision.present,
-                    "url": item.statement.get_absolute_url(),
+                    # Absolute: the Markdown sanitiser keeps only http(s), mailto and anchors.
+                    "url": settings.SITE_URL + item.statement.get_absolute_url(),
                 },
                 "",
             ]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -303,3 +304,9 @@ def test_public_page_names_the_public_meeting_not_a_members_only_one(
     statement_transition(statement_id=other.pk, name="publish", actor=coordinator)
     html = visitor.get(other.get_absolute_url()).content.decode()
     assert secret.get_absolute_url() not in html and "Klausur" not in html
+
+
+def test_decisions_in_the_minutes_are_real_links_to_the_paper(decided):
+    _meeting, paper, minutes = decided
+    html = minutes.current_revision.body_html
+    assert f'href="{settings.SITE_URL}{paper.get_absolute_url()}"' in html
