@@ -10,15 +10,20 @@ say so without importing the public app.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 
 from django.core.cache import cache
 from django.db import transaction
+from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public:generation"
+# (generation, POSIX time): the moment a page of that generation goes out of date by
+# itself, without any write (the home page's next meeting is over). See expire_public_pages_at.
+EXPIRY_KEY = "public:generation:expires"
 
 
 class CacheDown(Exception):
@@ -26,16 +31,44 @@ class CacheDown(Exception):
 
 
 def generation() -> int:
-    """The current public generation (nanoseconds since the epoch of the last change)."""
+    """The current public generation (nanoseconds since the epoch of the last change).
+
+    One cache round trip reads the generation and its expiry; once the expiry has passed
+    the generation is bumped here, so pages (and ETags) that depended on the clock are
+    rendered anew.
+    """
     try:
-        value = cache.get(GENERATION_KEY)
+        found = cache.get_many([GENERATION_KEY, EXPIRY_KEY])
+        value = found.get(GENERATION_KEY)
         if value is None:
             # A cleared or new cache: start from now, so validators never repeat old ones.
             cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
             value = cache.get(GENERATION_KEY) or time.time_ns()
+        expiry = found.get(EXPIRY_KEY)
+        if expiry and expiry[0] == int(value) and timezone.now().timestamp() >= expiry[1]:
+            _bump()
+            value = cache.get(GENERATION_KEY) or time.time_ns()
     except Exception as error:  # any backend error means "no cache"
         raise CacheDown from error
     return int(value)
+
+
+def expire_public_pages_at(moment: dt.datetime) -> None:
+    """Say, while rendering a public page, that what it shows is out of date at `moment`
+    even if nothing is written (the next meeting on the home page has ended by then).
+
+    Kept per generation, the earliest moment wins; a write that bumps the generation
+    drops it (the next rendering says it again). A cache failure only logs.
+    """
+    try:
+        gen = generation()
+        at = moment.timestamp()
+        current = cache.get(EXPIRY_KEY)
+        if current and current[0] == gen and current[1] <= at:
+            return
+        cache.set(EXPIRY_KEY, (gen, at), timeout=None)
+    except Exception:
+        logger.warning("could not record when the public pages expire", exc_info=True)
 
 
 def _bump() -> None:

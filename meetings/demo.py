@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from meetings import services
 from meetings.models import Meeting, Minutes, Place, RoomDecision
+from statements.markdown import blocks
 from statements.models import Statement
 from statements.services import TextFields, statement_create
 from voting.rules import Counts
@@ -162,6 +163,25 @@ def seed(*, stdout: Any = None, papers: Collection[int] = ()) -> None:
         # The last meeting's minutes (with the decision in the room): open for objections.
         minutes = services.minutes_draft(actor=coordinator, meeting_id=last_past.pk)
         services.minutes_circulate(actor=coordinator, minutes_id=minutes.pk)
+        # Two members answer: a comment on the whole, an objection to one paragraph.
+        guests = next(
+            (b for b in blocks(minutes.current_revision.body) if b.source.startswith("Gäste")),
+            None,
+        )
+        if len(members) >= 2:
+            services.minutes_remark(
+                user=members[0],
+                minutes_id=minutes.pk,
+                kind="comment",
+                text="Danke fürs schnelle Protokoll!",
+            )
+            services.minutes_remark(
+                user=members[1],
+                minutes_id=minutes.pk,
+                kind="objection",
+                block_id=guests.id if guests else "",
+                text="Die Gäste kamen vom Willkommensbündnis Wurzen, bitte so nennen.",
+            )
     upcoming = meetings[2]
     if not upcoming.agenda.exists():
         services.agenda_draft(actor=coordinator, meeting_id=upcoming.pk)

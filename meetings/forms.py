@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
-from meetings.models import Place, RsvpAnswer
+from discussion.forms import block_label
+from meetings.models import Place, RemarkKind, RsvpAnswer
 from meetings.services import MeetingFields, PlaceFields, SeriesRule, wall_clock
 
 WEEKDAYS = [
@@ -200,6 +201,10 @@ class MinutesForm(forms.Form):
         label=_("Protokoll (Markdown, für Mitglieder)"),
         max_length=100_000,
         widget=forms.Textarea(attrs={"rows": 20}),
+        help_text=_(
+            "Überschriften mit #, Listen mit -, **fett**, *kursiv*. Jeder Absatz kann von "
+            "den Mitgliedern kommentiert werden."
+        ),
     )
     public_body = forms.CharField(
         label=_("Öffentlicher Teil (Markdown, wird nach der Genehmigung veröffentlicht)"),
@@ -210,13 +215,38 @@ class MinutesForm(forms.Form):
     base_revision = forms.IntegerField(widget=forms.HiddenInput)
 
 
+class MinutesAutosaveForm(forms.Form):
+    """What the editor posts in the background (static/js/editor.js)."""
+
+    body = forms.CharField(max_length=100_000, required=False, strip=False)
+    public_body = forms.CharField(max_length=50_000, required=False, strip=False)
+    base_revision = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+
+
 class CirculateForm(forms.Form):
     days = forms.IntegerField(
         label=_("Einspruchsfrist in Tagen"), min_value=1, max_value=60, initial=14
     )
 
 
-class ObjectionForm(forms.Form):
-    text = forms.CharField(
-        label=_("Ihr Einspruch"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+class RemarkForm(forms.Form):
+    """A member's comment on or objection to the minutes, on one paragraph or the whole.
+    While no objection period runs, only a comment can be chosen."""
+
+    kind = forms.ChoiceField(
+        label=_("Art"), choices=RemarkKind.choices, widget=forms.RadioSelect, initial="comment"
     )
+    block_id = forms.ChoiceField(label=_("Bezieht sich auf"), required=False)
+    text = forms.CharField(
+        label=_("Ihr Text"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, blocks=(), objections_open: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["block_id"].choices = [("", _("das ganze Protokoll"))] + [
+            (block.id, block_label(block)) for block in blocks
+        ]
+        if not objections_open:
+            self.fields["kind"].choices = [
+                (value, label) for value, label in RemarkKind.choices if value == "comment"
+            ]

@@ -9,6 +9,8 @@
   database shows 18:00 in January and in July alike.
 - Deadlines in the personal feed (consultation and voting) are short events whose UID
   names the paper, the phase and the round, so a moved deadline updates the entry.
+- Funding-hint deadlines (maillist) are dates, not moments: all-day events
+  (DTSTART;VALUE=DATE) whose UID names the hint (`funding-hint-<pk>@<site>`).
 """
 
 from __future__ import annotations
@@ -181,12 +183,32 @@ def deadline_event(
     return event
 
 
-def personal_calendar(*, meetings: Iterable[Meeting], deadlines: Iterable[dict]) -> bytes:
+def all_day_event(
+    *, uid: str, summary: str, day: dt.date, url: str, details: str, changed: dt.datetime
+) -> icalendar.Event:
+    event = icalendar.Event()
+    event.add("uid", f"{uid}@{_domain()}")
+    event.add("dtstamp", timezone.now())
+    event.add("last-modified", changed)
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))
+    event.add("summary", summary)
+    event.add("url", _absolute(url))
+    event.add("description", "\n".join(p for p in (details, _absolute(url)) if p))
+    event.add("transp", "TRANSPARENT")
+    return event
+
+
+def personal_calendar(
+    *, meetings: Iterable[Meeting], deadlines: Iterable[dict], funding: Iterable[dict] = ()
+) -> bytes:
     cal = _calendar(_("RTM: meine Termine"))
     for meeting in meetings:
         cal.add_component(meeting_event(meeting))
     for deadline in deadlines:
         cal.add_component(deadline_event(**deadline))
+    for hint in funding:
+        cal.add_component(all_day_event(**hint))
     return cal.to_ical()
 
 

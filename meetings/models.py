@@ -344,14 +344,62 @@ class MinutesRevision(models.Model):
         super().save(*args, **kwargs)
 
 
+class RemarkKind(models.TextChoices):
+    COMMENT = "comment", _("Anmerkung")
+    OBJECTION = "objection", _("Einspruch")
+
+
 class MinutesObjection(models.Model):
+    """A member's remark on the minutes: a comment, or an objection (only an objection
+    stops the approval by the end of the period). It may point at one paragraph of the
+    revision it was written on (`block_id`, the id statements.markdown gives each
+    top-level block); `block_source` keeps that paragraph's text, so the quote survives
+    later revisions. The name stays from when only objections existed (one table)."""
+
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="objections")
     revision = models.ForeignKey(MinutesRevision, on_delete=models.CASCADE, related_name="+")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="minutes_objections"
     )
-    text = models.TextField(_("Einspruch"), max_length=4000)
+    kind = models.CharField(
+        _("Art"), max_length=10, choices=RemarkKind.choices, default=RemarkKind.OBJECTION
+    )
+    block_id = models.CharField(_("Absatz"), max_length=100, blank=True)
+    block_source = models.TextField(blank=True)
+    text = models.TextField(_("Text"), max_length=4000)
     created_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        ordering = ["created_at", "pk"]
+
     def __str__(self) -> str:
-        return f"objection {self.pk} to {self.minutes_id}"
+        return f"{self.kind} {self.pk} on {self.minutes_id}"
+
+    @property
+    def is_objection(self) -> bool:
+        return self.kind == RemarkKind.OBJECTION
+
+
+class MinutesAutosave(models.Model):
+    """The minutes editor's unsaved text, one per person and minutes (like the paper
+    editor's statements.Autosave): posted in the background while someone types,
+    offered back on the next visit, removed by a save. Never a revision."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="+")
+    body = models.TextField(blank=True)
+    public_body = models.TextField(blank=True)
+    base_revision = models.ForeignKey(
+        MinutesRevision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    saved_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "minutes"], name="one_minutes_autosave_per_person"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"minutes autosave {self.user_id}@{self.minutes_id}"

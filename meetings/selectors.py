@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_member
+from maillist.models import PostType
+from maillist.selectors import archive_for
 from meetings.models import AgendaItem, Meeting, MeetingStatus, Rsvp
 from statements.models import Statement
 from statements.permissions import can_view, prime_author_ids
@@ -90,6 +92,29 @@ def deadlines_for(user: Any) -> list[dict]:
                 }
             )
     return found
+
+
+def funding_deadlines_for(user: Any) -> list[dict]:
+    """The application deadlines of the funding hints `user` may read (personal feed):
+    the list archive's own rule (maillist.selectors.archive_for), so a hint never reaches
+    a calendar its reader could not open. One query."""
+    since = timezone.localdate() - dt.timedelta(days=PAST_DAYS)
+    hints = (
+        archive_for(user)
+        .filter(post_type=PostType.FUNDING, deadline__isnull=False, deadline__gte=since)
+        .order_by("deadline", "pk")
+    )
+    return [
+        {
+            "uid": f"funding-hint-{post.pk}",
+            "summary": _("Antragsfrist: %(title)s") % {"title": post.title},
+            "day": post.deadline,
+            "url": post.get_absolute_url(),
+            "details": ", ".join(p for p in (post.funder, post.programme, post.amount) if p),
+            "changed": post.sent_at or post.created_at,
+        }
+        for post in hints
+    ]
 
 
 def agenda_for(user: Any, meeting: Meeting) -> list:

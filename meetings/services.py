@@ -32,17 +32,19 @@ from meetings.models import (
     MeetingSeries,
     MeetingStatus,
     Minutes,
+    MinutesAutosave,
     MinutesObjection,
     MinutesRevision,
     MinutesStatus,
     Place,
     Presence,
+    RemarkKind,
     RoomDecision,
     Rsvp,
     RsvpAnswer,
     new_feed_token,
 )
-from statements.markdown import render
+from statements.markdown import blocks, render
 from statements.models import Statement
 from statements.states import State
 from voting.models import Ballot
@@ -634,6 +636,8 @@ def room_decision_record(
         if meeting.status in (MeetingStatus.PLANNED, MeetingStatus.CONFIRMED):
             meeting.status = MeetingStatus.HELD
             meeting.save(update_fields=["status"])
+        # The paper's public page names the meeting that decided it.
+        invalidate_public_pages()
     return decision
 
 
@@ -694,7 +698,8 @@ def _minutes_text(meeting: Meeting) -> tuple[str, str]:
                     "abstain": ballot.count_abstain,
                     "objections": ballot.count_object,
                     "present": decision.present,
-                    "url": item.statement.get_absolute_url(),
+                    # Absolute: the Markdown sanitiser keeps only http(s), mailto and anchors.
+                    "url": settings.SITE_URL + item.statement.get_absolute_url(),
                 },
                 "",
             ]
@@ -750,7 +755,39 @@ def minutes_save(
         if minutes.current_revision_id != base_revision_id:
             raise MinutesConflict()
         _add_revision(minutes, author=actor, body=body, public_body=public_body)
+        # What the editor kept for this person is in the minutes now.
+        MinutesAutosave.objects.filter(user=actor, minutes=minutes).delete()
     return minutes
+
+
+def minutes_autosave_store(
+    *, actor: Any, minutes_id: int, body: str, public_body: str, base_revision_id: int | None
+) -> MinutesAutosave:
+    """Keep the minutes editor's unsaved text for this person (one row, overwritten).
+    Never a revision; nobody but the same person's editor reads it."""
+    _require_coordinator(actor)
+    base = (
+        MinutesRevision.objects.filter(pk=base_revision_id, minutes_id=minutes_id)
+        .values_list("pk", flat=True)
+        .first()
+        if base_revision_id
+        else None
+    )
+    autosave, _created = MinutesAutosave.objects.update_or_create(
+        user=actor,
+        minutes_id=minutes_id,
+        defaults={
+            "body": body,
+            "public_body": public_body,
+            "base_revision_id": base,
+            "saved_at": timezone.now(),
+        },
+    )
+    return autosave
+
+
+def minutes_autosave_discard(*, actor: Any, minutes_id: int) -> None:
+    MinutesAutosave.objects.filter(user=actor, minutes_id=minutes_id).delete()
 
 
 def minutes_circulate(*, actor: Any, minutes_id: int, days: int = OBJECTION_DAYS) -> Minutes:
@@ -769,24 +806,68 @@ def minutes_circulate(*, actor: Any, minutes_id: int, days: int = OBJECTION_DAYS
     return minutes
 
 
-def minutes_object(*, user: Any, minutes_id: int, text: str) -> MinutesObjection:
+def minutes_remark(
+    *, user: Any, minutes_id: int, text: str, kind: str = RemarkKind.OBJECTION, block_id: str = ""
+) -> MinutesObjection:
+    """A member's comment on or objection to the minutes, optionally on one paragraph.
+
+    Comments are possible until the minutes are approved; objections only while the
+    objection period runs (they are what keeps beat from approving by itself). The
+    paragraph must exist in the current revision; its text is kept with the remark.
+    """
     if not is_member(user):
-        raise MeetingError(_("Nur Mitglieder erheben Einspruch."), status=403)
+        raise MeetingError(_("Nur Mitglieder äußern sich zum Protokoll."), status=403)
+    if kind not in RemarkKind.values:
+        raise MeetingError(_("Ungültige Art der Äußerung."), status=400)
     text = text.strip()
     if not text:
-        raise MeetingError(_("Bitte den Einspruch begründen."), status=400)
+        if kind == RemarkKind.OBJECTION:
+            raise MeetingError(_("Bitte den Einspruch begründen."), status=400)
+        raise MeetingError(_("Bitte einen Text eingeben."), status=400)
     with transaction.atomic():
-        minutes = Minutes.objects.select_for_update().get(pk=minutes_id)
-        if minutes.status != MinutesStatus.OBJECTIONS or (
+        minutes = (
+            Minutes.objects.select_for_update(of=("self",))
+            .select_related("current_revision")
+            .get(pk=minutes_id)
+        )
+        period_open = minutes.status == MinutesStatus.OBJECTIONS and not (
             minutes.objections_until and minutes.objections_until < timezone.now()
-        ):
+        )
+        if kind == RemarkKind.OBJECTION and not period_open:
             raise MeetingError(_("Einsprüche sind gerade nicht möglich."))
+        if minutes.status == MinutesStatus.APPROVED:
+            raise MeetingError(_("Ein genehmigtes Protokoll bleibt, wie es ist."))
+        source = ""
+        if block_id:
+            found = {b.id: b for b in blocks(minutes.current_revision.body)}
+            if block_id not in found:
+                raise MeetingError(
+                    _("Diesen Absatz gibt es in der aktuellen Fassung nicht mehr."), status=400
+                )
+            source = found[block_id].source
         return MinutesObjection.objects.create(
-            minutes=minutes, revision_id=minutes.current_revision_id, author=user, text=text
+            minutes=minutes,
+            revision_id=minutes.current_revision_id,
+            author=user,
+            kind=kind,
+            block_id=block_id,
+            block_source=source,
+            text=text,
         )
 
 
+def minutes_object(
+    *, user: Any, minutes_id: int, text: str, block_id: str = ""
+) -> MinutesObjection:
+    return minutes_remark(
+        user=user, minutes_id=minutes_id, text=text, kind=RemarkKind.OBJECTION, block_id=block_id
+    )
+
+
 def _approve(minutes: Minutes, actor: Any | None) -> None:
+    """Both ways to approval end here (the coordination's record and beat's period):
+    the one place for whatever follows an approval (the `minutes_approved` mail now;
+    posting the minutes to the e-mail list belongs here too)."""
     minutes.status = MinutesStatus.APPROVED
     minutes.approved_at = timezone.now()
     minutes.approved_by = actor
@@ -807,14 +888,19 @@ def minutes_approve(*, actor: Any, minutes_id: int) -> Minutes:
 
 
 def minutes_approve_due(*, now: dt.datetime | None = None) -> int:
-    """Beat: minutes whose objection period ended without an objection are approved."""
+    """Beat: minutes whose objection period ended without an objection are approved
+    (comments do not hold them back)."""
     now = now or timezone.now()
     approved = 0
     with transaction.atomic():
         due = (
             Minutes.objects.select_for_update(skip_locked=True)
             .filter(status=MinutesStatus.OBJECTIONS, objections_until__lte=now)
-            .exclude(pk__in=MinutesObjection.objects.values("minutes_id"))
+            .exclude(
+                pk__in=MinutesObjection.objects.filter(kind=RemarkKind.OBJECTION).values(
+                    "minutes_id"
+                )
+            )
         )
         for minutes in due:
             _approve(minutes, None)

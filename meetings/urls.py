@@ -27,11 +27,32 @@ urlpatterns = [
     ),
     path("coordination/meetings/<int:pk>/decide/<int:statement_id>/", views.decide, name="decide"),
     path("meetings/<int:pk>/minutes/", views.minutes, name="minutes"),
-    path("meetings/<int:pk>/minutes/object/", views.minutes_object, name="minutes_object"),
+    path("meetings/<int:pk>/minutes/remark/", views.minutes_remark, name="minutes_remark"),
+    path("meetings/<int:pk>/minutes/revisions/", views.minutes_revisions, name="minutes_revisions"),
+    path(
+        "meetings/<int:pk>/minutes/revisions/<int:number>/",
+        views.minutes_revision_diff,
+        name="minutes_revision_diff",
+    ),
     path(
         "coordination/meetings/<int:pk>/minutes/draft/", views.minutes_draft, name="minutes_draft"
     ),
     path("coordination/meetings/<int:pk>/minutes/edit/", views.minutes_edit, name="minutes_edit"),
+    path(
+        "coordination/meetings/<int:pk>/minutes/preview/",
+        views.minutes_preview,
+        name="minutes_preview",
+    ),
+    path(
+        "coordination/meetings/<int:pk>/minutes/autosave/",
+        views.minutes_autosave,
+        name="minutes_autosave",
+    ),
+    path(
+        "coordination/meetings/<int:pk>/minutes/autosave/discard/",
+        views.minutes_autosave_discard,
+        name="minutes_autosave_discard",
+    ),
     path(
         "coordination/meetings/<int:pk>/minutes/circulate/",
         views.minutes_circulate,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -22,9 +23,10 @@ from meetings.forms import (
     CirculateForm,
     MeetingChangeForm,
     MeetingForm,
+    MinutesAutosaveForm,
     MinutesForm,
-    ObjectionForm,
     PlaceForm,
+    RemarkForm,
     RoomDecisionForm,
     RsvpForm,
     SeriesForm,
@@ -35,10 +37,14 @@ from meetings.models import (
     Meeting,
     MeetingStatus,
     Minutes,
+    MinutesAutosave,
     MinutesStatus,
     Place,
+    RemarkKind,
 )
 from meetings.permissions import can_rsvp, can_see_meeting
+from statements import markdown
+from statements.diff import html_diff, word_diff
 from statements.models import Statement
 from voting.rules import Counts
 
@@ -122,6 +128,7 @@ def personal_feed(request: HttpRequest, token: str) -> HttpResponse:
     body = ical.personal_calendar(
         meetings=selectors.feed_meetings(found.user),
         deadlines=selectors.deadlines_for(found.user),
+        funding=selectors.funding_deadlines_for(found.user),
     )
     response = HttpResponse(body, content_type=ical.CONTENT_TYPE)
     response["Content-Disposition"] = 'inline; filename="rtm-meine-termine.ics"'
@@ -508,6 +515,8 @@ def decide(request: HttpRequest, pk: int, statement_id: int) -> HttpResponse:
 
 # --- minutes --------------------------------------------------------------------------------
 
+MINUTES_PREVIEW_LIMIT = 100_000
+
 
 def _minutes_for(user, pk: int) -> Minutes:
     """Members read every state; visitors only the public part of approved minutes of a
@@ -526,14 +535,38 @@ def _minutes_for(user, pk: int) -> Minutes:
     raise Http404
 
 
+def _objections_open(minutes: Minutes) -> bool:
+    return minutes.status == MinutesStatus.OBJECTIONS and not (
+        minutes.objections_until and minutes.objections_until < timezone.now()
+    )
+
+
+def _remark_form(minutes: Minutes, data=None) -> RemarkForm:
+    return RemarkForm(
+        data,
+        blocks=markdown.blocks(minutes.current_revision.body),
+        objections_open=_objections_open(minutes),
+        initial={"kind": RemarkKind.OBJECTION if _objections_open(minutes) else "comment"},
+    )
+
+
 def _minutes_page(request, minutes: Minutes, **extra) -> HttpResponse:
+    status = extra.pop("status", 200)
     context = {"minutes": minutes, "meeting": minutes.meeting, **extra}
     if is_member(request.user):
-        context.setdefault("objection_form", ObjectionForm())
+        if minutes.status != MinutesStatus.APPROVED:
+            context.setdefault("remark_form", _remark_form(minutes))
         context.setdefault("circulate_form", CirculateForm())
-        context["objections"] = list(minutes.objections.select_related("author", "revision"))
+        current_ids = {b.id for b in markdown.blocks(minutes.current_revision.body)}
+        remarks = list(minutes.objections.select_related("author", "revision"))
+        for remark in remarks:
+            # A link to the paragraph only while it stands unchanged in the current text.
+            remark.anchor = remark.block_id if remark.block_id in current_ids else ""
+        context["remarks"] = remarks
+        context["objection_count"] = sum(1 for r in remarks if r.is_objection)
         context["revision_count"] = minutes.revisions.count()
-    return render(request, "meetings/minutes.html", context, status=extra.pop("status", 200))
+        context["objections_open"] = _objections_open(minutes)
+    return render(request, "meetings/minutes.html", context, status=status)
 
 
 @require_safe
@@ -553,41 +586,153 @@ def minutes_draft(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("meetings:minutes_edit", pk=meeting.pk)
 
 
+def _minutes_editor(request, minutes: Minutes, form: MinutesForm, **extra) -> HttpResponse:
+    status = extra.pop("status", 200)
+    context = {
+        "form": form,
+        "minutes": minutes,
+        "preview_url": reverse("meetings:minutes_preview", kwargs={"pk": minutes.meeting_id}),
+        "autosave_url": reverse("meetings:minutes_autosave", kwargs={"pk": minutes.meeting_id}),
+        "preview_html": None,
+        **extra,
+    }
+    return render(request, "meetings/minutes_edit.html", context, status=status)
+
+
+def _minutes_editor_start(request, minutes: Minutes) -> tuple[MinutesForm, MinutesAutosave | None]:
+    """The editor's form and the person's unsaved text if it differs from the minutes;
+    `?autosave=restore` puts that text in (continuing from the revision it was typed on,
+    so a save after someone else's is refused as a conflict, the text kept)."""
+    current = minutes.current_revision
+    initial = {
+        "body": current.body,
+        "public_body": current.public_body,
+        "base_revision": current.pk,
+    }
+    kept = MinutesAutosave.objects.filter(user=request.user, minutes=minutes).first()
+    if kept is None or (kept.body, kept.public_body) == (current.body, current.public_body):
+        return MinutesForm(initial=initial), None
+    if request.GET.get("autosave") != "restore":
+        return MinutesForm(initial=initial), kept
+    initial.update(
+        body=kept.body,
+        public_body=kept.public_body,
+        base_revision=kept.base_revision_id or current.pk,
+    )
+    messages.info(
+        request, _("Ihr ungespeicherter Text ist eingesetzt. Speichern Sie, um ihn zu behalten.")
+    )
+    return MinutesForm(initial=initial), None
+
+
 @require_http_methods(["GET", "HEAD", "POST"])
 @coordinator_required
 def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
     minutes = get_object_or_404(
         Minutes.objects.select_related("meeting", "current_revision"), meeting_id=pk
     )
-    current = minutes.current_revision
-    form = MinutesForm(
-        request.POST or None,
-        initial={
-            "body": current.body,
-            "public_body": current.public_body,
-            "base_revision": current.pk,
-        },
+    if request.method != "POST":
+        form, offer = _minutes_editor_start(request, minutes)
+        return _minutes_editor(request, minutes, form, autosave=offer)
+    form = MinutesForm(request.POST)
+    if request.POST.get("preview"):
+        # Without JavaScript: the same page with the preview filled, nothing saved.
+        preview = markdown.render(request.POST.get("body", "")[:MINUTES_PREVIEW_LIMIT])
+        return _minutes_editor(request, minutes, form, preview_html=preview, hide_errors=True)
+    status = 400
+    if form.is_valid():
+        try:
+            services.minutes_save(
+                actor=request.user,
+                minutes_id=minutes.pk,
+                body=form.cleaned_data["body"],
+                public_body=form.cleaned_data["public_body"],
+                base_revision_id=form.cleaned_data["base_revision"],
+            )
+        except services.MeetingError as exc:
+            form.add_error(None, exc.message)
+            status = exc.status
+        else:
+            messages.success(request, _("Das Protokoll wurde gespeichert."))
+            return redirect("meetings:minutes", pk=pk)
+    return _minutes_editor(request, minutes, form, status=status)
+
+
+@require_POST
+@coordinator_required
+def minutes_preview(request: HttpRequest, pk: int) -> HttpResponse:
+    """The live preview beside the editor (htmx posts the form)."""
+    get_object_or_404(Minutes, meeting_id=pk)
+    html = markdown.render(request.POST.get("body", "")[:MINUTES_PREVIEW_LIMIT])
+    return render(request, "statements/_preview.html", {"preview_html": html})
+
+
+@require_POST
+@coordinator_required
+def minutes_autosave(request: HttpRequest, pk: int) -> HttpResponse:
+    """The editor's throttled background save (static/js/editor.js): 204, never a revision."""
+    minutes = get_object_or_404(Minutes, meeting_id=pk)
+    form = MinutesAutosaveForm(request.POST)
+    if not form.is_valid() or minutes.status == MinutesStatus.APPROVED:
+        return HttpResponse(status=400)
+    services.minutes_autosave_store(
+        actor=request.user,
+        minutes_id=minutes.pk,
+        body=form.cleaned_data["body"],
+        public_body=form.cleaned_data["public_body"],
+        base_revision_id=form.cleaned_data["base_revision"],
     )
-    status = 200
-    if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.minutes_save(
-                    actor=request.user,
-                    minutes_id=minutes.pk,
-                    body=form.cleaned_data["body"],
-                    public_body=form.cleaned_data["public_body"],
-                    base_revision_id=form.cleaned_data["base_revision"],
-                )
-            except services.MeetingError as exc:
-                form.add_error(None, exc.message)
-                status = exc.status
-            else:
-                messages.success(request, _("Das Protokoll wurde gespeichert."))
-                return redirect("meetings:minutes", pk=pk)
+    return HttpResponse(status=204)
+
+
+@require_POST
+@coordinator_required
+def minutes_autosave_discard(request: HttpRequest, pk: int) -> HttpResponse:
+    minutes = get_object_or_404(Minutes, meeting_id=pk)
+    services.minutes_autosave_discard(actor=request.user, minutes_id=minutes.pk)
+    messages.info(request, _("Der ungespeicherte Text ist verworfen."))
+    return redirect("meetings:minutes_edit", pk=pk)
+
+
+@require_safe
+@member_required
+def minutes_revisions(request: HttpRequest, pk: int) -> HttpResponse:
+    """Every revision of the minutes, newest first, each compared with the one before
+    (open one to see what changed, e.g. after an objection)."""
+    minutes = _minutes_for(request.user, pk)
+    revisions = list(minutes.revisions.select_related("author").order_by("-number"))
     return render(
-        request, "meetings/minutes_edit.html", {"form": form, "minutes": minutes}, status=status
+        request,
+        "meetings/minutes_revisions.html",
+        {"minutes": minutes, "meeting": minutes.meeting, "revisions": revisions},
+    )
+
+
+@require_safe
+@member_required
+def minutes_revision_diff(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    minutes = _minutes_for(request.user, pk)
+    if not 1 < number < 2**31:
+        raise Http404
+    pair = {
+        r.number: r
+        for r in minutes.revisions.select_related("author").filter(number__in=[number - 1, number])
+    }
+    if len(pair) != 2:
+        raise Http404
+    old, new = pair[number - 1], pair[number]
+    diffs = [
+        (_("Protokoll"), html_diff(old.body_html, new.body_html), word_diff(old.body, new.body)),
+        (
+            _("Öffentlicher Teil"),
+            html_diff(old.public_html, new.public_html),
+            word_diff(old.public_body, new.public_body),
+        ),
+    ]
+    return render(
+        request,
+        "meetings/minutes_diff.html",
+        {"minutes": minutes, "meeting": minutes.meeting, "old": old, "new": new, "diffs": diffs},
     )
 
 
@@ -624,17 +769,30 @@ def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @member_required
-def minutes_object(request: HttpRequest, pk: int) -> HttpResponse:
+def minutes_remark(request: HttpRequest, pk: int) -> HttpResponse:
+    """A comment or an objection, on a paragraph or the whole; a refusal shows the page
+    again with the typed text kept."""
     minutes = _minutes_for(request.user, pk)
-    form = ObjectionForm(request.POST)
-    if form.is_valid():
-        try:
-            services.minutes_object(
-                user=request.user, minutes_id=minutes.pk, text=form.cleaned_data["text"]
-            )
-        except services.MeetingError as exc:
-            form.add_error(None, exc.message)
-            return _minutes_page(request, minutes, objection_form=form, status=exc.status)
-        messages.success(request, _("Ihr Einspruch ist eingegangen."))
+    if minutes.status == MinutesStatus.APPROVED:
+        messages.error(request, _("Ein genehmigtes Protokoll bleibt, wie es ist."))
         return redirect("meetings:minutes", pk=pk)
-    return _minutes_page(request, minutes, objection_form=form, status=400)
+    form = _remark_form(minutes, request.POST)
+    if not form.is_valid():
+        return _minutes_page(request, minutes, remark_form=form, status=400)
+    data = form.cleaned_data
+    try:
+        remark = services.minutes_remark(
+            user=request.user,
+            minutes_id=minutes.pk,
+            text=data["text"],
+            kind=data["kind"],
+            block_id=data["block_id"],
+        )
+    except services.MeetingError as exc:
+        form.add_error(None, exc.message)
+        return _minutes_page(request, minutes, remark_form=form, status=exc.status)
+    if remark.is_objection:
+        messages.success(request, _("Ihr Einspruch ist eingegangen."))
+    else:
+        messages.success(request, _("Ihre Anmerkung ist eingegangen."))
+    return redirect(reverse("meetings:minutes", kwargs={"pk": pk}) + f"#remark-{remark.pk}")

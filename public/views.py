@@ -32,6 +32,8 @@ from accounts.decorators import member_required
 from accounts.models import Organisation
 from core import ratelimit
 from core.confirm import confirmation_needed
+from core.pagecache import expire_public_pages_at
+from meetings.panels import meeting_timeline
 from meetings.selectors import next_public_meeting
 from public import addressees, canonical, documents, press, record, selectors
 from public.cache import cached_page, cached_response, keep_out_of_cache
@@ -65,6 +67,10 @@ def home(request: HttpRequest) -> HttpResponse:
             .prefetch_related("topics")[:HOME_LATEST]
         )
         next_meeting = next_public_meeting()
+        if next_meeting is not None:
+            # The cached copy must not announce a meeting that is over: the generation
+            # expires when this one ends, and the next hit renders the following date.
+            expire_public_pages_at(next_meeting.ends_at)
         return render(request, "public/home.html", {"latest": latest, "next_meeting": next_meeting})
 
     return cached_page(request, render_home)
@@ -309,6 +315,8 @@ def published_statement(request: HttpRequest, statement: Statement) -> HttpRespo
         "siblings": public_companions(statement),  # one query: approved versions
         # two queries: mails to addressees, public answers
         "correspondence": addressees.correspondence(statement),
+        # two queries: the public meetings that had it on the agenda or decided it
+        "meetings": meeting_timeline(statement, public=True),
     }
     return render(request, "public/statement_detail.html", context)
 

@@ -8,6 +8,8 @@
 // - a warning before leaving with unsaved changes, and a background save of the text to
 //   the server (data-autosave-url; a few seconds after typing stops, at most every 10 s,
 //   and when the page is hidden), offered back on the next visit. Never a revision.
+//   data-autosave-fields names the fields sent (default: the paper's); the minutes
+//   editor (meetings) uses the same file.
 // No inline script or style: the strict CSP allows only files from this site.
 (function () {
   "use strict";
@@ -133,9 +135,10 @@
       apply(toolbar, field, action);
     });
     setUpViewToggle(toolbar, split);
-    // Fill the preview beside the text at once (htmx posts the form's fields).
+    // Fill the preview beside the text at once (htmx posts the form's fields). Only the
+    // field that has a preview (a second toolbar, e.g. the minutes' public part, has none).
     var preview = document.getElementById("live-preview");
-    if (preview && field.value.trim() && preview.querySelector(".hint") && window.htmx) {
+    if (preview && field.hasAttribute("hx-post") && field.value.trim() && preview.querySelector(".hint") && window.htmx) {
       window.htmx.ajax("POST", field.getAttribute("hx-post"), {
         source: field, target: "#live-preview", swap: "innerHTML"
       });
@@ -201,7 +204,11 @@
     function body() {
       var data = new URLSearchParams();
       var all = new FormData(form);
-      ["csrfmiddlewaretoken", "title", "occasion", "summary", "body", "base_revision"].forEach(
+      // The paper's fields, or those the toolbar names (the minutes: body, public_body).
+      var keys = toolbar.dataset.autosaveFields
+        ? ["csrfmiddlewaretoken"].concat(toolbar.dataset.autosaveFields.split(" "))
+        : ["csrfmiddlewaretoken", "title", "occasion", "summary", "body", "base_revision"];
+      keys.forEach(
         function (key) { if (all.has(key)) data.append(key, all.get(key)); }
       );
       return data;

@@ -10,8 +10,10 @@ import re
 import pytest
 from django.utils import timezone
 
+from discussion.forms import block_label
 from meetings import services
 from meetings.models import Meeting, Rsvp
+from statements.markdown import blocks
 from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS
 from tests.factories import UserFactory, make_statement
 
@@ -95,6 +97,16 @@ def test_meeting_pages_have_no_wcag_violations(pages, check_a11y, language, view
     )
     statement = make_statement(state="voting", title="Wohnsitzauflage")
     services.agenda_draft(actor=coordinator, meeting_id=meeting.pk)
+    minutes = services.minutes_draft(actor=coordinator, meeting_id=meeting.pk)
+    services.minutes_save(
+        actor=coordinator, minutes_id=minutes.pk,
+        body=minutes.current_revision.body + "\n\nNachtrag.", public_body="Öffentlich.",
+        base_revision_id=minutes.current_revision_id,
+    )  # fmt: skip
+    services.minutes_circulate(actor=coordinator, minutes_id=minutes.pk)
+    member = UserFactory(display_name="Mia Mitglied")
+    services.minutes_remark(user=member, minutes_id=minutes.pk, text="Anmerkung.", kind="comment")
+    services.minutes_object(user=member, minutes_id=minutes.pk, text="Einspruch.")
     width = viewport["width"]
     page = pages.new(user=coordinator, viewport=viewport, language=language)
     urls = [
@@ -110,6 +122,11 @@ def test_meeting_pages_have_no_wcag_violations(pages, check_a11y, language, view
         f"/coordination/meetings/{meeting.pk}/attendance/",
         f"/coordination/meetings/{meeting.pk}/agenda/",
         f"/coordination/meetings/{meeting.pk}/decide/{statement.pk}/",
+        f"/meetings/{meeting.pk}/minutes/",
+        f"/meetings/{meeting.pk}/minutes/revisions/",
+        f"/meetings/{meeting.pk}/minutes/revisions/2/",
+        f"/coordination/meetings/{meeting.pk}/minutes/edit/",
+        statement.get_absolute_url(),
     ]
     for url in urls:
         response = page.goto(url)
@@ -166,25 +183,69 @@ def test_show_of_hands_accepts_the_paper_and_minutes_are_objected_then_approved(
     assert paper.state == "accepted"
 
     page.get_by_role("button", name="Protokoll entwerfen").click()
-    assert (
-        "Entscheidung im Treffen über Fassung 1"
-        in page.get_by_label("Protokoll (Markdown, für Mitglieder)").input_value()
-    )
-    page.get_by_role("button", name="Speichern").click()
+    body = page.get_by_label("Protokoll (Markdown, für Mitglieder)")
+    assert "Entscheidung im Treffen über Fassung 1" in body.input_value()
+    # The papers' editor: the toolbar writes Markdown, the preview beside it follows.
+    toolbar = page.get_by_role("toolbar", name="Formatierung").first
+    toolbar.wait_for(state="visible")  # shown by static/js/editor.js
+    body.focus()
+    page.keyboard.press("Control+End")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    toolbar.get_by_role("button", name="Fett").click()
+    page.keyboard.type("Nächstes Treffen in Wurzen")
+    assert "**Nächstes Treffen in Wurzen**" in body.input_value()
+    preview = page.locator("#live-preview")
+    preview.locator("strong", has_text="Nächstes Treffen in Wurzen").wait_for()
+    assert preview.get_by_role("link", name="Zur Stellungnahme").count() == 1
+    check_a11y(page, "minutes editor")
+    shot(page, "09a-minutes-editor")
+    page.get_by_role("button", name="Speichern", exact=True).click()
     page.get_by_label("Einspruchsfrist in Tagen").fill("7")
     page.get_by_role("button", name="An alle Mitglieder versenden").click()
     check_a11y(page, "minutes as coordinator")
     shot(page, "09-minutes-circulated")
 
+    # A member objects to one paragraph, without JavaScript.
+    minutes = meeting.minutes
+    minutes.refresh_from_db()
+    guests = next(b for b in blocks(minutes.current_revision.body) if b.source.startswith("Gäste"))
     member_page = pages.new(user=member, javascript=False)
     member_page.goto(f"/meetings/{meeting.pk}/minutes/")
-    member_page.get_by_label("Ihr Einspruch").fill("Bitte die Gäste aus Naunhof nennen.")
-    member_page.get_by_role("button", name="Einspruch erheben").click()
+    member_page.get_by_label("Einspruch", exact=True).check()
+    member_page.get_by_label("Bezieht sich auf").select_option(label=block_label(guests))
+    member_page.get_by_label("Ihr Text").fill("Bitte die Gäste aus Naunhof nennen.")
+    member_page.get_by_role("button", name="Absenden").click()
     assert "Ihr Einspruch ist eingegangen." in member_page.content()
     shot(member_page, "10-minutes-objection")
 
+    # The coordinator sees the objection on its paragraph, answers it in a new revision,
+    # and the next meeting approves the minutes.
     page.reload()
     assert "Bitte die Gäste aus Naunhof nennen." in page.content()
+    assert "1 Einspruch liegt vor" in page.content()
+    check_a11y(page, "minutes with an objection")
+    page.get_by_role("link", name="Zum Absatz").click()
+    page.get_by_role("link", name="Protokoll bearbeiten").click()
+    body = page.get_by_label("Protokoll (Markdown, für Mitglieder)")
+    body.fill(body.input_value().replace(guests.source, "Gäste: 2 aus dem Naunhofer Bündnis"))
+    page.get_by_role("button", name="Speichern", exact=True).click()
+    assert "Das Protokoll wurde gespeichert." in page.content()
+    page.get_by_role("link", name="3 Fassungen").click()
+    page.get_by_role("link", name="Änderungen von Fassung 2 zu 3").click()
+    assert page.locator("ins", has_text="Naunhofer").count() >= 1
+    check_a11y(page, "minutes revision diff")
+    page.goto(f"/meetings/{meeting.pk}/minutes/")
     page.get_by_role("button", name="Als genehmigt festhalten").click()
     assert "Das Protokoll ist genehmigt." in page.content()
     shot(page, "11-minutes-approved")
+
+    # The paper's timeline links back to the meeting that decided it.
+    page.goto(paper.get_absolute_url())
+    fold = page.locator("details.fold-workflow")
+    if fold.get_attribute("open") is None:
+        fold.locator("summary").click()
+    timeline = page.locator(".workflow-timeline")
+    assert "Im Treffen entschieden" in timeline.inner_text()
+    timeline.get_by_role("link", name=re.compile("Naunhof")).first.click()
+    assert page.url.endswith(meeting.get_absolute_url())

@@ -30,3 +30,6 @@ def test_demo_meetings_are_idempotent_and_span_the_district():
     decision = RoomDecision.objects.get()
     assert decision.statement.state == "accepted" and decision.meeting.status == "held"
     assert set(Minutes.objects.values_list("status", flat=True)) == {"approved", "objections"}
+    open_minutes = Minutes.objects.get(status="objections")
+    kinds = sorted(open_minutes.objections.values_list("kind", flat=True))
+    assert kinds == ["comment", "objection"]

@@ -11,6 +11,7 @@ import icalendar
 import pytest
 import vobject
 from django.urls import reverse
+from django.utils import timezone
 
 from meetings import ical, services
 from tests.factories import UserFactory, make_statement
@@ -155,3 +156,54 @@ def test_a_suspended_members_token_opens_nothing(client_for, meeting):
     person.membership_status = "suspended"
     person.save()
     assert client_for(None).get(reverse("meetings:personal_feed", args=[token])).status_code == 404
+
+
+def test_personal_feed_holds_the_funding_hint_deadlines_members_may_read(
+    client_for, coordinator, member
+):
+    from maillist import services as maillist
+    from maillist.models import PostType, TypeSetting
+
+    def hint(title, days, **extra):
+        return maillist.post_create(
+            author=member,
+            post_type=PostType.FUNDING,
+            title=title,
+            body="Beschreibung",
+            is_public=extra.pop("is_public", False),
+            funder="Stiftung Beispiel",
+            programme="Teilhabe vor Ort",
+            eligible="Vereine",
+            amount="bis 3.000 €",
+            deadline=timezone.localdate() + dt.timedelta(days=days),
+            link="https://example.org/programm",
+        )
+
+    internal = hint("Mikroprojekte 2027", 20)
+    public = hint("Sprachcafés", 40, is_public=True)
+    TypeSetting.objects.create(post_type=PostType.FUNDING, approval_required=True)
+    held = hint("Noch nicht freigegeben", 10)
+    assert held.state == "held"
+    token = services.calendar_token_for(user=member).token
+    feed = reverse("meetings:personal_feed", args=[token])
+    body = client_for(None).get(feed).content
+    cal, vcal = _both_parsers(body)
+    events = {str(e["UID"]): e for e in cal.walk("VEVENT")}
+    uid = f"funding-hint-{internal.pk}@"
+    found = [e for u, e in events.items() if u.startswith(uid)]
+    assert len(found) == 1
+    event = found[0]
+    assert str(event["SUMMARY"]) == "Antragsfrist: Mikroprojekte 2027"
+    assert event.decoded("DTSTART") == internal.deadline  # an all-day date, not a moment
+    assert event.decoded("DTEND") == internal.deadline + dt.timedelta(days=1)
+    assert "Stiftung Beispiel" in str(event["DESCRIPTION"])
+    assert any(u.startswith(f"funding-hint-{public.pk}@") for u in events)
+    assert not any(u.startswith(f"funding-hint-{held.pk}@") for u in events)
+    assert "Noch nicht freigegeben" not in body.decode()
+    assert len(vcal.vevent_list) == len(events) == 2
+    # Stable: the same UIDs on the next fetch.
+    again = icalendar.Calendar.from_ical(client_for(None).get(feed).content)
+    assert {str(e["UID"]) for e in again.walk("VEVENT")} == set(events)
+    # The token opens the feed, not the funding board's internal hints.
+    board = client_for(None).get(reverse("maillist:funding") + f"?token={token}")
+    assert "Mikroprojekte 2027" not in board.content.decode()

@@ -78,7 +78,8 @@ def test_objected_once_then_approved_and_published(client_for, coordinator, memb
     assert visitor.get(reverse("meetings:minutes", args=[meeting.pk])).status_code == 404
 
     response = client_for(member).post(
-        reverse("meetings:minutes_object", args=[meeting.pk]), {"text": "Punkt 2 fehlt."}
+        reverse("meetings:minutes_remark", args=[meeting.pk]),
+        {"kind": "objection", "text": "Punkt 2 fehlt."},
     )
     assert response.status_code == 302
     # With an objection the period ending does not approve it: the meeting decides.

@@ -3,6 +3,8 @@ meetings page, and never a members-only meeting."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -87,3 +89,30 @@ def test_meeting_page_queries_do_not_grow_with_agenda_and_answers(
         page = client.get(meeting.get_absolute_url())
     assert "Papier 4" in page.content.decode()
     assert len(many) == len(few)
+
+
+def test_cached_home_drops_a_meeting_once_it_is_over(
+    client_for, coordinator, place, monkeypatch, django_assert_num_queries
+):
+    """The home page is cached for visitors with no query on a hit; once the meeting it
+    announces has ended, the next request (and a browser's conditional one) gets the
+    following date, although nothing was written."""
+    soon = plan(coordinator, place, days=1, title="Treffen in Borna")
+    later = plan(coordinator, place, days=30, title="Treffen in Wurzen")
+    client = client_for(None)
+    first = client.get("/")
+    assert soon.get_absolute_url() in first.content.decode()
+    etag = first["ETag"]
+    with django_assert_num_queries(0):
+        assert soon.get_absolute_url() in client.get("/").content.decode()
+    assert client.get("/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+
+    past_the_end = soon.ends_at + dt.timedelta(minutes=1)
+    monkeypatch.setattr("django.utils.timezone.now", lambda: past_the_end)
+    conditional = client.get("/", HTTP_IF_NONE_MATCH=etag)
+    assert conditional.status_code == 200
+    page = conditional.content.decode()
+    assert soon.get_absolute_url() not in page and later.get_absolute_url() in page
+    # Cached again, now with the following meeting.
+    with django_assert_num_queries(0):
+        assert later.get_absolute_url() in client.get("/").content.decode()
