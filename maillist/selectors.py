@@ -65,7 +65,8 @@ def search(qs: QuerySet[Post], query: str) -> QuerySet[Post]:
 def funding_board(user: Any, *, today: date | None = None) -> tuple[list[Post], list[Post]]:
     """Open funding hints by deadline (soonest first, no deadline last), and the expired."""
     today = today or timezone.localdate()
-    hints = archive_for(user).filter(post_type=PostType.FUNDING)
+    # Replies in a hint's thread are not hints themselves.
+    hints = archive_for(user).filter(post_type=PostType.FUNDING, parent__isnull=True)
     open_hints = list(
         hints.filter(Q(deadline__gte=today) | Q(deadline__isnull=True)).order_by(
             "deadline", "-sent_at"

@@ -92,6 +92,12 @@ def list_post_link(statement: Any, context: dict[str, Any]) -> str:
     return reverse("maillist:post", kwargs={"pk": context.get("post_id") or 0})
 
 
+def dispatch_link(statement: Any, context: dict[str, Any]) -> str:
+    if statement is None:
+        return reverse("notifications:list")
+    return reverse("public:dispatch", kwargs={"slug": statement.slug})
+
+
 def home_link(statement: Any, context: dict[str, Any]) -> str:
     return reverse("public:home")
 
@@ -211,6 +217,12 @@ SPECS: dict[str, KindSpec] = {
         # Issue 19: rows written by public.addressees.position_send, one per addressee.
         KindSpec(K.POSITION_SENT, b.position_mail, paper_link, locked=True,
                  attachments=position_pdf),
+        # An addressee answered by mail (public.answers): the coordination decides on it.
+        KindSpec(K.ANSWER_RECEIVED, b.answer_mail, dispatch_link, r.coordination,
+                 default_mode=M.IMMEDIATELY, offered_to=is_coordinator),
+        # The bounce to a reply by e-mail that created nothing (inbound), to its sender.
+        KindSpec(K.INBOUND_REFUSED, b.inbound_refused, home_link, r.inbound_sender,
+                 outside=r.the_inbound_sender, locked=True),
     )
 }
 # fmt: on
