@@ -110,7 +110,6 @@ register(ReplyTarget("c", "comment_thread", _thread_root, _may_reply, _reply))
 register(ReplyTarget("s", "suggestion", _suggestion, _may_reply, _reply))
 
 
-
 def _list_post(post_id: int) -> Post | None:
     return Post.objects.select_related("parent").filter(pk=post_id).first()
 

@@ -37,7 +37,9 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def _post(*, origin: str, post_type: str, title: str, body: str, is_public: bool, actor: Any) -> Post:
+def _post(
+    *, origin: str, post_type: str, title: str, body: str, is_public: bool, actor: Any
+) -> Post:
     existing = Post.objects.filter(origin=origin).first()
     if existing is not None:
         return existing
@@ -75,7 +77,11 @@ def meeting_invitation_post(*, meeting: Any, actor: Any) -> Post:
         ]
         if getattr(meeting, "guests_welcome", False) and meeting.is_public:
             lines.append(f"- {_('Gäste sind willkommen.')}")
-        lines += ["", _("Tagesordnung und Anmeldung: %(url)s") % {"url": _absolute(meeting.get_absolute_url())}]
+        lines += [
+            "",
+            _("Tagesordnung und Anmeldung: %(url)s")
+            % {"url": _absolute(meeting.get_absolute_url())},
+        ]
         title = _("Einladung: %(meeting)s am %(day)s") % {
             "meeting": meeting.display_title,
             "day": date_format(start, "j. F Y"),
@@ -106,7 +112,9 @@ def minutes_post(*, minutes: Any, actor: Any, minutes_url: str) -> Post | None:
             "day": day,
         }
         if public:
-            note = _("Öffentlicher Teil des genehmigten Protokolls. Vollständig für Mitglieder: %(url)s")
+            note = _(
+                "Öffentlicher Teil des genehmigten Protokolls. Vollständig für Mitglieder: %(url)s"
+            )
         else:
             note = _("Genehmigtes Protokoll. Auf der Website: %(url)s")
         body = f"{body.strip()}\n\n---\n\n{note % {'url': _absolute(minutes_url)}}"

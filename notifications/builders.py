@@ -19,8 +19,8 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import prefetch_related_objects
-from django.utils.html import strip_tags
 from django.utils import translation
+from django.utils.html import strip_tags
 from django.utils.text import Truncator
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _

@@ -242,7 +242,9 @@ class Notification(models.Model):
                 condition=Q(inbound_message__isnull=False),
                 name="one_notification_per_event_inbound_message_channel",
             ),
-            models.CheckConstraint(condition=_one_of(RECIPIENT_FIELDS), name="notification_has_one_recipient"),
+            models.CheckConstraint(
+                condition=_one_of(RECIPIENT_FIELDS), name="notification_has_one_recipient"
+            ),
             models.CheckConstraint(
                 # Only members have an in-app list.
                 condition=Q(recipient__isnull=False) | Q(channel="email"),

@@ -76,7 +76,9 @@ def _addressee(addressee_id: int) -> Addressee | None:
 def may_answer(addressee: Addressee, row: Notification) -> bool:
     """The address was made for this addressee and this mail; the position is (still)
     public: published, or retracted (an answer to a retracted position is still kept)."""
-    return row.addressee_id == addressee.pk and row.statement is not None and row.statement.is_public
+    return (
+        row.addressee_id == addressee.pk and row.statement is not None and row.statement.is_public
+    )
 
 
 def _check_files(mail: Received) -> None:
@@ -109,7 +111,9 @@ def _safe_name(filename: str, content_type: str) -> str:
 
 
 @transaction.atomic
-def answer_from_mail(addressee: Addressee, row: Notification, text: str, *, mail: Received) -> Answer:
+def answer_from_mail(
+    addressee: Addressee, row: Notification, text: str, *, mail: Received
+) -> Answer:
     """Store an addressee's reply as a non-public answer with its files; tell the
     coordination. Raises AnswerRefused (bounced by inbound) for files over the limits."""
     _check_files(mail)
@@ -192,6 +196,9 @@ def answer_visibility(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     public = request.POST.get("public") == "1"
     answer_publish(answer=answer, actor=request.user, is_public=public)
     messages.success(
-        request, _("Die Antwort ist jetzt öffentlich.") if public else _("Die Antwort ist nicht mehr öffentlich.")
+        request,
+        _("Die Antwort ist jetzt öffentlich.")
+        if public
+        else _("Die Antwort ist nicht mehr öffentlich."),
     )
     return redirect("public:dispatch", slug=slug)

@@ -173,7 +173,9 @@ def test_a_reader_who_may_no_longer_see_the_post_is_refused(
     raw = raw_reply(
         "gmail_de.eml", to=message.extra_headers["Reply-To"], sender=member.email, message_id="s@x"
     )
-    bounce = _refused(raw, post, member.email, Decision.NOT_ALLOWED, django_capture_on_commit_callbacks)
+    bounce = _refused(
+        raw, post, member.email, Decision.NOT_ALLOWED, django_capture_on_commit_callbacks
+    )
     assert "Intern" not in bounce.body
 
 

@@ -270,7 +270,7 @@ def test_an_html_only_reply_keeps_the_text_above_the_quote(
 
 
 def test_the_registry_keeps_each_code_for_its_target(db):
-    """"l" is the e-mail list's (registered by inbound itself), "a" the addressees'
+    """Code "l" is the e-mail list's (registered by inbound itself), "a" the addressees'
     answers (registered by public); a code cannot be taken by another target."""
     from inbound import targets
 
