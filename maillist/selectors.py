@@ -94,3 +94,14 @@ def active_list_subscriber_ids(post_type: str) -> list[int]:
             bounce_count__lt=settings.RTM_LIST_BOUNCE_THRESHOLD,
         ).values_list("pk", flat=True)
     )
+
+
+def thread_author_ids(reply: Post) -> list[int]:
+    """The author of the post a reply answers and of the replies before it (one query)."""
+    root_id = reply.parent_id or reply.pk
+    return list(
+        Post.objects.filter(Q(pk=root_id) | Q(parent_id=root_id), author__isnull=False)
+        .exclude(pk=reply.pk)
+        .values_list("author_id", flat=True)
+        .distinct()
+    )

@@ -140,7 +140,7 @@ def post_reply(*, post: Post, author: Any, body: str) -> Post:
     if not body:
         raise ListError(_("Die Antwort ist leer."), status=400)
     now = timezone.now()
-    return Post.objects.create(
+    reply = Post.objects.create(
         post_type=root.post_type,
         title=clean_line(f"Re: {root.title}")[:200],
         body=body,
@@ -152,6 +152,9 @@ def post_reply(*, post: Post, author: Any, body: str) -> Post:
         sent_at=now,
         parent=root,
     )
+    # The post's author and whoever answered before hear of it (as for a comment).
+    emit(EventKind.LIST_REPLY, actor=author, target=reply)
+    return reply
 
 
 # --- Subscribers ---------------------------------------------------------------------

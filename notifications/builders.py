@@ -19,6 +19,7 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import prefetch_related_objects
+from django.urls import reverse
 from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -263,7 +264,7 @@ def digest(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
         item = loaded.items.get(item_id)
         if item is None:
             continue
-        if item.kind in (Kind.LIST_POST, Kind.FUNDING_REMINDER):
+        if item.kind in (Kind.LIST_POST, Kind.FUNDING_REMINDER, Kind.LIST_REPLY):
             post = _sent_post(item, loaded)
             if post is not None:
                 entries.append(
@@ -337,6 +338,24 @@ def list_post_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
             )
         )
     return {"post": post, "reply_to": reply_to, "reply_note": note}
+
+
+def list_reply_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    """A reply in the thread of a list post, to those who wrote there; they may answer
+    by mail in turn (the thread's reply address)."""
+    reply = _sent_post(row, loaded)
+    if reply is None or row.recipient_id is None:
+        return None
+    root_id = reply.parent_id or reply.pk
+    return {
+        "post": reply,
+        "url": absolute(reverse("maillist:post", kwargs={"pk": root_id})) + f"#reply-{reply.pk}",
+        "reply_to": reply_address(user_id=row.recipient_id, target=LIST_POST, target_id=root_id),
+        "reply_note": _(
+            "Sie können auf diese E-Mail antworten: Ihre Antwort erscheint im Archiv unter "
+            "dem Beitrag (ohne Zitat und Signatur, Anhänge werden nicht übernommen)."
+        ),
+    }
 
 
 def list_subscription_confirm(row: Notification, loaded: Loaded) -> dict[str, Any] | None:

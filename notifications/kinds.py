@@ -206,6 +206,9 @@ SPECS: dict[str, KindSpec] = {
         # The e-mail list (maillist): each post reaches the members who want its type.
         KindSpec(K.LIST_POST, b.list_post_mail, list_post_link, r.list_readers,
                  outside=r.list_subscribers, default_mode=M.IMMEDIATELY, notify_actor=True),
+        # A reply (by mail) in a post's thread: to those who wrote there, like a comment.
+        KindSpec(K.LIST_REPLY, b.list_reply_mail, list_post_link, r.list_thread,
+                 default_mode=M.DIGEST),
         # Whoever wants them switches funding reminders on (preferences page).
         KindSpec(K.FUNDING_REMINDER, b.list_post_mail, list_post_link, r.list_readers,
                  default_mode=M.OFF),

@@ -54,6 +54,7 @@ class Kind(models.TextChoices):
     SUBSCRIPTION_CONFIRM = "subscription_confirm", _("Bestätigung des Abonnements")
     # Issue 19: a published position sent to an addressee of the address book.
     POSITION_SENT = "position_sent", _("Stellungnahme an Adressat*in")
+    LIST_REPLY = EventKind.LIST_REPLY.value, _("Antwort auf einen Beitrag im Verteiler")
     ANSWER_RECEIVED = EventKind.ANSWER_RECEIVED.value, _("Antwort einer Adressat*in per E-Mail")
     # The bounce to a reply by e-mail that was not taken (inbound), to its sender.
     INBOUND_REFUSED = EventKind.INBOUND_REFUSED.value, _("Antwort per E-Mail nicht übernommen")

@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from accounts.models import MEMBER_Q
 from discussion.selectors import thread_participant_ids
-from maillist.selectors import active_list_subscriber_ids, list_opt_out_ids
+from maillist.selectors import active_list_subscriber_ids, list_opt_out_ids, thread_author_ids
 from notifications.models import PublicSubscriber
 from statements.models import Statement
 from statements.permissions import author_ids, can_view
@@ -161,6 +161,14 @@ def list_readers(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
         # meeting's own mail already; the post is for the archive and outside subscribers.
         return NOBODY, {"post_id": target.pk}
     return MEMBERS & ~Q(pk__in=list_opt_out_ids(target.post_type)), {"post_id": target.pk}
+
+
+def list_thread(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    """A reply to a list post (target: the reply): the members who wrote in the thread
+    (the post's author, earlier repliers); members-only posts reach members only anyway."""
+    if target is None:
+        return NOBODY, {}
+    return MEMBERS & _ids(thread_author_ids(target)), {"post_id": target.pk}
 
 
 def coordination(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:

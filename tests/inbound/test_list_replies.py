@@ -75,6 +75,9 @@ def test_a_members_reply_becomes_a_reply_in_the_posts_thread(
     # In the thread on the post's page, for visitors too (the post is public).
     page = Client().get(post.get_absolute_url()).text
     assert TYPED[fixture].split("\n")[0] in page
+    # The post's author hears of it (like a reply to a comment), the replier does not.
+    notified = Notification.objects.filter(kind=Kind.LIST_REPLY, context__post_id=answer.pk)
+    assert {n.recipient for n in notified} == {post.author}
     # Not mailed to the list again, not a second funding hint on the board.
     assert not Notification.objects.filter(kind=Kind.LIST_POST, context__post_id=answer.pk)
     board = Client().get("/verteiler/foerderhinweise/").text
@@ -147,6 +150,29 @@ def test_forged_wrong_sender_and_attachment_create_nothing(
     mail.outbox.clear()
     bounce = _refused(message.as_bytes(), post, member.email, Decision.ATTACHMENT, capture)
     assert "Anhänge" in bounce.body
+
+
+def test_the_authors_reply_mail_lets_them_answer_in_turn(
+    sent, member, author, django_capture_on_commit_callbacks
+):
+    from notifications import services as notifications
+
+    post, to = sent
+    notifications.preference_save(user=author, kind="list_reply", mode="immediately")
+    raw = raw_reply("gmail_de.eml", to=to, sender=member.email, message_id="t1@x")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert receive(raw).decision == Decision.ACCEPTED
+    [notice] = [m for m in delivered_to(author.email) if "antwortet im Verteiler" in m.body]
+    assert "Danke für die Zusammenfassung" in notice.body
+    raw = raw_reply(
+        "outlook_de.eml",
+        to=notice.extra_headers["Reply-To"],
+        sender=author.email,
+        message_id="t2@x",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert receive(raw).decision == Decision.ACCEPTED
+    assert [p.author for p in replies(post)] == [member, author]
 
 
 def test_a_replay_creates_one_reply_and_one_bounce(
