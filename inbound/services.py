@@ -125,6 +125,18 @@ def _is_automatic(message: EmailMessage, sender: str) -> bool:
     )
 
 
+# Parts a mail program adds that are not files the person sent: S/MIME and OpenPGP
+# signatures (administrations sign their mail), Outlook's formatting container.
+NOT_FILES = frozenset(
+    {
+        "application/pkcs7-signature",
+        "application/x-pkcs7-signature",
+        "application/pgp-signature",
+        "application/ms-tnef",
+    }
+)
+
+
 def _has_attachment(message: EmailMessage) -> bool:
     """A file sent along: a part marked as attachment, or any non-text part that is not
     an inline picture of an HTML body (multipart/related, e.g. a logo in a signature)."""
@@ -133,6 +145,8 @@ def _has_attachment(message: EmailMessage) -> bool:
         if part.is_multipart():
             inner = related or part.get_content_type() == "multipart/related"
             return any(walk(p, inner) for p in part.iter_parts())  # type: ignore[arg-type]
+        if part.get_content_type() in NOT_FILES:
+            return False
         if part.get_content_disposition() == "attachment":
             return True
         return part.get_content_maintype() != "text" and not related
@@ -207,6 +221,8 @@ def _attachments(message: EmailMessage) -> list[Attachment]:
             inner = related or part.get_content_type() == "multipart/related"
             for sub in part.iter_parts():
                 walk(sub, inner)  # type: ignore[arg-type]
+            return
+        if part.get_content_type() in NOT_FILES:
             return
         if part.get_content_disposition() == "attachment" or (
             part.get_content_maintype() != "text" and not related

@@ -172,6 +172,26 @@ def test_files_over_the_limits_refuse_the_whole_answer_with_a_clear_bounce(
     assert bounce.extra_headers["X-RTM-Inbound"] == "refused"
 
 
+def test_a_signed_mail_keeps_its_letter_and_drops_the_signature_part(
+    sent_mail, published, django_capture_on_commit_callbacks
+):
+    """Administrations sign their mail (S/MIME): the signature is no file to keep."""
+    to = sent_mail.extra_headers["Reply-To"]
+    raw = reply(
+        to,
+        sender="landrat@lk.example",
+        message_id="signed@lk",
+        text="Anbei unser Schreiben.",
+        files=[
+            ("Schreiben.pdf", PDF, ("application", "pdf")),
+            ("smime.p7s", b"0\x82signature", ("application", "pkcs7-signature")),
+        ],
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert receive(raw).decision == Decision.ACCEPTED
+    assert [f.filename for f in AnswerFile.objects.all()] == ["Schreiben.pdf"]
+
+
 def test_a_forged_answer_address_creates_nothing(
     sent_mail, published, django_capture_on_commit_callbacks
 ):
