@@ -44,6 +44,12 @@ class EventKind(models.TextChoices):
     # target: the maillist.ListSubscriber (no account) who asked to join the list
     LIST_SUBSCRIPTION_REQUESTED = "list_subscription_requested"
     FUNDING_REMINDER = "funding_reminder"  # target: the maillist.Post (a funding hint)
+    LIST_REPLY = "list_reply"  # target: the maillist.Post that replies (by mail) to a post
+    # target: the inbound.InboundMessage refused; extra {"decision": "replay"} for a replay.
+    # The bounce goes through the outbox to the message's sender.
+    INBOUND_REFUSED = "inbound_refused"
+    # target: the notifications.Answer an addressee sent by mail (issue 19); statement set
+    ANSWER_RECEIVED = "answer_received"
 
 
 def emit(

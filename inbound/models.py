@@ -15,6 +15,7 @@ class Decision(models.TextChoices):
     EXPIRED = "expired", pgettext_lazy("inbound decision", "abgelaufene Antwortadresse")
     WRONG_SENDER = "wrong_sender", pgettext_lazy("inbound decision", "falscher Absender")
     NOT_ALLOWED = "not_allowed", pgettext_lazy("inbound decision", "nicht (mehr) berechtigt")
+    NOT_MEMBER = "not_member", pgettext_lazy("inbound decision", "kein Mitglied")
     ATTACHMENT = "attachment", pgettext_lazy("inbound decision", "Anhang")
     EMPTY = "empty", pgettext_lazy("inbound decision", "kein Text")
     REFUSED = "refused", pgettext_lazy("inbound decision", "abgelehnt")
@@ -34,6 +35,8 @@ class InboundMessage(models.Model):
     decision = models.CharField(max_length=20, choices=Decision.choices)
     created = models.CharField(max_length=40, blank=True)  # "discussion.comment:34"
     detail = models.TextField(blank=True)
+    # For the bounce, written by the outbox at send time (notifications.builders).
+    subject = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-received_at"]

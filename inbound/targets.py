@@ -5,14 +5,16 @@ finds its object, says whether the person may still answer there (the same permi
 predicates as the web pages) and creates the answer through the owning app's service,
 so notifications fire exactly as for an answer written on the site.
 
-Registered here: a comment thread ("c") and a suggestion ("s"; answering one is a reply
-in its thread). An app higher up registers its own target from its AppConfig.ready():
+Registered here: a comment thread ("c"), a suggestion ("s"; answering one is a reply in
+its thread) and a post to the e-mail list ("l"; maillist sits below this app, so it is
+registered here rather than from maillist). An app higher up (public: an addressee's
+answer to a published position, "a") registers its own from its AppConfig.ready().
 
-    TODO(maillist): register ReplyTarget(code="l", name="list_post", …) from
-    maillist.apps: find the list post, `may_answer` = the person may read the post,
-    `answer` = the maillist service that adds a reply to the post (item 4), and a
-    second path for posting by e-mail to the list address (item 5, held for approval
-    per type exactly as a web post) that does not need a token — see docs/architecture.md.
+Who may answer a list post by mail: members who may still read it. An outside
+subscriber (no account) gets a reply address too, whose person number is 0; a reply to
+it is answered with a friendly refusal (Decision.NOT_MEMBER) naming the contact address,
+rather than landing unread in the sender mailbox. Posting by e-mail to the list address
+(issue 18 item 5) is maillist/inbound.py, not a token.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from typing import Any
 from discussion import permissions as dperms
 from discussion.models import Comment
 from discussion.services import comment_reply
+from maillist import services as maillist
+from maillist.models import Post
 
 
 @dataclass(frozen=True)
@@ -36,12 +40,39 @@ class ReplyTarget:
     may_answer: Callable[[Any, Any], bool]
     # Create the answer as that person; returns the created object. Raises a
     # core.errors.ServiceError (its message is bounced) when the owning app refuses.
-    answer: Callable[[Any, Any, str], Any]
+    answer: Callable[..., Any]
+    # Who the token's person number names; default: an active account. The object needs
+    # `email` (and may have `language`).
+    person: Callable[[int], Any | None] | None = None
+    # The From must be that person's address (default). False: a reply forwarded inside
+    # an office is taken, recording the real sender (the answer is not public before a
+    # coordinator looks at it).
+    strict_sender: bool = True
+    # Attached files are handed to `answer(person, obj, text, mail=Received)` instead of
+    # refused (an administration answers with a letter).
+    keeps_attachments: bool = False
+
+
+@dataclass(frozen=True)
+class Attachment:
+    filename: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class Received:
+    """What a target that keeps attachments gets besides the typed text."""
+
+    sender: str  # the From address
+    sender_name: str  # the From's display name ("" when none)
+    subject: str
+    attachments: list[Attachment]
 
 
 TARGETS: dict[str, ReplyTarget] = {}
 # Codes kept for targets other apps register (the token format must not change later).
-RESERVED = {"l": "list_post"}  # TODO(maillist): register ReplyTarget("l", "list_post", …)
+RESERVED = {"l": "list_post", "a": "position_answer"}
 
 
 def register(target: ReplyTarget) -> None:
@@ -78,5 +109,20 @@ def _reply(user: Any, root: Comment, text: str) -> Comment:
 register(ReplyTarget("c", "comment_thread", _thread_root, _may_reply, _reply))
 register(ReplyTarget("s", "suggestion", _suggestion, _may_reply, _reply))
 
+
+def _list_post(post_id: int) -> Post | None:
+    return Post.objects.select_related("parent").filter(pk=post_id).first()
+
+
+register(
+    ReplyTarget(
+        "l",
+        "list_post",
+        _list_post,
+        maillist.may_reply,
+        lambda user, post, text: maillist.post_reply(post=post, author=user, body=text),
+    )
+)
+
 # What the notification mails name as their reply target.
-COMMENT_THREAD, SUGGESTION = "c", "s"
+COMMENT_THREAD, SUGGESTION, LIST_POST = "c", "s", "l"

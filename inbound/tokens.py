@@ -61,19 +61,23 @@ def _sign(payload: str) -> str:
     return base64.b32encode(mac).decode().lower().rstrip("=")[:26]
 
 
-def make_token(*, user_id: int, target: str, target_id: int, today: date | None = None) -> str:
+def make_token(
+    *, user_id: int, target: str, target_id: int, today: date | None = None, days: int | None = None
+) -> str:
     today = today or timezone.localdate()
-    expires = today + timedelta(days=settings.RTM_REPLY_TOKEN_DAYS)
+    expires = today + timedelta(days=days or settings.RTM_REPLY_TOKEN_DAYS)
     payload = f"{target}{_b36(target_id)}-{_b36(user_id)}-{_b36((expires - _EPOCH).days)}"
     return f"{payload}-{_sign(payload)}"
 
 
-def reply_address(*, user_id: int, target: str, target_id: int) -> str:
-    """The Reply-To address for this recipient and target ("" when replies are off)."""
+def reply_address(*, user_id: int, target: str, target_id: int, days: int | None = None) -> str:
+    """The Reply-To address for this recipient and target ("" when replies are off).
+    `user_id` 0 names a reader without an account (an outside subscriber of the list):
+    their reply is answered with a friendly refusal (inbound.services)."""
     domain = settings.RTM_REPLY_DOMAIN
     if not domain:
         return ""
-    token = make_token(user_id=user_id, target=target, target_id=target_id)
+    token = make_token(user_id=user_id, target=target, target_id=target_id, days=days)
     return f"{LOCAL_PREFIX}{token}@{domain}"
 
 

@@ -81,11 +81,21 @@ class Post(models.Model):
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="replies"
     )
+    # Posted by another feature, not typed (maillist.meeting_posts): "meeting:12:invitation",
+    # "meeting:12:minutes". Unique, so a repeated call posts once. Its members already got
+    # the feature's own mail (with the .ics, the minutes mail): the post is not mailed to
+    # them again (notifications.recipients.list_readers).
+    origin = models.CharField(max_length=80, blank=True)
 
     class Meta:
         ordering = ["-sent_at", "-pk"]
         indexes = [
             models.Index(fields=["-sent_at"], condition=Q(state="sent"), name="maillist_post_sent"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["origin"], condition=~Q(origin=""), name="one_list_post_per_origin"
+            )
         ]
 
     def __str__(self) -> str:

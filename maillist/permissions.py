@@ -24,3 +24,10 @@ def can_read(user: Any, post: Post) -> bool:
     if not is_member(user):
         return False
     return is_coordinator(user) or post.author_id == user.pk
+
+
+def can_reply(user: Any, post: Post) -> bool:
+    """A reply (by e-mail, written into the post's thread): members who may read the
+    post. Outside subscribers have no account here; their replies are refused politely
+    (inbound). The reply is as visible as the post."""
+    return is_member(user) and post.state == PostState.SENT and can_read(user, post)

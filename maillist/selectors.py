@@ -65,7 +65,8 @@ def search(qs: QuerySet[Post], query: str) -> QuerySet[Post]:
 def funding_board(user: Any, *, today: date | None = None) -> tuple[list[Post], list[Post]]:
     """Open funding hints by deadline (soonest first, no deadline last), and the expired."""
     today = today or timezone.localdate()
-    hints = archive_for(user).filter(post_type=PostType.FUNDING)
+    # Replies in a hint's thread are not hints themselves.
+    hints = archive_for(user).filter(post_type=PostType.FUNDING, parent__isnull=True)
     open_hints = list(
         hints.filter(Q(deadline__gte=today) | Q(deadline__isnull=True)).order_by(
             "deadline", "-sent_at"
@@ -92,4 +93,15 @@ def active_list_subscriber_ids(post_type: str) -> list[int]:
             # An address that bounced hard this often gets nothing more.
             bounce_count__lt=settings.RTM_LIST_BOUNCE_THRESHOLD,
         ).values_list("pk", flat=True)
+    )
+
+
+def thread_author_ids(reply: Post) -> list[int]:
+    """The author of the post a reply answers and of the replies before it (one query)."""
+    root_id = reply.parent_id or reply.pk
+    return list(
+        Post.objects.filter(Q(pk=root_id) | Q(parent_id=root_id), author__isnull=False)
+        .exclude(pk=reply.pk)
+        .values_list("author_id", flat=True)
+        .distinct()
     )

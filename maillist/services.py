@@ -29,7 +29,7 @@ from maillist.models import (
     SubscriberLog,
     TypeSetting,
 )
-from maillist.permissions import can_approve, can_post
+from maillist.permissions import can_approve, can_post, can_reply
 from statements.markdown import render
 
 
@@ -116,6 +116,45 @@ def post_decide(*, post: Post, by: Any, approve: bool) -> Post:
         post.state = PostState.DECLINED
         post.save(update_fields=["state", "decided_by"])
     return post
+
+
+def thread_root(post: Post) -> Post:
+    """Replies hang under the post that started the thread (one level, as the page shows)."""
+    return post.parent if post.parent_id and post.parent is not None else post
+
+
+def may_reply(user: Any, post: Post) -> bool:
+    """May `user` still answer in this post's thread (by e-mail)?"""
+    return can_reply(user, post) and can_reply(user, thread_root(post))
+
+
+@transaction.atomic
+def post_reply(*, post: Post, author: Any, body: str) -> Post:
+    """A member's reply (by e-mail) to a list post: stored in the thread on the post's
+    page, as visible as the post (members-only or public), and not mailed to the list
+    (the members chose types of posts, not every answer; the thread is on the site)."""
+    root = thread_root(post)
+    if not may_reply(author, root):
+        raise ListError(_("Sie können auf diesen Beitrag nicht antworten."), status=403)
+    body = body.strip()
+    if not body:
+        raise ListError(_("Die Antwort ist leer."), status=400)
+    now = timezone.now()
+    reply = Post.objects.create(
+        post_type=root.post_type,
+        title=clean_line(f"Re: {root.title}")[:200],
+        body=body,
+        body_html=render(body),
+        is_public=root.is_public,
+        author=author,
+        state=PostState.SENT,
+        created_at=now,
+        sent_at=now,
+        parent=root,
+    )
+    # The post's author and whoever answered before hear of it (as for a comment).
+    emit(EventKind.LIST_REPLY, actor=author, target=reply)
+    return reply
 
 
 # --- Subscribers ---------------------------------------------------------------------

@@ -62,7 +62,12 @@ def post_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "maillist/post.html",
-        {"post": post, "replies": list(replies), "can_see_parent": can_see_parent},
+        {
+            "post": post,
+            "replies": list(replies),
+            "can_see_parent": can_see_parent,
+            "may_reply": post.parent_id is None and services.may_reply(request.user, post),
+        },
     )
 
 

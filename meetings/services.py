@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +25,7 @@ from accounts.permissions import is_coordinator, is_member
 from core.errors import ServiceError
 from core.events import EventKind, emit
 from core.pagecache import invalidate_public_pages
+from maillist import meeting_posts
 from meetings.models import (
     AgendaItem,
     AgendaKind,
@@ -185,6 +187,8 @@ def meeting_plan(
             series=series,
         )
         emit(EventKind.MEETING_INVITATION, actor=actor, target=meeting)
+        # The invitation goes to the e-mail list's archive as a "Termin" post (issue 18).
+        meeting_posts.meeting_invitation_post(meeting=meeting, actor=actor)
         invalidate_public_pages()
     return meeting
 
@@ -873,6 +877,12 @@ def _approve(minutes: Minutes, actor: Any | None) -> None:
     minutes.approved_by = actor
     minutes.save(update_fields=["status", "approved_at", "approved_by"])
     emit(EventKind.MINUTES_APPROVED, actor=actor, target=minutes)
+    # Approved minutes go to the e-mail list as a "Protokoll" post (issue 18).
+    meeting_posts.minutes_post(
+        minutes=minutes,
+        actor=actor,
+        minutes_url=reverse("meetings:minutes", kwargs={"pk": minutes.meeting_id}),
+    )
     invalidate_public_pages()
 
 

@@ -19,13 +19,17 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import prefetch_related_objects
+from django.urls import reverse
+from django.utils import translation
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import MembershipStatus, User
 from accounts.services import invitation_url
-from inbound.targets import COMMENT_THREAD, SUGGESTION
+from inbound.services import bounce_text
+from inbound.targets import COMMENT_THREAD, LIST_POST, SUGGESTION
 from inbound.tokens import reply_address
 from maillist.tokens import confirm_url as list_confirm_url
 from notifications.models import Kind, Notification
@@ -260,7 +264,7 @@ def digest(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
         item = loaded.items.get(item_id)
         if item is None:
             continue
-        if item.kind in (Kind.LIST_POST, Kind.FUNDING_REMINDER):
+        if item.kind in (Kind.LIST_POST, Kind.FUNDING_REMINDER, Kind.LIST_REPLY):
             post = _sent_post(item, loaded)
             if post is not None:
                 entries.append(
@@ -310,11 +314,48 @@ def _sent_post(row: Notification, loaded: Loaded) -> Any | None:
 
 
 def list_post_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
-    """A post to the e-mail list, in full (its stored HTML; the text part its Markdown)."""
+    """A post to the e-mail list, in full (its stored HTML; the text part its Markdown),
+    with the reader's own reply address: a member's reply becomes a reply in the post's
+    thread (inbound target "l"); an outside subscriber's (person 0) is politely refused."""
     post = _sent_post(row, loaded)
     if post is None:
         return None
-    return {"post": post}
+    person = row.recipient_id if row.recipient_id is not None else 0
+    reply_to = reply_address(user_id=person, target=LIST_POST, target_id=post.pk)
+    note = ""
+    if reply_to and row.recipient_id is not None:
+        note = (
+            _(
+                "Sie können auf diese E-Mail antworten: Ihre Antwort erscheint im Archiv unter "
+                "dem Beitrag, öffentlich wie der Beitrag (ohne Zitat und Signatur, Anhänge "
+                "werden nicht übernommen)."
+            )
+            if post.is_public
+            else _(
+                "Sie können auf diese E-Mail antworten: Ihre Antwort erscheint im Archiv unter "
+                "dem Beitrag, nur für Mitglieder (ohne Zitat und Signatur, Anhänge werden "
+                "nicht übernommen)."
+            )
+        )
+    return {"post": post, "reply_to": reply_to, "reply_note": note}
+
+
+def list_reply_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    """A reply in the thread of a list post, to those who wrote there; they may answer
+    by mail in turn (the thread's reply address)."""
+    reply = _sent_post(row, loaded)
+    if reply is None or row.recipient_id is None:
+        return None
+    root_id = reply.parent_id or reply.pk
+    return {
+        "post": reply,
+        "url": absolute(reverse("maillist:post", kwargs={"pk": root_id})) + f"#reply-{reply.pk}",
+        "reply_to": reply_address(user_id=row.recipient_id, target=LIST_POST, target_id=root_id),
+        "reply_note": _(
+            "Sie können auf diese E-Mail antworten: Ihre Antwort erscheint im Archiv unter "
+            "dem Beitrag (ohne Zitat und Signatur, Anhänge werden nicht übernommen)."
+        ),
+    }
 
 
 def list_subscription_confirm(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
@@ -331,14 +372,79 @@ def subscription_confirm(row: Notification, loaded: Loaded) -> dict[str, Any] | 
     return {"confirm_url": confirm_url(subscriber.token)}
 
 
+POSITION_ANSWER = "a"  # the reply target public.apps registers (inbound.targets.RESERVED)
+
+
 def position_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
     """A published position sent to an addressee (issue 19); None once it was retracted.
-    Answers go to the press address (Reply-To)."""
+    The Reply-To is this mail's own signed address (valid RTM_ANSWER_TOKEN_DAYS): a reply
+    becomes an answer to the position (public.answers); without a reply domain, the
+    press address."""
     statement = row.statement
-    if statement is None or statement.state != "published":
+    if statement is None or statement.state != "published" or row.addressee_id is None:
         return None
+    press = settings.RTM_PRESS_EMAIL or settings.RTM_CONTACT_EMAIL
+    reply_to = reply_address(
+        user_id=row.addressee_id,
+        target=POSITION_ANSWER,
+        target_id=row.pk,
+        days=settings.RTM_ANSWER_TOKEN_DAYS,
+    )
     return {
         "statement": statement,
         "addressee": row.addressee,
-        "reply_to": settings.RTM_PRESS_EMAIL or settings.RTM_CONTACT_EMAIL,
+        "reply_to": reply_to or press,
+        "press_email": press,
+        "reply_note": "",
+    }
+
+
+def answer_mail(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    """To the coordination: an addressee answered a position by mail (not public yet)."""
+    answer = (
+        apps.get_model("notifications.Answer")
+        .objects.select_related("addressee")
+        .filter(pk=row.context.get("answer_id"))
+        .first()
+    )
+    if answer is None or row.statement is None:
+        return None
+    addressee_email = answer.addressee.email.lower() if answer.addressee else ""
+    return {
+        "statement": row.statement,
+        "answer": answer,
+        "files": list(answer.files.all()),
+        "sender_matches": answer.sender_email.lower() == addressee_email,
+    }
+
+
+def inbound_refused(row: Notification, loaded: Loaded) -> dict[str, Any] | None:
+    """The bounce to a reply by e-mail that created nothing (inbound.services): why, in
+    the sender's language, or German and English for an address without an account;
+    nothing about the paper or the person the reply address was made for."""
+    message = row.inbound_message
+    if message is None or not message.sender:
+        return None
+    decision = row.context.get("decision") or message.decision
+    detail = "" if decision != message.decision else message.detail
+    user = message.user
+    languages = [user.language] if user is not None and user.language else ["de", "en"]
+    texts = []
+    for language in languages:
+        with translation.override(language):
+            texts.append(
+                {
+                    "language": language,
+                    "subject": gettext("Ihre Antwort per E-Mail wurde nicht übernommen"),
+                    "body": bounce_text(decision, detail),
+                }
+            )
+    headers = {"Auto-Submitted": "auto-replied", "X-RTM-Inbound": decision}
+    if message.message_key.startswith("<"):
+        headers["In-Reply-To"] = headers["References"] = message.message_key
+    return {
+        "texts": texts,
+        "original_subject": message.subject,
+        "headers": headers,
+        "url": "",
     }

@@ -45,6 +45,10 @@ def _addressee(row: Notification) -> tuple[str, str, str] | None:
         if not row.addressee.is_active:
             return None
         return row.addressee.email, settings.LANGUAGE_CODE, row.addressee.name
+    if row.inbound_message is not None:
+        # A bounce: the sender of the refused reply; the builder picks the language(s).
+        user = row.inbound_message.user
+        return row.inbound_message.sender, getattr(user, "language", "") or "", ""
     if row.invitation is not None:
         # No account, so no language yet: the templates carry both.
         return row.invitation.email, settings.LANGUAGE_CODE, ""
@@ -124,6 +128,7 @@ def compose(
         headers["List-Unsubscribe"] = f"<{context['unsubscribe_url']}>"
         headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     headers.update(list_headers(row.kind))
+    headers.update(context.get("headers") or {})  # a kind's own (a bounce's Auto-Submitted)
     message = SignedEmail(
         subject=subject,
         body=text,

@@ -92,6 +92,12 @@ def list_post_link(statement: Any, context: dict[str, Any]) -> str:
     return reverse("maillist:post", kwargs={"pk": context.get("post_id") or 0})
 
 
+def dispatch_link(statement: Any, context: dict[str, Any]) -> str:
+    if statement is None:
+        return reverse("notifications:list")
+    return reverse("public:dispatch", kwargs={"slug": statement.slug})
+
+
 def home_link(statement: Any, context: dict[str, Any]) -> str:
     return reverse("public:home")
 
@@ -200,6 +206,9 @@ SPECS: dict[str, KindSpec] = {
         # The e-mail list (maillist): each post reaches the members who want its type.
         KindSpec(K.LIST_POST, b.list_post_mail, list_post_link, r.list_readers,
                  outside=r.list_subscribers, default_mode=M.IMMEDIATELY, notify_actor=True),
+        # A reply (by mail) in a post's thread: to those who wrote there, like a comment.
+        KindSpec(K.LIST_REPLY, b.list_reply_mail, list_post_link, r.list_thread,
+                 default_mode=M.DIGEST),
         # Whoever wants them switches funding reminders on (preferences page).
         KindSpec(K.FUNDING_REMINDER, b.list_post_mail, list_post_link, r.list_readers,
                  default_mode=M.OFF),
@@ -211,6 +220,12 @@ SPECS: dict[str, KindSpec] = {
         # Issue 19: rows written by public.addressees.position_send, one per addressee.
         KindSpec(K.POSITION_SENT, b.position_mail, paper_link, locked=True,
                  attachments=position_pdf),
+        # An addressee answered by mail (public.answers): the coordination decides on it.
+        KindSpec(K.ANSWER_RECEIVED, b.answer_mail, dispatch_link, r.coordination,
+                 default_mode=M.IMMEDIATELY, offered_to=is_coordinator),
+        # The bounce to a reply by e-mail that created nothing (inbound), to its sender.
+        KindSpec(K.INBOUND_REFUSED, b.inbound_refused, home_link, r.inbound_sender,
+                 outside=r.the_inbound_sender, locked=True),
     )
 }
 # fmt: on

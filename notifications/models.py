@@ -7,9 +7,11 @@ that exist. The row is the single source of truth for "was this sent?".
 
 from __future__ import annotations
 
+import os
 import secrets
 
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -52,6 +54,10 @@ class Kind(models.TextChoices):
     SUBSCRIPTION_CONFIRM = "subscription_confirm", _("Bestätigung des Abonnements")
     # Issue 19: a published position sent to an addressee of the address book.
     POSITION_SENT = "position_sent", _("Stellungnahme an Adressat*in")
+    LIST_REPLY = EventKind.LIST_REPLY.value, _("Antwort auf einen Beitrag im Verteiler")
+    ANSWER_RECEIVED = EventKind.ANSWER_RECEIVED.value, _("Antwort einer Adressat*in per E-Mail")
+    # The bounce to a reply by e-mail that was not taken (inbound), to its sender.
+    INBOUND_REFUSED = EventKind.INBOUND_REFUSED.value, _("Antwort per E-Mail nicht übernommen")
 
 
 class Mode(models.TextChoices):
@@ -130,6 +136,24 @@ class Addressee(models.Model):
         return f"{self.name} ({self.organisation})" if self.organisation else self.name
 
 
+# Exactly one of these says who a row goes to (the check constraint below).
+RECIPIENT_FIELDS = (
+    "recipient",
+    "subscriber",
+    "invitation",
+    "list_subscriber",
+    "addressee",
+    "inbound_message",
+)
+
+
+def _one_of(fields: tuple[str, ...]) -> Q:
+    condition = Q()
+    for chosen in fields:
+        condition |= Q(**{f"{f}__isnull": f != chosen for f in fields})
+    return condition
+
+
 class Notification(models.Model):
     """One message to one recipient on one channel for one event (the outbox row)."""
 
@@ -161,6 +185,10 @@ class Notification(models.Model):
     # An addressee of the address book (issue 19): a position sent to them.
     addressee = models.ForeignKey(
         Addressee, null=True, blank=True, on_delete=models.PROTECT, related_name="mails"
+    )
+    # The sender of a refused reply by e-mail (inbound): the bounce goes to its address.
+    inbound_message = models.ForeignKey(
+        "inbound.InboundMessage", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
     channel = models.CharField(max_length=8, choices=Channel.choices)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -210,45 +238,13 @@ class Notification(models.Model):
                 condition=Q(addressee__isnull=False),
                 name="one_notification_per_event_addressee_channel",
             ),
+            models.UniqueConstraint(
+                fields=["event_key", "inbound_message", "channel"],
+                condition=Q(inbound_message__isnull=False),
+                name="one_notification_per_event_inbound_message_channel",
+            ),
             models.CheckConstraint(
-                condition=(
-                    Q(
-                        recipient__isnull=False,
-                        subscriber__isnull=True,
-                        invitation__isnull=True,
-                        list_subscriber__isnull=True,
-                        addressee__isnull=True,
-                    )
-                    | Q(
-                        recipient__isnull=True,
-                        subscriber__isnull=False,
-                        invitation__isnull=True,
-                        list_subscriber__isnull=True,
-                        addressee__isnull=True,
-                    )
-                    | Q(
-                        recipient__isnull=True,
-                        subscriber__isnull=True,
-                        invitation__isnull=False,
-                        list_subscriber__isnull=True,
-                        addressee__isnull=True,
-                    )
-                    | Q(
-                        recipient__isnull=True,
-                        subscriber__isnull=True,
-                        invitation__isnull=True,
-                        list_subscriber__isnull=False,
-                        addressee__isnull=True,
-                    )
-                    | Q(
-                        recipient__isnull=True,
-                        subscriber__isnull=True,
-                        invitation__isnull=True,
-                        list_subscriber__isnull=True,
-                        addressee__isnull=False,
-                    )
-                ),
-                name="notification_has_one_recipient",
+                condition=_one_of(RECIPIENT_FIELDS), name="notification_has_one_recipient"
             ),
             models.CheckConstraint(
                 # Only members have an in-app list.
@@ -283,6 +279,7 @@ class Notification(models.Model):
             or self.invitation_id
             or self.list_subscriber_id
             or self.addressee_id
+            or self.inbound_message_id
         )
         return f"{self.kind} → {to} ({self.channel})"
 
@@ -348,6 +345,11 @@ class Answer(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # Received by mail (the reply address of the position's mail, inbound): the From as
+    # it came, which may differ from the addressee's (forwarded inside an office).
+    sender_email = models.EmailField(_("Absendeadresse"), blank=True)
+    subject = models.CharField(_("Betreff"), max_length=200, blank=True)
+    by_mail = models.BooleanField(_("per E-Mail eingegangen"), default=False)
 
     class Meta:
         verbose_name = _("Antwort")
@@ -356,3 +358,33 @@ class Answer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender} → {self.statement_id}"
+
+
+class AnswerFileStorage(FileSystemStorage):
+    """Letters attached to answers: outside MEDIA_ROOT (never served as static files),
+    read only through the coordinators' download view. The directory is read from the
+    settings on each use (tests point it elsewhere)."""
+
+    @property
+    def base_location(self) -> str:  # type: ignore[override]
+        return str(settings.RTM_ANSWER_FILES_DIR)
+
+    @property
+    def location(self) -> str:  # type: ignore[override]
+        return os.path.abspath(self.base_location)
+
+
+class AnswerFile(models.Model):
+    """A file an addressee sent with an answer by mail (a letter as PDF, a scan)."""
+
+    answer = models.ForeignKey(Answer, on_delete=models.CASCADE, related_name="files")
+    file = models.FileField(storage=AnswerFileStorage(), upload_to="%Y/%m/")
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.filename

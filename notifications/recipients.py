@@ -18,7 +18,7 @@ from django.db.models import Q
 
 from accounts.models import MEMBER_Q
 from discussion.selectors import thread_participant_ids
-from maillist.selectors import active_list_subscriber_ids, list_opt_out_ids
+from maillist.selectors import active_list_subscriber_ids, list_opt_out_ids, thread_author_ids
 from notifications.models import PublicSubscriber
 from statements.models import Statement
 from statements.permissions import author_ids, can_view
@@ -156,7 +156,29 @@ def list_readers(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
     its type."""
     if target is None:
         return NOBODY, {}
+    if getattr(target, "origin", ""):
+        # Posted by the meetings (an invitation, approved minutes): the members got the
+        # meeting's own mail already; the post is for the archive and outside subscribers.
+        return NOBODY, {"post_id": target.pk}
     return MEMBERS & ~Q(pk__in=list_opt_out_ids(target.post_type)), {"post_id": target.pk}
+
+
+def list_thread(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    """A reply to a list post (target: the reply): the members who wrote in the thread
+    (the post's author, earlier repliers); members-only posts reach members only anyway."""
+    if target is None:
+        return NOBODY, {}
+    return MEMBERS & _ids(thread_author_ids(target)), {"post_id": target.pk}
+
+
+def coordination(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    """The coordination (target: an Answer to a published position)."""
+    return MEMBERS & Q(is_coordinator=True), {"answer_id": getattr(target, "pk", None)}
+
+
+def inbound_sender(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
+    """No account holder: the bounce goes to the refused message's sender (outside)."""
+    return NOBODY, {"decision": extra.get("decision", "")}
 
 
 def nobody(*, statement: Any, target: Any, extra: dict[str, Any]) -> Rule:
@@ -186,6 +208,11 @@ def list_subscribers(*, target: Any) -> list[dict[str, Any]]:
 def the_list_subscriber(*, target: Any) -> list[dict[str, Any]]:
     """The address that asked to join the list (target: the maillist.ListSubscriber)."""
     return [] if target is None else [{"list_subscriber_id": target.pk}]
+
+
+def the_inbound_sender(*, target: Any) -> list[dict[str, Any]]:
+    """The address a refused reply came from (target: the inbound.InboundMessage)."""
+    return [] if target is None or not target.sender else [{"inbound_message_id": target.pk}]
 
 
 def the_invitee(*, target: Any) -> list[dict[str, Any]]:

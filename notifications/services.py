@@ -216,7 +216,13 @@ def _claim(event_key: str | None, batch_size: int) -> list[Notification]:
     return list(
         Notification.objects.filter(pk__in=ids, status=Status.SENDING, lease_until=lease)
         .select_related(
-            "recipient", "subscriber", "invitation__invited_by", "statement", "list_subscriber"
+            "recipient",
+            "subscriber",
+            "invitation__invited_by",
+            "statement",
+            "list_subscriber",
+            "addressee",
+            "inbound_message__user",
         )
         .order_by("pk")
     )

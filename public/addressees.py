@@ -149,6 +149,8 @@ def correspondence(statement: Statement, *, public_only: bool = True) -> Corresp
     answers = Answer.objects.filter(statement=statement).order_by("received_on", "pk")
     if public_only:
         answers = answers.filter(is_public=True)
+    else:  # the coordinators' page lists the files sent with answers by mail
+        answers = answers.prefetch_related("files")
     return Correspondence(sent=sent, answers=list(answers))
 
 

@@ -3,7 +3,7 @@ import re
 from django.urls import path, re_path, register_converter
 from django.urls.converters import SlugConverter
 
-from public import addressees, api, companion_views, desk_views, views
+from public import addressees, answers, api, companion_views, desk_views, views
 from statements.services import RESERVED_SLUGS
 
 
@@ -73,4 +73,14 @@ urlpatterns = [
     path("coordination/", desk_views.coordination_desk, name="desk"),
     path("coordination/adressbuch/", addressees.address_book, name="address_book"),
     path("statements/<slug:slug>/versand/", addressees.dispatch, name="dispatch"),
+    path(
+        "statements/<slug:slug>/versand/antwort/<int:pk>/sichtbarkeit/",
+        answers.answer_visibility,
+        name="answer_visibility",
+    ),
+    path(
+        "statements/<slug:slug>/versand/anhang/<int:pk>/",
+        answers.answer_file,
+        name="answer_file",
+    ),
 ]

@@ -376,6 +376,12 @@ RTM_HEALTH_TOKEN = env_str("RTM_HEALTH_TOKEN", "")
 # empty: no reply address (replies by e-mail are off).
 RTM_REPLY_DOMAIN = env_str("RTM_REPLY_DOMAIN", "")
 RTM_REPLY_TOKEN_DAYS = env_int("RTM_REPLY_TOKEN_DAYS", 60)
+# An addressee's reply address (issue 19): administrations answer within months.
+RTM_ANSWER_TOKEN_DAYS = env_int("RTM_ANSWER_TOKEN_DAYS", 365)
+# Files an addressee sends with an answer by mail: where, how many, how large, which types.
+RTM_ANSWER_FILES_DIR = Path(env_str("RTM_ANSWER_FILES_DIR", str(VAR_DIR / "answers")))
+RTM_ANSWER_FILES_MAX = env_int("RTM_ANSWER_FILES_MAX", 5)
+RTM_ANSWER_FILE_MAX_BYTES = env_int("RTM_ANSWER_FILE_MAX_BYTES", 10_000_000)
 # A mailbox at a provider that receives reply+…@ (plus addressing), polled by
 # `manage.py poll_imap` and by beat every RTM_IMAP_POLL_SECONDS when RTM_IMAP_HOST is set.
 RTM_IMAP_HOST = env_str("RTM_IMAP_HOST", "")

@@ -307,6 +307,22 @@ MATRIX: list[Row] = [
         per_state=True,
         data={"action": "answer"},
     ),
+    # Answers by mail: a file sent with one, its visibility (unknown id: 404 behind the gate).
+    Row(
+        "public:answer_file",
+        "GET",
+        coordinators("404"),
+        lambda w, s: {**slug(w, s), "pk": 0},
+        per_state=True,
+    ),
+    Row(
+        "public:answer_visibility",
+        "POST",
+        coordinators("404"),
+        lambda w, s: {**slug(w, s), "pk": 0},
+        per_state=True,
+        data={"public": "1"},
+    ),
     # Companion versions (issue 19). The world has none approved: their public pages are
     # 404 for everyone (tests/public/test_companions.py covers an approved one); the
     # members' overview, the form (published papers only) and the approval (unknown id).

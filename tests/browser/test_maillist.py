@@ -159,3 +159,79 @@ def test_new_pages_have_no_wcag_violations(pages, people, check_a11y, db):
                 if viewport is PHONE:
                     name = path.strip("/").replace("/", "-") or "home"
                     shot(page, f"phone-{name}")
+
+
+def test_funding_hint_reminder_and_reply_by_mail_journey(
+    pages, people, smtp_server, settings, check_a11y
+):
+    """Issue 18's Show journey: a member posts a funding hint in the browser; it reaches
+    the subscribers over SMTP; with the clock moved to a week before the deadline, beat's
+    reminder task mails it again to whoever wants reminders; a member answers that mail
+    from her mail program (real SMTP into the `inbound_mail` listener) and the answer
+    shows in the post's thread, for visitors too (the hint is public)."""
+    import smtplib
+    from unittest import mock
+
+    from inbound.smtp import controller
+    from maillist.models import Post
+    from maillist.tasks import send_funding_reminders
+    from notifications import services as notifications
+    from tests.inbound.conftest import raw_reply
+    from tests.realservices import free_port, wait_for_port
+
+    settings.RTM_REPLY_DOMAIN = "antwort.example.org"
+    lena = people["lena"]
+    notifications.preference_save(user=lena, kind="funding_reminder", mode="immediately")
+    deadline = timezone.localdate() + timedelta(days=30)
+
+    member = pages.new(user=people["jonas"], viewport=PHONE)
+    member.goto("/verteiler/neu/")
+    member.locator("#id_post_type").select_option("funding")
+    member.locator("#id_title").fill("Integrationsfonds Sachsen 2027")
+    member.locator("#id_body").fill("Für **Sprachcafés** und Patenschaften.")
+    member.locator("#id_is_public").check()
+    member.locator("#id_funder").fill("Freistaat Sachsen")
+    member.locator("#id_deadline").fill(deadline.isoformat())
+    member.get_by_role("button", name="An den Verteiler senden").click()
+    member.get_by_text("Der Beitrag ist an den Verteiler gegangen.").wait_for()
+    post = Post.objects.get(title="Integrationsfonds Sachsen 2027")
+
+    first = wait_for_mail(smtp_server, lena.email, "Integrationsfonds Sachsen 2027")
+    reply_to = first["Reply-To"]
+    assert reply_to.startswith("reply+l") and reply_to.endswith("@antwort.example.org")
+
+    # Beat's daily task, the clock moved: 8 days before the deadline nothing, 7 days
+    # before (RTM_FUNDING_REMINDER_DAYS) the reminder, once.
+    days = settings.RTM_FUNDING_REMINDER_DAYS
+    with mock.patch("django.utils.timezone.localdate", return_value=deadline - timedelta(days + 1)):
+        assert send_funding_reminders() == 0
+    with mock.patch("django.utils.timezone.localdate", return_value=deadline - timedelta(days)):
+        assert send_funding_reminders() == 1
+        assert send_funding_reminders() == 0
+    reminder = wait_for_mail(smtp_server, lena.email, "Frist am")
+    assert "Integrationsfonds Sachsen 2027" in mail_text(reminder)
+    # The same thread and reader (the expiry is counted from the day it was sent).
+    assert reminder["Reply-To"].split("-")[:2] == reply_to.split("-")[:2]
+    reply_to = reminder["Reply-To"]
+
+    # Lena answers the reminder from her mail program; her MX hands it to the listener.
+    port = free_port()
+    listener = controller("127.0.0.1", port)
+    listener.start()
+    try:
+        wait_for_port(port, timeout=10)
+        raw = raw_reply("thunderbird_de.eml", to=reply_to, sender=lena.email, message_id="j@mua")
+        with smtplib.SMTP("127.0.0.1", port, timeout=30) as client:
+            assert client.sendmail(lena.email, [reply_to], raw) == {}
+    finally:
+        listener.stop()
+    [answer] = Post.objects.filter(parent=post)
+    assert answer.author == lena and answer.body.startswith("Ich stimme dem Vorschlag zu")
+
+    visitor = pages.new(viewport=PHONE)
+    visitor.goto(f"/verteiler/{post.pk}/")
+    thread = visitor.get_by_role("region", name="Antworten auf diesen Beitrag")
+    thread.get_by_text("Ich stimme dem Vorschlag zu").wait_for()
+    assert thread.get_by_text("Lena Mitglied").count() == 1
+    check_a11y(visitor, "post with reply 360")
+    shot(visitor, "07-reply-in-thread")

@@ -76,7 +76,14 @@ ALIKE = {
 }
 
 # The outbox row's recipient fields (one of them is the person the mail is for).
-PERSON_FIELDS = {"recipient", "invitation", "subscriber", "list_subscriber", "addressee"}
+PERSON_FIELDS = {
+    "recipient",
+    "invitation",
+    "subscriber",
+    "list_subscriber",
+    "addressee",
+    "inbound_message",
+}
 
 GERMAN_DATES = [
     re.compile(r"\b(Januar|Februar|März|Mai|Juni|Juli|Oktober|Dezember)\b"),
@@ -360,6 +367,40 @@ def mail_rows(world: World) -> Iterator[Any]:
         kind="administration",
     )
     paper = {"actor_id": world.users["author"].pk}
+    from django.utils import timezone
+
+    from inbound.models import InboundMessage
+    from maillist.models import Post
+    from notifications.models import Answer
+
+    list_post = world.objects["list_post_public"]
+    list_reply = Post.objects.create(
+        post_type=list_post.post_type,
+        title=f"Re: {list_post.title}",
+        body="Danke, wir beantragen das.",
+        body_html="<p>Danke, wir beantragen das.</p>",
+        is_public=True,
+        state="sent",
+        sent_at=timezone.now(),
+        author=world.users["member"],
+        parent=list_post,
+    )
+    answer = Answer.objects.create(
+        statement=public_paper,
+        addressee=addressee,
+        sender="Sachgebiet Integration",
+        sender_email="sg@example.org",
+        received_on=timezone.localdate(),
+        text="Wir prüfen Ihre Vorschläge.",
+        by_mail=True,
+    )
+    refused = InboundMessage.objects.create(
+        message_key="<abgelehnt@example.org>",
+        sender=world.users["member"].email,
+        user=world.users["member"],
+        decision="not_allowed",
+        subject="Re: Kommentar",
+    )
     by_kind: dict[str, dict[str, Any]] = {
         Kind.CONSULTATION_OPENED: {"statement": world.statements["consultation"]},
         Kind.COMMENT_CREATED: {"statement": comment.statement, "comment_id": comment.pk},
@@ -396,6 +437,9 @@ def mail_rows(world: World) -> Iterator[Any]:
             "recipient": None,
             "list_subscriber": world.objects["list_subscriber"],
         },
+        Kind.LIST_REPLY: {"post_id": list_reply.pk},
+        Kind.ANSWER_RECEIVED: {"statement": public_paper, "answer_id": answer.pk},
+        Kind.INBOUND_REFUSED: {"recipient": None, "inbound_message": refused},
     }
     assert set(by_kind) == set(Kind.values), "a new kind needs its row here"
     for kind, spec in by_kind.items():
@@ -429,6 +473,8 @@ def test_every_mail_in_both_languages(world):
             for person in (row.recipient, row.subscriber, row.list_subscriber):
                 if person is not None:
                     person.language = language
+            if row.inbound_message is not None:
+                row.inbound_message.user.language = language
             if row.invitation is not None and language != settings.LANGUAGE_CODE:
                 continue  # no account, no language: the invitation carries both itself
             if row.addressee is not None and language != settings.LANGUAGE_CODE:

@@ -215,8 +215,12 @@ def test_demo_data_has_posts_and_two_funding_hints_and_is_idempotent():
 
     call_command("seed_demo", stdout=StringIO())
     call_command("seed_demo", stdout=StringIO())
-    assert Post.objects.count() == 4
+    assert Post.objects.filter(origin="").count() == 4
     assert Post.objects.filter(post_type=PostType.FUNDING, state=PostState.SENT).count() == 2
+    # The demo meetings posted their invitations (and approved minutes) once.
+    meeting_posts = Post.objects.exclude(origin="")
+    assert meeting_posts.filter(post_type=PostType.DATE).exists()
+    assert len({p.origin for p in meeting_posts}) == meeting_posts.count()
 
 
 def test_the_data_export_holds_the_members_posts(member, client_for):

@@ -163,7 +163,9 @@ def test_preferences_page_saves_modes_and_keeps_locked_kinds(client_for, coordin
         Kind.MINUTES_READY,
         Kind.MINUTES_APPROVED,
         Kind.LIST_POST,
+        Kind.LIST_REPLY,
         Kind.FUNDING_REMINDER,
+        Kind.ANSWER_RECEIVED,
     ):
         data[kind] = Mode.IMMEDIATELY
     assert client.post("/notifications/preferences/", data).status_code == 302
