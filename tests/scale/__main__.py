@@ -133,6 +133,9 @@ class Topology:
         self.primary.init_primary()
         phase("primary")
         self.replica = h.NsPostgres(net, "db2")
+        # Every statement in the replica's log: which page read what is seen at once
+        # (table statistics reach pg_stat_* only seconds later).
+        self.replica.options = "-c log_statement=all"
         self.replica.init_replica_of(self.primary)
         phase("replica")
         redis = self.procs["redis"] = h.redis_process(net, "cache")
@@ -329,20 +332,24 @@ def wait_until(predicate, timeout: float, step: float = 0.2) -> bool:
 
 
 def replica_reads(topo: Topology) -> int:
-    """Index and sequential scans of the papers' table answered by the replica."""
-    return int(
-        topo.replica.psql(
-            "SELECT coalesce(sum(coalesce(seq_scan,0) + coalesce(idx_scan,0)), 0) "
-            "FROM pg_stat_user_tables WHERE relname = 'statements_statement'",
-            db="rtm_scale",
-        )
+    """Queries of the papers' table the replica answered for the application (Django
+    quotes table names; the harness's own checks do not)."""
+    text = topo.replica.logfile.read_text(errors="replace")
+    return sum(
+        1 for line in text.splitlines() if "statement:" in line and '"statements_statement"' in line
     )
 
 
-def wait_replica_reads_change(topo: Topology, before: int, timeout: float = 4) -> int:
-    # PostgreSQL publishes a backend's table statistics up to a second after its query.
-    wait_until(lambda: replica_reads(topo) != before, timeout, 0.25)
+def wait_replica_reads_change(topo: Topology, before: int, timeout: float = 2) -> int:
+    wait_until(lambda: replica_reads(topo) != before, timeout, 0.1)
     return replica_reads(topo)
+
+
+def lsns(topo: Topology) -> str:
+    return (
+        f"primary {topo.primary.psql('SELECT pg_current_wal_lsn()')}, replica replayed "
+        f"{topo.replica.psql('SELECT pg_last_wal_replay_lsn()')}"
+    )
 
 
 def fresh_public_pages() -> None:
@@ -458,7 +465,7 @@ def replica_serves_public_pages(topo: Topology, check: Check) -> None:
         response = requests.get(f"{topo.lb}/statements/{paper.slug}/", timeout=10)
         statuses[(response.status_code, paper.title in response.text)] += 1
     after = wait_replica_reads_change(topo, before)
-    check.figures.update(pages=6, answers=dict(statuses), replica_scans=after - before)
+    check.figures.update(pages=6, answers=dict(statuses), replica_queries=after - before)
     served = after > before and statuses == {(200, True): 6}
 
     # Replication paused: the primary has a paper the replica has not replayed. The
@@ -472,7 +479,7 @@ def replica_serves_public_pages(topo: Topology, check: Check) -> None:
         for _ in range(4):
             response = requests.get(f"{topo.lb}/statements/", timeout=10)
             lag_pages.append((response.status_code, late.title in response.text))
-        time.sleep(1.2)
+        time.sleep(0.3)
         during_lag = replica_reads(topo) - before_lag
     finally:
         topo.replica.psql("SELECT pg_wal_replay_resume()")
@@ -490,9 +497,9 @@ def replica_serves_public_pages(topo: Topology, check: Check) -> None:
     after_resume = wait_replica_reads_change(topo, before_resume)
     check.figures.update(
         while_lagging=dict(Counter(lag_pages)),
-        replica_scans_while_lagging=during_lag,
+        replica_queries_while_lagging=during_lag,
         after_catch_up=(response.status_code, late.title in response.text),
-        replica_scans_after=after_resume - before_resume,
+        replica_queries_after=after_resume - before_resume,
     )
     check.notes.append("new paper shown at once while replay was paused (read from the primary)")
     check.ok = (
@@ -588,13 +595,15 @@ def kill_worker_mid_batch(topo: Topology, check: Check) -> None:
     check.figures["killed_after"] = before_kill
     check.figures["rows_in_flight_at_kill"] = sending
     # The other worker finishes what it can reach; the dead one's leased rows wait.
-    wait_until(
-        lambda: not Notification.objects.filter(pk__in=ids, status=Status.SENDING)
-        .exclude(lease_until__lt=timezone.now() + timedelta(seconds=services.LEASE_SECONDS - 120))
-        .exists(),
-        60,
-        0.5,
-    )
+    last = [-1, time.monotonic()]
+
+    def settled() -> bool:
+        now_confirmed = sum(mail_counts(topo, ids)[0].values())
+        if now_confirmed != last[0]:
+            last[:] = [now_confirmed, time.monotonic()]
+        return time.monotonic() - last[1] > 2
+
+    wait_until(settled, 60, 0.25)
     stuck = Notification.objects.filter(pk__in=ids, status=Status.SENDING).count()
     # The supervisor restarts the worker; the sweep (beat, every minute) takes the
     # dead run's leases back once they expire. Time compressed: the harness runs it
@@ -736,7 +745,7 @@ def report(checks: list[Check], setup: float, total: float) -> str:
             lines.append(f"       - {note}")
     passed = sum(c.ok for c in checks)
     lines.append("")
-    lines.append(f"{passed}/{len(CHECKS)} checks passed")
+    lines.append(f"{passed}/{len(checks)} checks passed")
     return "\n".join(lines)
 
 

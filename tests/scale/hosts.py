@@ -167,6 +167,7 @@ class NsPostgres:
         self.dir = Path(tempfile.mkdtemp(prefix=f"rtm-scale-{host}-"))
         self.data = self.dir / "data"
         self.logfile = self.dir / "postgres.log"
+        self.options = ""  # more -c settings
         shutil.chown(self.dir, "postgres", "postgres")
 
     def url(self, db: str = "rtm_scale") -> str:
@@ -206,7 +207,7 @@ class NsPostgres:
     def start(self) -> None:
         options = (
             f"-p {self.PORT} -k {self.dir} -c listen_addresses={self.address} "
-            "-c max_connections=60 -c fsync=off"
+            f"-c max_connections=60 -c fsync=off {self.options}"
         )
         self._as_postgres(
             _pg_bin("pg_ctl"),
