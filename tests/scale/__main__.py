@@ -454,10 +454,16 @@ def replica_serves_public_pages(topo: Topology, check: Check) -> None:
 
     papers = [make_statement(state="published", title=f"Vom Replikat {n}") for n in range(3)]
     # Wait for the replica to have the papers, then render each page afresh.
-    wait_until(lambda: topo.replica.psql(
-        "SELECT count(*) FROM statements_statement WHERE title LIKE 'Vom Replikat%'",
-        db="rtm_scale",
-    ) == "3", 10)
+    wait_until(
+        lambda: (
+            topo.replica.psql(
+                "SELECT count(*) FROM statements_statement WHERE title LIKE 'Vom Replikat%'",
+                db="rtm_scale",
+            )
+            == "3"
+        ),
+        10,
+    )
     before = replica_reads(topo)
     statuses = Counter()
     for paper in papers * 2:
@@ -484,11 +490,13 @@ def replica_serves_public_pages(topo: Topology, check: Check) -> None:
     finally:
         topo.replica.psql("SELECT pg_wal_replay_resume()")
     caught_up = wait_until(
-        lambda: topo.replica.psql(
-            "SELECT count(*) FROM statements_statement WHERE slug = %s" % repr(late.slug),
-            db="rtm_scale",
-        )
-        == "1",
+        lambda: (
+            topo.replica.psql(
+                f"SELECT count(*) FROM statements_statement WHERE id = {int(late.pk)}",  # noqa: S608
+                db="rtm_scale",
+            )
+            == "1"
+        ),
         10,
     )
     fresh_public_pages()
@@ -613,9 +621,11 @@ def kill_worker_mid_batch(topo: Topology, check: Check) -> None:
     topo.wait_worker_ready("worker1", since=log_size)
     services.outbox_sweep(now=timezone.now() + timedelta(seconds=services.LEASE_SECONDS + 60))
     done = wait_until(
-        lambda: not Notification.objects.filter(
-            pk__in=ids, status__in=[Status.PENDING, Status.SENDING]
-        ).exists(),
+        lambda: (
+            not Notification.objects.filter(
+                pk__in=ids, status__in=[Status.PENDING, Status.SENDING]
+            ).exists()
+        ),
         90,
         0.5,
     )
@@ -659,9 +669,7 @@ def beat_runs_once(topo: Topology, check: Check) -> None:
 
     vote = make_statement(state="voting", title="Frist durch Beat")
     set_voting_deadline(statement=vote, when=timezone.now() - timedelta(minutes=1))
-    closed = wait_until(
-        lambda: Statement.objects.get(pk=vote.pk).state != State.VOTING, 30, 0.5
-    )
+    closed = wait_until(lambda: Statement.objects.get(pk=vote.pk).state != State.VOTING, 30, 0.5)
     # Two workers running the due work at once (six copies queued together): the row
     # locks decide, the deadline is acted on once.
     race = make_statement(state="voting", title="Frist im Wettlauf")

@@ -227,7 +227,7 @@ class NsPostgres:
         if (self.data / "postmaster.pid").exists():
             self._as_postgres(
                 _pg_bin("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"
-            ).returncode
+            )
 
     def psql(self, sql: str, db: str = "postgres") -> str:
         return sh(
