@@ -6,16 +6,19 @@ feeds, API and sitemap) is answered. Everything else reads and writes on the pri
 ("default"): members, coordinators, every POST, Celery tasks, management commands,
 migrations, any query inside a transaction, and every read of a request after it wrote.
 
-Replica lag: the replica is asked only at the first query of such a request (a cached
-page makes no query and costs nothing), and only used if it has replayed everything
-the primary had written at that moment (`pg_last_wal_replay_lsn()` on the replica at or
-past `pg_current_wal_lsn()` on the primary; two trivial queries, no table read on the
-primary). Otherwise the request reads the primary. So a page rendered from the replica
-is never older than the moment of its first query, and it is never older than the
-public generation the page cache keys it by (public/cache.py reads the generation
-before the view queries): a page cannot be stored stale under a new generation.
-While the replica does not answer, the primary serves for RETRY_AFTER_SECONDS before
-the replica is tried again (one failed connection per process, not one per request).
+Replica lag: every change the public sees bumps the public generation after its commit
+(core/pagecache.py); just before that bump, the primary's WAL position is noted in the
+cache (note_primary_position). A request reads the replica only if, at its first query,
+the replica has replayed at least up to the noted position, i.e. every change the public
+can see (one cache read and one query on the replica; a cached page makes no query and
+costs nothing). Otherwise it reads the primary: the replica is behind on something
+public, paused, or has lost its primary. Since public/cache.py reads the generation
+before the view queries, and the position is noted before the generation moves, a page
+rendered from the replica is never stored under a generation newer than its data.
+Changes that do not bump the generation (comments, members' pages) never reach these
+pages, so the replica may lag on them without harm. While the replica does not answer,
+the primary serves for RETRY_AFTER_SECONDS before the replica is tried again (one failed
+connection per process, not one per request).
 """
 
 from __future__ import annotations
@@ -26,11 +29,13 @@ import time
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import DatabaseError, connections
 
 logger = logging.getLogger(__name__)
 
 REPLICA = "replica"
+POSITION_KEY = "public:primary-lsn"
 RETRY_AFTER_SECONDS = 10.0
 
 # Per request: None (not eligible), "pending" (eligible, replica not asked yet),
@@ -43,19 +48,44 @@ def configured() -> bool:
     return REPLICA in settings.DATABASES
 
 
+def note_primary_position() -> None:
+    """Remember the primary's WAL position: called after a public change committed,
+    before the public generation moves. Without a replica it does nothing."""
+    if not configured():
+        return
+    try:
+        with connections["default"].cursor() as cursor:
+            cursor.execute("SELECT pg_current_wal_lsn()")
+            cache.set(POSITION_KEY, str(cursor.fetchone()[0]), timeout=None)
+    except Exception:  # the change is committed; without the note pages read the primary
+        logger.warning("could not note the primary's position for the replica", exc_info=True)
+        try:
+            cache.delete(POSITION_KEY)
+        except Exception:  # noqa: BLE001, S110 - the cache is down: nothing to read either
+            pass
+
+
 def _replica_is_current() -> bool:
-    """True if the replica has replayed everything the primary has written by now."""
+    """True if the replica has replayed every change the public can see."""
     global _down_until
     if time.monotonic() < _down_until:
         return False
     try:
-        with connections["default"].cursor() as cursor:
-            cursor.execute("SELECT pg_current_wal_lsn()")
-            primary = cursor.fetchone()[0]
+        required = cache.get(POSITION_KEY)
+        if required is None:
+            # A new or cleared cache: from now on. Until a change is noted, the primary's
+            # present position is the bar.
+            with connections["default"].cursor() as cursor:
+                cursor.execute("SELECT pg_current_wal_lsn()")
+                required = str(cursor.fetchone()[0])
+            cache.add(POSITION_KEY, required, timeout=None)
+    except Exception:  # noqa: BLE001 - cache or primary trouble: the primary answers
+        return False
+    try:
         with connections[REPLICA].cursor() as cursor:
             cursor.execute(
                 "SELECT pg_is_in_recovery() AND pg_last_wal_replay_lsn() >= %s::pg_lsn",
-                [primary],
+                [required],
             )
             return bool(cursor.fetchone()[0])
     except DatabaseError:

@@ -5,6 +5,7 @@ never does. The replica itself runs in the scale test (tests/scale); here its an
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 from django.contrib.auth.models import AnonymousUser
@@ -82,6 +83,8 @@ def test_writes_and_migrations_only_on_the_primary():
 
 
 def test_a_replica_that_does_not_answer_is_left_alone_for_a_while(monkeypatch):
+    from django.core.cache import cache
+
     calls = []
 
     class Broken:
@@ -92,11 +95,44 @@ def test_a_replica_that_does_not_answer_is_left_alone_for_a_while(monkeypatch):
         def close(self):
             pass
 
+    cache.set(replica.POSITION_KEY, "0/0")
     monkeypatch.setattr(replica, "connections", {"default": Broken(), "replica": Broken()})
     monkeypatch.setattr(replica, "_down_until", 0.0)
-    assert replica._replica_is_current() is False
-    assert replica._replica_is_current() is False
+    try:
+        assert replica._replica_is_current() is False
+        assert replica._replica_is_current() is False
+    finally:
+        cache.delete(replica.POSITION_KEY)
     assert len(calls) == 1  # the second request did not try again
+
+
+@pytest.mark.django_db
+def test_public_change_notes_the_primary_position_before_the_generation_moves(
+    monkeypatch, django_capture_on_commit_callbacks
+):
+    """The replica's bar is set before pages of the new generation can be rendered."""
+    from django.core.cache import cache
+
+    from core import pagecache
+
+    monkeypatch.setattr(replica, "configured", lambda: True)
+    cache.delete(replica.POSITION_KEY)
+    seen_at_bump = []
+    real_bump = pagecache._bump
+    monkeypatch.setattr(
+        pagecache,
+        "_bump",
+        lambda: (seen_at_bump.append(cache.get(replica.POSITION_KEY)), real_bump()),
+    )
+    from tests.realservices import require_postgres
+
+    require_postgres()
+    with django_capture_on_commit_callbacks(execute=True):
+        pagecache.invalidate_public_pages()
+    noted = cache.get(replica.POSITION_KEY)
+    assert re.fullmatch(r"[0-9A-F]+/[0-9A-F]+", noted)
+    # The bump before commit saw no position yet; the one after commit saw it noted.
+    assert seen_at_bump == [None, noted]
 
 
 def test_replica_setting_adds_the_alias_router_and_middleware(tmp_path):
