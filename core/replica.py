@@ -50,12 +50,15 @@ def configured() -> bool:
 
 def note_primary_position() -> None:
     """Remember the primary's WAL position: called after a public change committed,
-    before the public generation moves. Without a replica it does nothing."""
+    before the public generation moves. Without a replica it does nothing.
+
+    The insert position, not pg_current_wal_lsn() (written so far): a commit with
+    synchronous_commit off (the outbox's) may end beyond what is written yet."""
     if not configured():
         return
     try:
         with connections["default"].cursor() as cursor:
-            cursor.execute("SELECT pg_current_wal_lsn()")
+            cursor.execute("SELECT pg_current_wal_insert_lsn()")
             cache.set(POSITION_KEY, str(cursor.fetchone()[0]), timeout=None)
     except Exception:  # the change is committed; without the note pages read the primary
         logger.warning("could not note the primary's position for the replica", exc_info=True)
@@ -76,7 +79,7 @@ def _replica_is_current() -> bool:
             # A new or cleared cache: from now on. Until a change is noted, the primary's
             # present position is the bar.
             with connections["default"].cursor() as cursor:
-                cursor.execute("SELECT pg_current_wal_lsn()")
+                cursor.execute("SELECT pg_current_wal_insert_lsn()")
                 required = str(cursor.fetchone()[0])
             cache.add(POSITION_KEY, required, timeout=None)
     except Exception:  # noqa: BLE001 - cache or primary trouble: the primary answers

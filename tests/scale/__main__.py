@@ -351,11 +351,24 @@ def lsns(topo: Topology) -> str:
     )
 
 
-def fresh_public_pages() -> None:
-    """A new public generation: the next public page is rendered, not a cache hit."""
+def fresh_public_pages(topo: Topology | None = None) -> None:
+    """A new public generation: the next public page is rendered, not a cache hit.
+    With `topo`, wait (up to 5 s) until the replica has replayed the noted position, as
+    it does a few milliseconds after each change."""
+    from django.core.cache import cache
+
     from core.pagecache import invalidate_public_pages
+    from core.replica import POSITION_KEY
 
     invalidate_public_pages()
+    if topo is not None:
+        noted = cache.get(POSITION_KEY)
+        wait_until(
+            lambda: topo.replica.psql(f"SELECT pg_last_wal_replay_lsn() >= '{noted}'::pg_lsn")
+            == "t",
+            5,
+            0.05,
+        )
 
 
 # --- checks ----------------------------------------------------------------------------
@@ -463,10 +476,16 @@ def replica_serves_public_pages(topo: Topology, check: Check) -> None:
         ),
         10,
     )
+    fresh_public_pages()
+    from django.core.cache import cache
+
+    from core.replica import POSITION_KEY
+
+    check.figures["positions"] = f"noted {cache.get(POSITION_KEY)}, {lsns(topo)}"
     before = replica_reads(topo)
     statuses = Counter()
     for paper in papers * 2:
-        fresh_public_pages()
+        fresh_public_pages(topo)
         response = requests.get(f"{topo.lb}/statements/{paper.slug}/", timeout=10)
         statuses[(response.status_code, paper.title in response.text)] += 1
     after = wait_replica_reads_change(topo, before)
@@ -498,7 +517,7 @@ def replica_serves_public_pages(topo: Topology, check: Check) -> None:
         ),
         10,
     )
-    fresh_public_pages()
+    fresh_public_pages(topo)
     before_resume = replica_reads(topo)
     response = requests.get(f"{topo.lb}/statements/", timeout=10)
     after_resume = wait_replica_reads_change(topo, before_resume)
@@ -771,7 +790,7 @@ def main() -> int:
         setup = time.monotonic() - started
         print(f"topology up in {setup:.1f} s: {topo.net.hosts}", flush=True)
         for name, run in CHECKS:
-            if only and only not in run.__name__:
+            if only and not any(part in run.__name__ for part in only.split(",")):
                 continue
             check = Check(name)
             began = time.monotonic()
@@ -795,10 +814,17 @@ def main() -> int:
         if not checks or any(not c.ok for c in checks):
             for proc in topo.procs.values():
                 print(f"--- {proc.name} log tail:\n{proc.log()[-1500:]}", file=sys.stderr)
+        if os.environ.get("RTM_SCALE_KEEP_LOGS"):  # for a closer look after the run
+            keep = Path(os.environ["RTM_SCALE_KEEP_LOGS"])
+            for proc in topo.procs.values():
+                (keep / f"{proc.name}.log").write_text(proc.log())
+            for pg in (topo.primary, topo.replica):
+                if pg is not None and pg.logfile.exists():
+                    (keep / f"postgres-{pg.host}.log").write_text(pg.logfile.read_text())
         topo.stop()
     print()
     print(report(checks, setup, time.monotonic() - started))
-    expected = [n for n, r in CHECKS if not only or only in r.__name__]
+    expected = [n for n, r in CHECKS if not only or any(p in r.__name__ for p in only.split(","))]
     return 0 if checks and len(checks) == len(expected) and all(c.ok for c in checks) else 1
 
 
