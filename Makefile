@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 LOCAL_ENV := DEBUG=true
 
-.PHONY: run test bench mutate faults lint format messages install clean-var
+.PHONY: run test bench mutate faults scale-test lint format messages install clean-var
 
 $(STAMP): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,13 @@ mutate: $(STAMP)
 # or two; needs PostgreSQL's server binaries and redis-server. Records the run in the doc.
 faults: $(STAMP)
 	$(PY) -m tests.faults --record $(FAULTS_ARGS)
+
+# More than one server, shown (docs/deployment.md): hosts in Linux network namespaces
+# (root), HAProxy, two web hosts, two workers, beat, a PostgreSQL primary with a
+# streaming replica and Redis, all its own. Not part of `make test`; about two minutes.
+scale-test: $(STAMP)
+	$(PY) manage.py compiletranslations --settings=rtm_workflow.settings_test
+	$(PY) -m tests.scale
 
 lint: $(STAMP)
 	$(PY) -m ruff check .

@@ -18,6 +18,8 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from core.replica import note_primary_position
+
 logger = logging.getLogger(__name__)
 
 GENERATION_KEY = "public:generation"
@@ -86,4 +88,11 @@ def invalidate_public_pages() -> None:
     have cached a page from the not yet committed state under the first bump.
     """
     _bump()
-    transaction.on_commit(_bump)
+    transaction.on_commit(_bump_after_commit)
+
+
+def _bump_after_commit() -> None:
+    # A read replica serves public pages only once it has replayed this far: noted
+    # before the generation moves, so no page of the new generation can be older.
+    note_primary_position()
+    _bump()

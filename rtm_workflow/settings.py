@@ -129,6 +129,43 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # A busy SQLite file otherwise fails at once when the worker and the web write together.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A streaming replica (docs/deployment.md, "More than one server"): anonymous visitors'
+# public pages read from it while it is current; everything else reads and writes the
+# primary (core/replica.py). Unset: one database, no router, no extra middleware.
+DATABASE_REPLICA_URL = env_url(
+    "DATABASE_REPLICA_URL", None, schemes=("postgres", "postgresql", "pgsql")
+)
+RTM_REPLICA_VIEWS = {
+    f"public:{name}"
+    for name in (
+        "home",
+        "statement_list",
+        "feed",
+        "feed_about",
+        "topic_feed",
+        "statement_page",
+        "wording",
+        "companion",
+        "companion_list",
+        "api_list",
+        "api_detail",
+        "sitemap",
+        "sitemap_section",
+    )
+}
+if DATABASE_REPLICA_URL and not DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60), conn_health_checks=True
+    )
+    # A replica that does not answer costs one second, then the primary serves.
+    DATABASES["replica"].setdefault("OPTIONS", {})["connect_timeout"] = 1
+    # Tests use the primary's test database under both names.
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["core.replica.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+        "core.replica.ReplicaReadsMiddleware",
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache, Celery --------------------------------------------------

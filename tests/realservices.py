@@ -322,7 +322,9 @@ class ControllableSmtp:
     messages it then never answered), the ones it confirmed in `confirmed`.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, hostname: str = "127.0.0.1") -> None:
+        # Another address than loopback: the scale test's hosts in network namespaces.
+        self.hostname = hostname
         self.port = free_port()
         self.mode = "ok"
         self.refuse: set[str] = set()
@@ -357,7 +359,7 @@ class ControllableSmtp:
                 server.confirmed.append(message)
                 return "250 OK"
 
-        self.controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
+        self.controller = Controller(Handler(), hostname=self.hostname, port=self.port)
         self.controller.start()
 
     def stop(self) -> None:
