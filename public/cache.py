@@ -33,6 +33,7 @@ from django.utils.http import http_date
 from django.utils.translation import get_language
 
 from core.pagecache import CacheDown, generation
+from public.middleware import fast_key, may_be_anonymous_only
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -162,7 +163,10 @@ def cached_page(
         return _finish(not_modified, etag, last_modified)
     key = _key("page", request, gen, query)
     stored: dict[str, Any] | None = _get(key)
+    timeout = SEARCH_TIMEOUT if QueryDict(query).get("q") else PAGE_TIMEOUT
     if stored is not None:
+        if getattr(request, "public_fast_miss", False):
+            _store_fast(request, gen, stored, etag, last_modified, timeout)
         content = stored["content"].replace(CSRF_PLACEHOLDER, get_token(request))
         response = HttpResponse(content, content_type=stored["content_type"])
         return _finish(response, etag, last_modified)
@@ -174,10 +178,30 @@ def cached_page(
         content = _CSRF_INPUT.sub(
             rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode(charset)
         )
-        timeout = SEARCH_TIMEOUT if QueryDict(query).get("q") else PAGE_TIMEOUT
-        _set(key, {"content": content, "content_type": response["Content-Type"]}, timeout)
+        stored = {"content": content, "content_type": response["Content-Type"]}
+        _set(key, stored, timeout)
+        if may_be_anonymous_only(request):
+            _store_fast(request, gen, stored, etag, last_modified, timeout)
         _finish(response, etag, last_modified)
     return response
+
+
+def _store_fast(
+    request: HttpRequest, gen: int, stored: dict[str, Any], etag: str, lm: float, timeout: int
+) -> None:
+    """The copy public.middleware finds before session and auth, under the raw URL."""
+    fast = {**stored, "etag": etag, "last_modified": lm}
+    _set(fast_key(request, gen), fast, timeout)
+
+
+def fast_lookup(request: HttpRequest, choose_language: Callable[[HttpRequest], None]) -> Any:
+    """The copy of this exact URL stored for anonymous readers (public.middleware), or None."""
+    choose_language(request)
+    try:
+        gen = generation()
+    except CacheDown:
+        return None
+    return _get(fast_key(request, gen))
 
 
 def cached_response(
