@@ -32,8 +32,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from core.pagecache import CacheDown, generation
-from public.middleware import fast_key, may_be_anonymous_only
+from core.pagecache import GENERATION_KEY, CacheDown, generation
+from public.middleware import FAST_PREFIX, fast_key, fast_suffix, may_be_anonymous_only
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -197,6 +197,11 @@ def _store_fast(
 def fast_lookup(request: HttpRequest, choose_language: Callable[[HttpRequest], None]) -> Any:
     """The copy of this exact URL stored for anonymous readers (public.middleware), or None."""
     choose_language(request)
+    chained = getattr(cache, "get_chained", None)
+    if chained is not None:  # Redis: generation and page in one round trip
+        gen, stored = chained(GENERATION_KEY, FAST_PREFIX, fast_suffix(request))
+        if gen is not None:
+            return stored
     try:
         gen = generation()
     except CacheDown:

@@ -58,11 +58,18 @@ def may_be_anonymous_only(request: HttpRequest) -> bool:
     return "HTTP_HX_REQUEST" not in meta and "HTTP_AUTHORIZATION" not in meta
 
 
-def fast_key(request: HttpRequest, gen: int) -> str:
-    """Raw path and query (as sent), host and active language under one generation."""
+FAST_PREFIX = "public:fast:"
+
+
+def fast_suffix(request: HttpRequest) -> str:
+    """Active language, host and raw path and query (as sent): the key after the generation."""
     raw = f"{request.get_host()}|{request.get_full_path()}"
     digest = hashlib.sha256(raw.encode()).hexdigest()[:32]
-    return f"public:fast:{gen}:{translation.get_language() or ''}:{digest}"
+    return f":{translation.get_language() or ''}:{digest}"
+
+
+def fast_key(request: HttpRequest, gen: int) -> str:
+    return f"{FAST_PREFIX}{gen}{fast_suffix(request)}"
 
 
 def choose_language(request: HttpRequest) -> None:

@@ -190,3 +190,56 @@ def test_a_copy_is_made_from_a_full_stack_hit(published):
     with_session.get(_url(published))
     assert not _fast(Client().get(_url(published)))
     assert _fast(Client().get(_url(published)))
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The production cache backend on this run's Redis, under a key prefix of its own."""
+    import os
+
+    from django.core.cache import caches
+
+    from core import cache as core_cache
+    from tests.realservices import require_redis
+
+    url = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/15"
+    require_redis(url)
+    core_cache._clients.clear()
+    prefix = f"test-fast-{os.getpid()}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.ResilientRedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": prefix,
+        }
+    }
+    yield caches["default"]
+    client = caches["default"]._cache.get_client(write=True)
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)
+    core_cache._clients.clear()
+
+
+@pytest.mark.redis
+def test_chained_read_is_one_round_trip_and_exact(redis_cache):
+    redis_cache.set("gen", 42, None)
+    redis_cache.set("page:42:de:x", {"content": "Seite"}, None)
+    redis_cache.set("page:41:de:x", {"content": "alt"}, None)
+    assert redis_cache.get_chained("gen", "page:", ":de:x") == (42, {"content": "Seite"})
+    assert redis_cache.get_chained("gen", "page:", ":en:x") == (42, None)
+    assert redis_cache.get_chained("missing", "page:", ":de:x") == (None, None)
+
+
+@pytest.mark.redis
+def test_early_page_cache_on_redis_follows_publication(redis_cache, published, coordinator):
+    from core.pagecache import invalidate_public_pages
+
+    assert not _fast(Client().get(_url(published)))
+    hit = Client().get(_url(published))
+    assert _fast(hit) and "Bargeldgrenze" in hit.content.decode()
+    invalidate_public_pages()
+    assert not _fast(Client().get(_url(published)))
+    # A signed-in reader still never gets it.
+    member_client = Client()
+    member_client.force_login(coordinator)
+    assert not _fast(member_client.get(_url(published)))
