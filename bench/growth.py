@@ -3,9 +3,10 @@
 Run alone with `python -m bench growth` (or `make bench BENCH_ARGS=growth`), or through
 `make bench`. Levels (RTM_BENCH_LEVELS, default `demo,500,2000,5000`): the demo group
 (`seed_demo`) alone, then 500, 2,000 and 5,000 published positions of about 1,000 words
-of German text from `generate_positions` (idempotent; all 5,000 are made once, about three
-minutes on 2 shared cores, and a lower level withdraws the generated papers above it, so
-moving between levels costs an UPDATE and no regeneration). At each level:
+of German text from `generate_positions` (idempotent: each level adds only the missing
+papers, and a lower level withdraws the generated papers above it; 5,000 took about three
+minutes on 2 shared cores, so leave it out with RTM_BENCH_LEVELS=demo,500,2000 on a slow
+machine). At each level:
 
 Uncached, sequential over one connection to gunicorn, every request a cache miss (the
 public generation bumped before each, as after a publication), each path timed between

@@ -16,8 +16,11 @@ Usage in a bench module (bench/<name>.py):
         return harness.section("Title", [harness.row("public list", stats, baseline, queries)])
 
 Everything talks to 127.0.0.1 only; every loop is bounded in count and in time.
-The bench database is a fresh SQLite file under var/bench/ unless RTM_BENCH_DATABASE_URL
-points at a PostgreSQL database made for it (it is migrated and written to).
+The bench database is PostgreSQL when DATABASE_URL is: a database `<name>_bench` beside it,
+made afresh for each run; RTM_BENCH_DATABASE_URL names one to use as it is (migrated and
+written to). Otherwise a fresh SQLite file under var/bench/, which every section labels.
+Redis (REDIS_URL or RTM_BENCH_REDIS_URL) is the cache when set, else the file cache.
+Throughput comes from `wrk` (a separate process; Debian package `wrk`), see below.
 """
 
 from __future__ import annotations
@@ -56,8 +59,9 @@ _server: Server | None = None
 
 
 def _bench_database_url() -> str | None:
-    """RTM_BENCH_DATABASE_URL, else a database `<name>_bench` beside DATABASE_URL's when that
-    is PostgreSQL (created if missing; the bench writes thousands of papers, never into the
+    """RTM_BENCH_DATABASE_URL (used as it is), else a database `<name>_bench` beside
+    DATABASE_URL's when that is PostgreSQL, dropped and made afresh for every run like the
+    SQLite file (the bench writes thousands of papers and fixed names, never into the
     database you develop with), else None (a fresh SQLite file)."""
     explicit = os.environ.get("RTM_BENCH_DATABASE_URL")
     if explicit:
@@ -66,16 +70,12 @@ def _bench_database_url() -> str | None:
     if not url.startswith(("postgres://", "postgresql://")):
         return None
     base, _, name = url.rpartition("/")
-    name = name.split("?", 1)[0]
-    bench_name = name if name.endswith("_bench") else f"{name}_bench"
+    bench_name = f"{name.split('?', 1)[0]}_bench"
     import psycopg
 
     with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [bench_name]
-        ).fetchone()
-        if not exists:
-            conn.execute(f'CREATE DATABASE "{bench_name}"')
+        conn.execute(f'DROP DATABASE IF EXISTS "{bench_name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{bench_name}"')
     return f"{base}/{bench_name}"
 
 

@@ -21,6 +21,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -32,7 +34,13 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from core.pagecache import GENERATION_KEY, CacheDown, generation
+from core.pagecache import (
+    GENERATION_KEY,
+    CacheDown,
+    generation,
+    recent_generation,
+    remember_generation,
+)
 from public.middleware import FAST_PREFIX, fast_key, fast_suffix, may_be_anonymous_only
 
 logger = logging.getLogger(__name__)
@@ -194,19 +202,57 @@ def _store_fast(
     _set(fast_key(request, gen), fast, timeout)
 
 
+# The early copies this process served last, by generation and fast_suffix: a hit then
+# needs no round trip to Redis at all (on a busy machine each one waits for the scheduler).
+# Bounded: LOCAL_PAGES pages of typically 20–50 KB per worker process.
+LOCAL_PAGES = 128
+_local: OrderedDict[tuple[int, str], Any] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _local_get(gen: int, suffix: str) -> Any:
+    with _local_lock:
+        stored = _local.get((gen, suffix))
+        if stored is not None:
+            _local.move_to_end((gen, suffix))
+        return stored
+
+
+def _local_put(gen: int, suffix: str, stored: Any) -> None:
+    with _local_lock:
+        _local[(gen, suffix)] = stored
+        while len(_local) > LOCAL_PAGES:
+            _local.popitem(last=False)
+
+
 def fast_lookup(request: HttpRequest, choose_language: Callable[[HttpRequest], None]) -> Any:
-    """The copy of this exact URL stored for anonymous readers (public.middleware), or None."""
+    """The copy of this exact URL stored for anonymous readers (public.middleware), or None.
+
+    Within RECENT_SECONDS of reading the generation, from this process's own memory;
+    otherwise generation and page in one Redis round trip (or two reads on other caches).
+    """
     choose_language(request)
+    suffix = fast_suffix(request)
+    gen = recent_generation()
+    if gen is not None:
+        stored = _local_get(gen, suffix)
+        if stored is not None:
+            return stored
     chained = getattr(cache, "get_chained", None)
     if chained is not None:  # Redis: generation and page in one round trip
-        gen, stored = chained(GENERATION_KEY, FAST_PREFIX, fast_suffix(request))
-        if gen is not None:
-            return stored
-    try:
-        gen = generation()
-    except CacheDown:
+        gen, stored = chained(GENERATION_KEY, FAST_PREFIX, suffix)
+    else:
+        try:
+            gen = generation()
+        except CacheDown:
+            return None
+        stored = _get(f"{FAST_PREFIX}{gen}{suffix}")
+    if gen is None:
         return None
-    return _get(fast_key(request, gen))
+    remember_generation(gen)
+    if stored is not None:
+        _local_put(gen, suffix, stored)
+    return stored
 
 
 def cached_response(

@@ -243,3 +243,28 @@ def test_early_page_cache_on_redis_follows_publication(redis_cache, published, c
     member_client = Client()
     member_client.force_login(coordinator)
     assert not _fast(member_client.get(_url(published)))
+
+
+def test_a_publication_in_another_process_shows_within_a_second(warm, monkeypatch):
+    """This process remembers the generation for RECENT_SECONDS; a bump made by another
+    process (here: written straight into the cache) reaches its readers after that."""
+    from django.core.cache import cache
+
+    from core import pagecache
+
+    assert _fast(Client().get(_url(warm)))
+    stale = Client().get(_url(warm))["ETag"]
+    cache.set(pagecache.GENERATION_KEY, pagecache.generation() + 1, None)  # "elsewhere"
+    assert Client().get(_url(warm))["ETag"] == stale  # within the second: remembered
+    monkeypatch.setattr(pagecache, "RECENT_SECONDS", 0.0)
+    fresh = Client().get(_url(warm))
+    assert fresh["ETag"] != stale  # the new generation: rendered again
+    assert not _fast(fresh)
+
+
+def test_a_publication_in_this_process_shows_at_once(warm):
+    from core.pagecache import invalidate_public_pages
+
+    stale = Client().get(_url(warm))["ETag"]
+    invalidate_public_pages()
+    assert Client().get(_url(warm))["ETag"] != stale
