@@ -543,6 +543,26 @@ def _ms(text: str) -> float:
     return float(text)
 
 
+def parse_wrk(output: str, seconds: float) -> tuple[int, float, float, float, int]:
+    """(requests, seconds, p50 ms, p99 ms, failures) from wrk's `--latency` report."""
+    values: dict[str, float] = {}
+    bad = 0
+    requests, elapsed = 0, seconds
+    for line in output.splitlines():
+        parts = line.split()
+        if line.strip().startswith(("50%", "99%")) and len(parts) == 2:
+            values[parts[0]] = _ms(parts[1])
+        elif "requests in" in line:
+            requests = int(parts[0])
+            elapsed = _ms(parts[3].rstrip(",")) / 1000
+        elif line.strip().startswith("Non-2xx or 3xx responses:"):
+            bad += int(parts[-1])
+        elif line.strip().startswith("Socket errors:"):
+            bad += sum(int(p.rstrip(",")) for p in parts if p.rstrip(",").isdigit())
+    nan = float("nan")
+    return requests, elapsed, values.get("50%", nan), values.get("99%", nan), bad
+
+
 def wrk(
     srv: Server,
     path: str,
@@ -564,20 +584,7 @@ def wrk(
     before = cpu_ticks(pids)
     output = subprocess.run(command, capture_output=True, text=True, timeout=seconds + 60).stdout
     cpu_ms = (cpu_ticks(pids) - before) * 1000 / _TICKS
-    values: dict[str, float] = {}
-    bad = 0
-    requests, elapsed = 0, seconds
-    for line in output.splitlines():
-        parts = line.split()
-        if line.strip().startswith(("50%", "99%")) and len(parts) == 2:
-            values[parts[0]] = _ms(parts[1])
-        elif "requests in" in line:
-            requests = int(parts[0])
-            elapsed = _ms(parts[3].rstrip(",")) / 1000
-        elif line.strip().startswith("Non-2xx or 3xx responses:"):
-            bad += int(parts[-1])
-        elif line.strip().startswith("Socket errors:"):
-            bad += sum(int(p.rstrip(",")) for p in parts if p.rstrip(",").isdigit())
+    requests, elapsed, p50, p99, bad = parse_wrk(output, seconds)
     if not requests:
         raise RuntimeError(f"wrk measured nothing for {path}:\n{output}")
     return WrkResult(
@@ -585,8 +592,8 @@ def wrk(
         requests=requests,
         seconds=elapsed,
         per_second=requests / elapsed,
-        p50_ms=values.get("50%", float("nan")),
-        p99_ms=values.get("99%", float("nan")),
+        p50_ms=p50,
+        p99_ms=p99,
         bad=bad,
         server_cpu_ms=cpu_ms,
         load=os.getloadavg(),
