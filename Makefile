@@ -27,6 +27,9 @@ test: $(STAMP)
 	$(PY) manage.py compiletranslations --settings=rtm_workflow.settings_test
 	$(PY) -m pytest $(PYTEST_ARGS)
 
+# Benchmarks (docs/benchmarks.md): load from `wrk` (apt-get install wrk; a module says
+# "skipped" without it); PostgreSQL and Redis when DATABASE_URL / REDIS_URL are set (a
+# database <name>_bench is made afresh beside yours), SQLite otherwise. Not run in CI.
 bench: $(STAMP)
 	$(LOCAL_ENV) $(PY) -m bench $(BENCH_ARGS)
 

@@ -22,6 +22,21 @@ import bench
 from bench import harness
 
 OUTPUT = harness.ROOT / "docs" / "benchmarks.md"
+HOW_TO_READ = """\
+**How to read this.** The machine is shared (other test runs, other engineers), so an
+absolute figure (requests per second, milliseconds) says little on its own and will differ
+on the next run. Read the *ratios*: every figure is measured in rounds, each round right
+next to its baseline taken in the same run on the same server — a static file through
+the same gunicorn (and a trivial WSGI app) for the HTTP figures, an uncached render of
+the public list's first page for the uncached paths, a bare smtplib loop for mail — so
+load from elsewhere hits both. Each figure gives the median over the rounds and the
+spread (min–max); a wide spread means the machine was busy, not that the code is
+erratic. The load average (1/5/15 min) stands beside every figure: on 2 cores anything
+above 2 means the benchmark shared the CPU. Load comes from `wrk`, a separate process on
+the same machine (it takes CPU from the server too). "Server CPU" is the gunicorn
+workers' own CPU time per request (from /proc), which depends least on the load.
+PASS/MISS compares the median with the targets of issue 20's "Show" section.\
+"""
 NOT_BENCHES = {"harness", "__main__"}
 
 
@@ -77,6 +92,8 @@ def main(argv: list[str] | None = None) -> int:
             "",
             "How well the tests guard the critical rules (mutation score, `make mutate`): "
             "[mutation.md](mutation.md).",
+            "",
+            HOW_TO_READ,
             "",
             harness.machine_description(),
             *sections,

@@ -137,3 +137,38 @@ class ResilientRedisCache(RedisCache):
 
     def clear(self):  # type: ignore[override]
         return self._call("clear", False)
+
+    # Read a key and then the key its value names, in one round trip (a Lua script), for
+    # the early page cache (public/middleware.py): the public generation and the page
+    # stored under it. Two round trips were a quarter of a cached hit's time.
+    _CHAINED = """
+    local first = redis.call('GET', KEYS[1])
+    if not first then return nil end
+    return {first, redis.call('GET', ARGV[1] .. first .. ARGV[2])}
+    """
+    _chained_script = None
+
+    def get_chained(self, first: str, prefix: str, suffix: str) -> tuple[Any, Any]:
+        """(value of `first`, value of `prefix + str(that value) + suffix`); (None, None)
+        when `first` is missing or Redis does not answer."""
+        if time.monotonic() < type(self)._down_until:
+            return None, None
+        try:
+            key = self.make_and_validate_key(first)
+            client = self._cache.get_client(key)
+            script = type(self)._chained_script
+            if script is None:
+                script = type(self)._chained_script = client.register_script(self._CHAINED)
+            found = script(
+                keys=[key],
+                args=[self.make_and_validate_key(prefix), suffix],
+                client=client,
+            )
+        except _connection_errors() as error:
+            self._failed("get_chained", error)
+            return None, None
+        if not found:
+            return None, None
+        loads = self._cache._serializer.loads
+        second = loads(found[1]) if len(found) > 1 and found[1] is not None else None
+        return loads(found[0]), second

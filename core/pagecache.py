@@ -73,7 +73,29 @@ def expire_public_pages_at(moment: dt.datetime) -> None:
         logger.warning("could not record when the public pages expire", exc_info=True)
 
 
+# The generation as this process last read it, for the early page cache only
+# (public/middleware.py): a page published elsewhere reaches anonymous readers of this
+# process at most RECENT_SECONDS later; a bump in this process forgets it at once.
+RECENT_SECONDS = 1.0
+_recent: tuple[int, float] | None = None
+
+
+def recent_generation() -> int | None:
+    """The generation read by this process less than RECENT_SECONDS ago, or None."""
+    recent = _recent
+    if recent is not None and time.monotonic() - recent[1] < RECENT_SECONDS:
+        return recent[0]
+    return None
+
+
+def remember_generation(value: int) -> None:
+    global _recent
+    _recent = (int(value), time.monotonic())
+
+
 def _bump() -> None:
+    global _recent
+    _recent = None
     try:
         old = cache.get(GENERATION_KEY) or 0
         cache.set(GENERATION_KEY, max(time.time_ns(), int(old) + 1), timeout=None)

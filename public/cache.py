@@ -21,6 +21,8 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -32,7 +34,14 @@ from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
-from core.pagecache import CacheDown, generation
+from core.pagecache import (
+    GENERATION_KEY,
+    CacheDown,
+    generation,
+    recent_generation,
+    remember_generation,
+)
+from public.middleware import FAST_PREFIX, fast_key, fast_suffix, may_be_anonymous_only
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -162,7 +171,10 @@ def cached_page(
         return _finish(not_modified, etag, last_modified)
     key = _key("page", request, gen, query)
     stored: dict[str, Any] | None = _get(key)
+    timeout = SEARCH_TIMEOUT if QueryDict(query).get("q") else PAGE_TIMEOUT
     if stored is not None:
+        if getattr(request, "public_fast_miss", False):
+            _store_fast(request, gen, stored, etag, last_modified, timeout)
         content = stored["content"].replace(CSRF_PLACEHOLDER, get_token(request))
         response = HttpResponse(content, content_type=stored["content_type"])
         return _finish(response, etag, last_modified)
@@ -174,10 +186,73 @@ def cached_page(
         content = _CSRF_INPUT.sub(
             rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode(charset)
         )
-        timeout = SEARCH_TIMEOUT if QueryDict(query).get("q") else PAGE_TIMEOUT
-        _set(key, {"content": content, "content_type": response["Content-Type"]}, timeout)
+        stored = {"content": content, "content_type": response["Content-Type"]}
+        _set(key, stored, timeout)
+        if may_be_anonymous_only(request):
+            _store_fast(request, gen, stored, etag, last_modified, timeout)
         _finish(response, etag, last_modified)
     return response
+
+
+def _store_fast(
+    request: HttpRequest, gen: int, stored: dict[str, Any], etag: str, lm: float, timeout: int
+) -> None:
+    """The copy public.middleware finds before session and auth, under the raw URL."""
+    fast = {**stored, "etag": etag, "last_modified": lm}
+    _set(fast_key(request, gen), fast, timeout)
+
+
+# The early copies this process served last, by generation and fast_suffix: a hit then
+# needs no round trip to Redis at all (on a busy machine each one waits for the scheduler).
+# Bounded: LOCAL_PAGES pages of typically 20–50 KB per worker process.
+LOCAL_PAGES = 128
+_local: OrderedDict[tuple[int, str], Any] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def _local_get(gen: int, suffix: str) -> Any:
+    with _local_lock:
+        stored = _local.get((gen, suffix))
+        if stored is not None:
+            _local.move_to_end((gen, suffix))
+        return stored
+
+
+def _local_put(gen: int, suffix: str, stored: Any) -> None:
+    with _local_lock:
+        _local[(gen, suffix)] = stored
+        while len(_local) > LOCAL_PAGES:
+            _local.popitem(last=False)
+
+
+def fast_lookup(request: HttpRequest, choose_language: Callable[[HttpRequest], None]) -> Any:
+    """The copy of this exact URL stored for anonymous readers (public.middleware), or None.
+
+    Within RECENT_SECONDS of reading the generation, from this process's own memory;
+    otherwise generation and page in one Redis round trip (or two reads on other caches).
+    """
+    choose_language(request)
+    suffix = fast_suffix(request)
+    gen = recent_generation()
+    if gen is not None:
+        stored = _local_get(gen, suffix)
+        if stored is not None:
+            return stored
+    chained = getattr(cache, "get_chained", None)
+    if chained is not None:  # Redis: generation and page in one round trip
+        gen, stored = chained(GENERATION_KEY, FAST_PREFIX, suffix)
+    else:
+        try:
+            gen = generation()
+        except CacheDown:
+            return None
+        stored = _get(f"{FAST_PREFIX}{gen}{suffix}")
+    if gen is None:
+        return None
+    remember_generation(gen)
+    if stored is not None:
+        _local_put(gen, suffix, stored)
+    return stored
 
 
 def cached_response(

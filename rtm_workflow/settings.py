@@ -73,6 +73,9 @@ MIDDLEWARE = [
     # WhiteNoise, which answers static files itself with pre-compressed copies; Django's
     # GZipMiddleware pads responses against BREACH and CSRF tokens are masked per request.
     "django.middleware.gzip.GZipMiddleware",
+    # A cached public page for a request that can only be anonymous (no session cookie),
+    # before session/auth/messages; the security headers, CSP and gzip above still apply.
+    "public.middleware.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

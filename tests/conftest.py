@@ -62,9 +62,19 @@ Client.post = _post_like_a_browser(Client.post)
 def _clear_cache():
     from django.core.cache import cache
 
-    cache.clear()
+    from core import pagecache
+    from public import cache as page_cache
+
+    def clear() -> None:
+        cache.clear()
+        # The early page cache's memory in this process (a cleared cache starts a new
+        # generation, but a page remembered from the last test could match it by chance).
+        pagecache._recent = None
+        page_cache._local.clear()
+
+    clear()
     yield
-    cache.clear()
+    clear()
 
 
 @pytest.fixture
