@@ -30,11 +30,13 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.middleware.csrf import get_token
+from django.utils import timezone
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import http_date
 from django.utils.translation import get_language
 
 from core.pagecache import (
+    EXPIRY_KEY,
     GENERATION_KEY,
     CacheDown,
     generation,
@@ -199,7 +201,30 @@ def _store_fast(
 ) -> None:
     """The copy public.middleware finds before session and auth, under the raw URL."""
     fast = {**stored, "etag": etag, "last_modified": lm}
+    # A page that goes out of date by the clock (the home page's next meeting ends) must
+    # not outlive that moment here: the early path reads the generation without the
+    # expiry check that bumps it (core.pagecache.generation).
+    expires = _expiry_of(gen)
+    if expires is not None:
+        fast["expires_at"] = expires
+        timeout = max(1, min(timeout, int(expires - timezone.now().timestamp()) + 1))
     _set(fast_key(request, gen), fast, timeout)
+
+
+def _expiry_of(gen: int) -> float | None:
+    """The moment pages of generation `gen` go out of date by themselves, if one is set."""
+    try:
+        current = cache.get(EXPIRY_KEY)
+    except Exception:  # noqa: BLE001 - no cache: then nothing is stored either
+        return None
+    return float(current[1]) if current and current[0] == gen else None
+
+
+def _fresh(stored: Any) -> Any:
+    expires = stored.get("expires_at") if stored is not None else None
+    if expires is not None and timezone.now().timestamp() >= expires:
+        return None  # the full stack bumps the generation and renders anew
+    return stored
 
 
 # The early copies this process served last, by generation and fast_suffix: a hit then
@@ -235,7 +260,7 @@ def fast_lookup(request: HttpRequest, choose_language: Callable[[HttpRequest], N
     suffix = fast_suffix(request)
     gen = recent_generation()
     if gen is not None:
-        stored = _local_get(gen, suffix)
+        stored = _fresh(_local_get(gen, suffix))
         if stored is not None:
             return stored
     chained = getattr(cache, "get_chained", None)
@@ -249,6 +274,7 @@ def fast_lookup(request: HttpRequest, choose_language: Callable[[HttpRequest], N
         stored = _get(f"{FAST_PREFIX}{gen}{suffix}")
     if gen is None:
         return None
+    stored = _fresh(stored)
     remember_generation(gen)
     if stored is not None:
         _local_put(gen, suffix, stored)
