@@ -265,7 +265,11 @@ def fast_lookup(request: HttpRequest, choose_language: Callable[[HttpRequest], N
             return stored
     chained = getattr(cache, "get_chained", None)
     if chained is not None:  # Redis: generation and page in one round trip
-        gen, stored = chained(GENERATION_KEY, FAST_PREFIX, suffix)
+        try:
+            gen, stored = chained(GENERATION_KEY, FAST_PREFIX, suffix)
+        except Exception:  # any backend error means "no cache": the full stack renders
+            logger.warning("public page cache unavailable", exc_info=True)
+            return None
     else:
         try:
             gen = generation()

@@ -13,7 +13,9 @@ miss) goes down the full stack as before.
 Stored by public.cache.cached_page: when it stores a page for such a request it also
 stores a copy under a key of the raw path and query, host, language and public
 generation (`fast_key`), so this lookup needs no URL resolution and no canonical-query
-check: only URLs that the full stack accepted and stored are ever found here. The
+check: only URLs that the full stack accepted and stored are ever found here. A worker
+keeps the generation for a second and its last early copies in memory (public.cache.
+fast_lookup), so most hits make no round trip to Redis at all. The
 language is chosen exactly as LocaleMiddleware and accounts' UserLanguageMiddleware
 would (Accept-Language, then the language cookie); the CSRF token in the page is a
 fresh one for this visitor, with the cookie set by Django's own CsrfViewMiddleware;
