@@ -162,23 +162,33 @@ class Topology:
             )
             for command in steps
         ]
-        for command, proc in zip(steps, running, strict=True):
-            output = proc.communicate(timeout=300)[0]
-            if proc.returncode:
-                raise RuntimeError(f"{command[0]} failed:\n{output.decode()[-3000:]}")
+
+        def finish(index: int) -> None:
+            output = running[index].communicate(timeout=300)[0]
+            if running[index].returncode:
+                raise RuntimeError(f"{steps[index][0]} failed:\n{output.decode()[-3000:]}")
+
         os.symlink(static, Path(self.var) / "static")
-        phase("migrate" + (" and collectstatic" if len(steps) > 1 else ", static files cached"))
-        for web in ("web1", "web2"):
-            self.procs[web] = h.gunicorn_process(net, web, env, WEB_PORT)
+        # Meanwhile the hosts boot that need neither: workers and the balancer; the web
+        # hosts once the static files are there (WhiteNoise indexes them at start), beat
+        # once the schema is (its first ticks would fail on missing tables).
         for worker in ("worker1", "worker2"):
             self.procs[worker] = h.worker_process(net, worker, env)
-        self.procs["beat"] = h.beat_process(net, "beat", env)
+            self.procs[worker].start()
         self.procs["lb"] = h.haproxy_process(
             net, "lb", {w: net.hosts[w] for w in ("web1", "web2")}, WEB_PORT
         )
-        for proc in self.procs.values():
-            if not proc.alive():
-                proc.start()
+        self.procs["lb"].start()
+        if len(steps) > 1:
+            finish(1)
+            phase("collectstatic")
+        for web in ("web1", "web2"):
+            self.procs[web] = h.gunicorn_process(net, web, env, WEB_PORT)
+            self.procs[web].start()
+        finish(0)
+        phase("migrate")
+        self.procs["beat"] = h.beat_process(net, "beat", env)
+        self.procs["beat"].start()
         for web in ("web1", "web2"):
             h.wait_tcp(net.hosts[web], WEB_PORT, 60, self.procs[web].proc, web)
         phase("web hosts listen")
