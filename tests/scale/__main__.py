@@ -22,6 +22,8 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -138,7 +140,7 @@ class Topology:
         self.replica.options = "-c log_statement=all"
         self.replica.init_replica_of(self.primary)
         phase("replica")
-        redis = self.procs["redis"] = h.redis_process(net, "cache")
+        redis = self.procs["redis"] = h.redis_process(net, "cache", self.var)
         redis.start()
         h.wait_tcp(net.hosts["cache"], 6379, proc=redis.proc, what="redis")
         self.smtp = ControllableSmtp(hostname=net.gateway)
@@ -176,7 +178,7 @@ class Topology:
             self.procs[worker] = h.worker_process(net, worker, env)
             self.procs[worker].start()
         self.procs["lb"] = h.haproxy_process(
-            net, "lb", {w: net.hosts[w] for w in ("web1", "web2")}, WEB_PORT
+            net, "lb", {w: net.hosts[w] for w in ("web1", "web2")}, WEB_PORT, self.var
         )
         self.procs["lb"].start()
         if len(steps) > 1:
@@ -245,7 +247,6 @@ class Topology:
         if self.smtp is not None:
             self.smtp.stop()
         self.net.down()
-        import shutil
 
         shutil.rmtree(self.var, ignore_errors=True)
 
@@ -264,7 +265,11 @@ def static_cache() -> Path:
             if path.is_file():
                 stat = path.stat()
                 digest.update(f"{path}:{stat.st_size}:{stat.st_mtime_ns}".encode())
-    return Path(tempfile.gettempdir()) / f"rtm-scale-static-{digest.hexdigest()[:16]}" / "static"
+    keep = Path(tempfile.gettempdir()) / f"rtm-scale-static-{digest.hexdigest()[:16]}"
+    for old in Path(tempfile.gettempdir()).glob("rtm-scale-static-*"):
+        if old != keep:  # from sources as they were before: not needed again
+            shutil.rmtree(old, ignore_errors=True)
+    return keep / "static"
 
 
 def login(topo: Topology, email: str):
@@ -790,6 +795,8 @@ def main() -> int:
     if os.geteuid() != 0:
         print("The scale test needs root (network namespaces).", file=sys.stderr)
         return 2
+    # A CI timeout's SIGTERM unwinds like an error, so `finally` still takes it all down.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.monotonic()
     only = sys.argv[1] if len(sys.argv) > 1 else ""
     topo = Topology()
