@@ -60,6 +60,7 @@ class Topology:
 
         self.net = Network()
         self.procs: dict[str, object] = {}
+        self.release: list[subprocess.Popen] = []
         self.primary = self.replica = None
         self.smtp = None
         self.var = tempfile.mkdtemp(prefix="rtm-scale-var-")
@@ -152,7 +153,7 @@ class Topology:
         steps = [["migrate", "--noinput"]]
         if not (static / "staticfiles.json").exists():
             steps.append(["collectstatic", "--noinput", "-v", "0"])
-        running = [
+        running = self.release = [
             subprocess.Popen(
                 [sys.executable, "manage.py", *command],
                 cwd=ROOT,
@@ -236,6 +237,10 @@ class Topology:
         django.setup()
 
     def stop(self) -> None:
+        for step in self.release:  # migrate or collectstatic still running: an early failure
+            if step.poll() is None:
+                step.kill()
+                step.wait(timeout=10)
         for proc in self.procs.values():
             try:
                 proc.cleanup()

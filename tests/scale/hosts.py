@@ -335,6 +335,9 @@ def gunicorn_process(net: Network, host: str, env: dict[str, str], port: int) ->
         "30",
         "--graceful-timeout",
         "5",
+        # Its own control socket: the default path under ~ would be shared by both hosts.
+        "--control-socket",
+        str(Path(env["RTM_VAR_DIR"]) / f"gunicorn-{host}.ctl"),
     ]
     return Process(net, host, f"gunicorn-{host}", cmd, env)
 
