@@ -47,7 +47,8 @@ faults: $(STAMP)
 
 # More than one server, shown (docs/deployment.md): hosts in Linux network namespaces
 # (root), HAProxy, two web hosts, two workers, beat, a PostgreSQL primary with a
-# streaming replica and Redis, all its own. Not part of `make test`; about two minutes.
+# streaming replica and Redis, all its own. Not part of `make test`; .ci/run calls it
+# after the suite. Two to three minutes.
 scale-test: $(STAMP)
 	$(PY) manage.py compiletranslations --settings=rtm_workflow.settings_test
 	$(PY) -m tests.scale

@@ -17,5 +17,6 @@ if __name__ == "__main__":
             entry["schedule"] = SECONDS
     from celery.apps.beat import Beat
 
-    schedule = os.path.join(tempfile.mkdtemp(prefix="rtm-scale-beat-"), "schedule")
+    # In the run's temporary directory, removed with it (the scheduler keeps no state).
+    schedule = os.path.join(os.environ.get("RTM_VAR_DIR") or tempfile.mkdtemp(), "beat")
     Beat(app=app, loglevel="INFO", schedule=schedule, max_interval=1).run()

@@ -254,9 +254,8 @@ class NsPostgres:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def redis_process(net: Network, host: str) -> Process:
+def redis_process(net: Network, host: str, workdir: str) -> Process:
     address = net.hosts[host]
-    workdir = tempfile.mkdtemp(prefix="rtm-scale-redis-")
     cmd = [
         shutil.which("redis-server") or "redis-server",
         "--bind",
@@ -310,8 +309,10 @@ backend web
 """
 
 
-def haproxy_process(net: Network, host: str, backends: dict[str, str], port: int) -> Process:
-    conf = Path(tempfile.mkstemp(prefix="rtm-scale-haproxy-", suffix=".cfg")[1])
+def haproxy_process(
+    net: Network, host: str, backends: dict[str, str], port: int, workdir: str
+) -> Process:
+    conf = Path(workdir) / "haproxy.cfg"
     servers = "\n".join(
         f"    server {name} {address}:{port} check" for name, address in backends.items()
     )
@@ -334,6 +335,9 @@ def gunicorn_process(net: Network, host: str, env: dict[str, str], port: int) ->
         "30",
         "--graceful-timeout",
         "5",
+        # Its own control socket: the default path under ~ would be shared by both hosts.
+        "--control-socket",
+        str(Path(env["RTM_VAR_DIR"]) / f"gunicorn-{host}.ctl"),
     ]
     return Process(net, host, f"gunicorn-{host}", cmd, env)
 
