@@ -6,13 +6,22 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.permissions import is_member
 from maillist.models import PostType
 from maillist.selectors import archive_for
-from meetings.models import AgendaItem, Meeting, MeetingStatus, Rsvp
+from meetings.models import (
+    AgendaItem,
+    Meeting,
+    MeetingStatus,
+    Minutes,
+    MinutesStatus,
+    RemarkKind,
+    Rsvp,
+)
 from statements.models import Statement
 from statements.permissions import can_view, prime_author_ids
 from statements.states import State
@@ -115,6 +124,20 @@ def funding_deadlines_for(user: Any) -> list[dict]:
         }
         for post in hints
     ]
+
+
+def open_minutes() -> list[Minutes]:
+    """The coordination's list of minutes not yet approved, with how many objections and
+    comments each has (one query): an objection must reach the next meeting."""
+    return list(
+        Minutes.objects.exclude(status=MinutesStatus.APPROVED)
+        .select_related("meeting__place")
+        .annotate(
+            objection_count=Count("objections", filter=Q(objections__kind=RemarkKind.OBJECTION)),
+            comment_count=Count("objections", filter=Q(objections__kind=RemarkKind.COMMENT)),
+        )
+        .order_by("meeting__starts_at")[:50]
+    )
 
 
 def agenda_for(user: Any, meeting: Meeting) -> list:

@@ -176,7 +176,12 @@ def manage(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "meetings/manage.html",
-        {"form": form, "meetings": meetings, "has_places": Place.objects.exists()},
+        {
+            "form": form,
+            "meetings": meetings,
+            "has_places": Place.objects.exists(),
+            "open_minutes": selectors.open_minutes(),
+        },
         status=status,
     )
 

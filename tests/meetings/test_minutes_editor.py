@@ -310,3 +310,18 @@ def test_decisions_in_the_minutes_are_real_links_to_the_paper(decided):
     _meeting, paper, minutes = decided
     html = minutes.current_revision.body_html
     assert f'href="{settings.SITE_URL}{paper.get_absolute_url()}"' in html
+
+
+def test_the_coordination_sees_open_minutes_with_their_objections(
+    client_for, coordinator, member, decided
+):
+    meeting, _paper, minutes = decided
+    services.minutes_circulate(actor=coordinator, minutes_id=minutes.pk)
+    services.minutes_object(user=member, minutes_id=minutes.pk, text="Fehlt etwas.")
+    services.minutes_remark(user=member, minutes_id=minutes.pk, text="Gut.", kind="comment")
+    page = client_for(coordinator).get(reverse("meetings:manage")).content.decode()
+    assert reverse("meetings:minutes", args=[meeting.pk]) in page
+    assert "1 Einspruch" in page and "1 Anmerkung" in page
+    services.minutes_approve(actor=coordinator, minutes_id=minutes.pk)
+    page = client_for(coordinator).get(reverse("meetings:manage")).content.decode()
+    assert "Offene Protokolle" not in page

@@ -63,8 +63,9 @@ def test_statement_page_queries_are_fixed(n, coordinator, django_assert_num_quer
     # 4 co-signing organisations, 5 the older and 6 the newer neighbour,
     # 7 the adopted ballot (decision date and vote result, public/record.py),
     # 8 the approved plain-language and translated versions, 9 the mails to addressees,
-    # 10 the public answers (issue 19).
-    with django_assert_num_queries(10):
+    # 10 the public answers (issue 19), 11 the public meetings that had it on the agenda
+    # and 12 those that decided it in the room (meetings.panels, issue 17).
+    with django_assert_num_queries(12):
         response = client.get(f"/statements/{statement.slug}/")
     assert response.status_code == 200
     assert response.content.decode().count("<li>Verein ") == n
