@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
@@ -21,7 +22,7 @@ from core.text import clean_line, name_key
 
 INVITATION_SESSION_KEY = "rtm_invitation_token"
 # Each language named in itself, whatever the interface language is.
-LANGUAGE_CHOICES = [(Language.DE.value, "Deutsch"), (Language.EN.value, "English")]
+LANGUAGE_CHOICES = Language.choices
 
 
 class DisplayNameMixin:
@@ -51,7 +52,10 @@ class SignupExtraForm(DisplayNameMixin, forms.Form):
         help_text=_("So sehen andere Mitglieder Sie, z. B. Vor- und Nachname."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    language = forms.ChoiceField(label=_("Sprache"), choices=LANGUAGE_CHOICES, initial=Language.DE)
+    # The language of the page the person signs up from (a callable: read per request).
+    language = forms.ChoiceField(
+        label=_("Sprache"), choices=LANGUAGE_CHOICES, initial=translation.get_language
+    )
 
     def signup(self, request, user) -> None:  # allauth's hook signature
         signup_complete(

@@ -37,8 +37,10 @@ class Topic(models.Model):
 
     @property
     def label(self) -> str:
-        """The name in the reader's interface language (the English one where it exists)."""
-        if self.name_en and get_language() == "en":
+        """The name in the reader's interface language: German, or English for everyone
+        else where it exists (the community languages fall back to English, as their
+        interface does)."""
+        if self.name_en and get_language() != "de":
             return self.name_en
         return self.name
 
@@ -72,8 +74,10 @@ class Statement(StatementTransitions, FSMModelMixin, models.Model):
     )
     summary = models.TextField(_("Zusammenfassung"), max_length=1000, blank=True)
     body = models.TextField(_("Text (Markdown)"), blank=True)
+    # The original is written in German or English; the community languages of the
+    # interface (settings.LANGUAGES) get reviewed companion versions instead (Companion).
     language = models.CharField(
-        _("Sprache"), max_length=5, choices=settings.LANGUAGES, default="de"
+        _("Sprache"), max_length=5, choices=[("de", "Deutsch"), ("en", "English")], default="de"
     )
     topics = models.ManyToManyField(
         Topic, blank=True, related_name="statements", verbose_name=_("Themen")
