@@ -19,6 +19,7 @@ from accounts.services import (
     signup_complete,
 )
 from core.text import clean_line, name_key
+from core.widgets import LanguageSelect
 
 INVITATION_SESSION_KEY = "rtm_invitation_token"
 # Each language named in itself, whatever the interface language is.
@@ -54,7 +55,10 @@ class SignupExtraForm(DisplayNameMixin, forms.Form):
     )
     # The language of the page the person signs up from (a callable: read per request).
     language = forms.ChoiceField(
-        label=_("Sprache"), choices=LANGUAGE_CHOICES, initial=translation.get_language
+        label=_("Sprache"),
+        choices=LANGUAGE_CHOICES,
+        initial=translation.get_language,
+        widget=LanguageSelect,
     )
 
     def signup(self, request, user) -> None:  # allauth's hook signature
@@ -117,7 +121,9 @@ class ProfileForm(DisplayNameMixin, forms.ModelForm):
     bestätigt, abgelehnt), and only a confirmed one lets the person co-sign in its name.
     """
 
-    language = forms.ChoiceField(label=_("Sprache"), choices=LANGUAGE_CHOICES)
+    language = forms.ChoiceField(
+        label=_("Sprache"), choices=LANGUAGE_CHOICES, widget=LanguageSelect
+    )
     organisations = forms.ModelMultipleChoiceField(
         label=_("Organisationen"),
         queryset=Organisation.objects.all(),

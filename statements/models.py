@@ -21,6 +21,10 @@ from statements import markdown
 from statements.states import PUBLIC_STATES, State
 from statements.transitions import StatementTransitions
 
+# The original is written in German or English; the community languages of the interface
+# (settings.LANGUAGES) get reviewed companion versions instead (Companion). Each named in itself.
+PAPER_LANGUAGES = [("de", "Deutsch"), ("en", "English")]
+
 
 class Topic(models.Model):
     name = models.CharField(_("Name"), max_length=80, unique=True)
@@ -74,11 +78,7 @@ class Statement(StatementTransitions, FSMModelMixin, models.Model):
     )
     summary = models.TextField(_("Zusammenfassung"), max_length=1000, blank=True)
     body = models.TextField(_("Text (Markdown)"), blank=True)
-    # The original is written in German or English; the community languages of the
-    # interface (settings.LANGUAGES) get reviewed companion versions instead (Companion).
-    language = models.CharField(
-        _("Sprache"), max_length=5, choices=[("de", "Deutsch"), ("en", "English")], default="de"
-    )
+    language = models.CharField(_("Sprache"), max_length=5, choices=PAPER_LANGUAGES, default="de")
     topics = models.ManyToManyField(
         Topic, blank=True, related_name="statements", verbose_name=_("Themen")
     )
