@@ -218,3 +218,37 @@ def test_dates_in_each_language_use_its_own_format():
             shown = formats.date_format(moment, "DATETIME_FORMAT")
             assert shown.startswith("7 ") and shown.endswith("2026، 14:30"), shown
             assert "December" not in shown and "Dezember" not in shown, shown
+
+
+@pytest.mark.parametrize("language", ["ar", "uk"])
+def test_every_mail_in_a_community_language(world, language):
+    """Mail goes out in the reader's language too: right-to-left HTML for Arabic, and never
+    German (the offices of the address book are written to in German: left out)."""
+    from notifications import emails
+    from notifications.builders import Loaded
+    from tests.core.test_every_page_both_languages import mail_rows, without
+
+    failures: dict[str, list[str]] = {}
+    typed = stored_text()
+    built = 0
+    for row in mail_rows(world):
+        if row.invitation is not None or row.addressee is not None:
+            continue
+        for person in (row.recipient, row.subscriber, row.list_subscriber):
+            if person is not None:
+                person.language = language
+        message = emails.build(row, Loaded([row]))
+        assert message is not None, row.kind
+        built += 1
+        html = message.alternatives[0][0]
+        direction = "rtl" if language in RTL else "ltr"
+        assert f'<html lang="{language}" dir="{direction}">' in html, row.kind
+        text = without(str(message.subject) + "\n" + message.body, typed)
+        found = german_in(text, language) + german_in(visible_text(html, language, typed), language)
+        if found:
+            failures[row.kind] = sorted(set(found))
+    for user in world.users.values():
+        if user is not None:
+            user.refresh_from_db(fields=["language"])
+    assert built >= 20, built
+    assert not failures, "\n".join(f"{k}: {v}" for k, v in failures.items())
