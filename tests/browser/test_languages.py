@@ -143,6 +143,9 @@ def test_right_to_left_pages_mirror_and_pass_axe(pages, check_a11y, papers, lang
         anonymous.goto(path)
         assert anonymous.locator("html").get_attribute("dir") == "rtl"
         check_a11y(anonymous, f"{path} {language} {width}")
+        if language == "ar" and width == PHONE["width"]:
+            name = path.strip("/").replace("/", "-")
+            anonymous.screenshot(path=str(SHOTS / f"arabic-{name}-360.png"), full_page=True)
 
 
 def test_screenshot_ukrainian_page_at_1280(pages, papers):
