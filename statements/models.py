@@ -328,6 +328,11 @@ class Companion(models.Model):
         return reverse("public:companion", kwargs={"slug": self.statement.slug, "code": self.code})
 
     @property
+    def hreflang(self) -> str:
+        """Its BCP 47 tag for hreflang: plain language is German with a private-use subtag."""
+        return "de-x-einfach" if self.kind == CompanionKind.PLAIN else self.language
+
+    @property
     def code(self) -> str:
         """The companion's URL part: "einfach" for plain language, else the language code."""
         return "einfach" if self.kind == CompanionKind.PLAIN else self.language
