@@ -12,6 +12,7 @@ import pytest
 from django.test import Client
 
 from statements import companions
+from tests.public.test_feeds_api import documented_fields
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +65,7 @@ def test_the_api_lists_approved_versions_with_hreflang(versions, settings):
             ("de-x-einfach", f"{settings.SITE_URL}/statements/{published.slug}/fassung/einfach/"),
         }
         assert all(c["reviewed_at"] for c in data)
+        assert all(set(c) == documented_fields("companion") for c in data)
 
 
 def test_feed_entries_link_their_versions(versions, settings):
