@@ -135,6 +135,6 @@ def test_the_real_catalogues_compile_for_every_language(settings):
 
     for language in ("ar", "fa", "uk", "ru", "tr"):
         with translation.override(language):
-            for msgid in ("Positionen", "Anmelden", "Profil"):
+            for msgid in ("Positionen", "Anmelden", "Zum Inhalt springen", "Abmelden"):
                 shown = translation.gettext(msgid)
                 assert shown != msgid, (language, msgid)
