@@ -64,5 +64,5 @@ format: $(STAMP)
 # Refresh the .po catalogues after changing strings (needs GNU gettext's xgettext).
 messages: $(STAMP)
 	for app in core accounts statements workflow discussion voting notifications public; do \
-	  (cd $$app && $(LOCAL_ENV) ../$(PY) ../manage.py makemessages -l de -l en --no-obsolete) ; done
-	$(LOCAL_ENV) $(PY) manage.py makemessages -l de -l en --no-obsolete --ignore='*/*' --ignore=.venv
+	  (cd $$app && $(LOCAL_ENV) ../$(PY) ../manage.py makemessages -l de -l en -l ar -l fa -l uk -l ru -l tr --no-obsolete) ; done
+	$(LOCAL_ENV) $(PY) manage.py makemessages -l de -l en -l ar -l fa -l uk -l ru -l tr --no-obsolete --ignore='*/*' --ignore=.venv

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
@@ -18,10 +19,11 @@ from accounts.services import (
     signup_complete,
 )
 from core.text import clean_line, name_key
+from core.widgets import LanguageSelect
 
 INVITATION_SESSION_KEY = "rtm_invitation_token"
 # Each language named in itself, whatever the interface language is.
-LANGUAGE_CHOICES = [(Language.DE.value, "Deutsch"), (Language.EN.value, "English")]
+LANGUAGE_CHOICES = Language.choices
 
 
 class DisplayNameMixin:
@@ -51,7 +53,13 @@ class SignupExtraForm(DisplayNameMixin, forms.Form):
         help_text=_("So sehen andere Mitglieder Sie, z. B. Vor- und Nachname."),
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    language = forms.ChoiceField(label=_("Sprache"), choices=LANGUAGE_CHOICES, initial=Language.DE)
+    # The language of the page the person signs up from (a callable: read per request).
+    language = forms.ChoiceField(
+        label=_("Sprache"),
+        choices=LANGUAGE_CHOICES,
+        initial=translation.get_language,
+        widget=LanguageSelect,
+    )
 
     def signup(self, request, user) -> None:  # allauth's hook signature
         signup_complete(
@@ -113,7 +121,9 @@ class ProfileForm(DisplayNameMixin, forms.ModelForm):
     bestätigt, abgelehnt), and only a confirmed one lets the person co-sign in its name.
     """
 
-    language = forms.ChoiceField(label=_("Sprache"), choices=LANGUAGE_CHOICES)
+    language = forms.ChoiceField(
+        label=_("Sprache"), choices=LANGUAGE_CHOICES, widget=LanguageSelect
+    )
     organisations = forms.ModelMultipleChoiceField(
         label=_("Organisationen"),
         queryset=Organisation.objects.all(),

@@ -24,8 +24,15 @@ class MembershipStatus(models.TextChoices):
 
 
 class Language(models.TextChoices):
-    DE = "de", _("Deutsch")
-    EN = "en", _("English")
+    """The interface languages (settings.LANGUAGES), each named in itself."""
+
+    DE = "de", "Deutsch"
+    EN = "en", "English"
+    AR = "ar", "العربية"
+    FA = "fa", "فارسی"
+    UK = "uk", "Українська"
+    RU = "ru", "Русский"
+    TR = "tr", "Türkçe"
 
 
 def member_q(relation: str = "") -> Q:

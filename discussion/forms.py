@@ -26,12 +26,14 @@ def block_label(block: Block) -> str:
     return Truncator(text).chars(70)
 
 
+# Comment fields and comments carry dir="auto": members write in Arabic or Farsi too, and
+# a German comment stays left-to-right in a right-to-left page (docs/translations.md).
 class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Kommentar"),
         required=False,
         max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
         help_text=_("Markdown ist erlaubt."),
     )
     block_id = forms.ChoiceField(label=_("Bezieht sich auf"), required=False)
@@ -39,7 +41,7 @@ class CommentForm(forms.Form):
         label=_("Änderungsvorschlag: neuer Text für diesen Absatz (optional)"),
         required=False,
         max_length=SUGGESTION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 4}),
+        widget=forms.Textarea(attrs={"rows": 4, "dir": "auto"}),
         help_text=SUGGESTION_HELP,
     )
     mention_names = forms.CharField(
@@ -80,7 +82,9 @@ class CommentForm(forms.Form):
 
 class ReplyForm(forms.Form):
     body = forms.CharField(
-        label=_("Antwort"), max_length=10000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Antwort"),
+        max_length=10000,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
     mention_names = forms.CharField(
         label=_("Erwähnen"),
@@ -96,13 +100,13 @@ class EditForm(forms.Form):
         label=_("Kommentar"),
         required=False,
         max_length=10000,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
     )
     suggestion_text = forms.CharField(
         label=_("Vorgeschlagener Text"),
         required=False,
         max_length=SUGGESTION_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 6}),
+        widget=forms.Textarea(attrs={"rows": 6, "dir": "auto"}),
         help_text=SUGGESTION_HELP,
     )
     mention_names = forms.CharField(
@@ -140,5 +144,7 @@ class EditForm(forms.Form):
 
 class ReasonForm(forms.Form):
     reason = forms.CharField(
-        label=_("Begründung"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Begründung"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )

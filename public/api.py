@@ -88,6 +88,18 @@ def serialise(statement: Statement) -> dict[str, Any]:
         ],
         # SHA-256 of the adopted wording (public/record.py).
         "content_hash": record.revision_hash(revision) if revision is not None else None,
+        # Approved plain-language versions and translations (issue 19), with their hreflang.
+        "companions": [
+            {
+                "kind": companion.kind,
+                "language": companion.language,
+                "hreflang": companion.hreflang,
+                "title": companion.title,
+                "url": settings.SITE_URL + selectors.companion_url(statement, companion),
+                "reviewed_at": _iso(companion.reviewed_at),
+            }
+            for companion in getattr(statement, "public_companions", ())
+        ],
         "documents": {
             "pdf": settings.SITE_URL + documents.document_url(statement, "pdf"),
             "docx": settings.SITE_URL + documents.document_url(statement, "docx"),
@@ -103,7 +115,7 @@ def statement_list(request: HttpRequest) -> HttpResponse:
 
 
 def _list(request: HttpRequest) -> HttpResponse:
-    qs = selectors.with_details(selectors.public_statements())
+    qs = selectors.with_companions(selectors.with_details(selectors.public_statements()))
     topic = request.GET.get("topic", "")
     if topic:
         qs = qs.filter(topics__slug=topic)
@@ -139,7 +151,11 @@ def statement_detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 def _detail(slug: str) -> HttpResponse:
-    statement = selectors.public_statement(slug)
+    statement = (
+        selectors.with_companions(selectors.with_details(selectors.public_statements()))
+        .filter(slug=slug)
+        .first()
+    )
     if statement is None:
         return _error(404, "Not found.")
     return JsonResponse(serialise(statement), json_dumps_params={"ensure_ascii": False})

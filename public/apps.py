@@ -11,3 +11,8 @@ class PublicConfig(AppConfig):
         from public.answers import register_target
 
         register_target()
+
+        # The publication page's addressee choice (workflow cannot import public).
+        from public import publish_dispatch
+
+        publish_dispatch.register()

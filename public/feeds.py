@@ -30,6 +30,11 @@ class FullContentAtomFeed(Atom1Feed):
         super().add_item_elements(handler, item)
         if item.get("content"):
             handler.addQuickElement("content", item["content"], {"type": "html"})
+        for hreflang, href in item.get("alternates", ()):
+            # An approved translation or plain-language version (issue 19).
+            handler.addQuickElement(
+                "link", "", {"rel": "alternate", "hreflang": hreflang, "href": href}
+            )
         if item.get("pdf_url"):
             # The press PDF (public/documents.py); Atom allows an enclosure without length.
             handler.addQuickElement(
@@ -72,7 +77,7 @@ class StatementsFeed(Feed):
         return _("Runder Tisch Migration Landkreis Leipzig")
 
     def items(self, obj: Topic | None) -> QuerySet[Statement]:
-        qs = selectors.with_details(selectors.public_statements())
+        qs = selectors.with_companions(selectors.with_details(selectors.public_statements()))
         if obj is not None:
             qs = qs.filter(topics=obj)
         return qs[:FEED_SIZE]
@@ -122,4 +127,8 @@ class StatementsFeed(Feed):
         return {
             "content": "\n".join(str(p) for p in parts),
             "pdf_url": settings.SITE_URL + documents.document_url(item, "pdf"),
+            "alternates": [
+                (companion.hreflang, settings.SITE_URL + selectors.companion_url(item, companion))
+                for companion in getattr(item, "public_companions", ())
+            ],
         }

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db.models import Prefetch, Q, QuerySet
+from django.urls import reverse
 
 from public.cache import shared
 from public.models import CoSignature
 from statements import search
-from statements.models import Statement, Topic, public_q
+from statements.models import Companion, Statement, Topic, public_q
 
 PUBLIC_FIELDS = (
     "id",
@@ -58,6 +59,24 @@ def with_details(qs: QuerySet[Statement]) -> QuerySet[Statement]:
             Prefetch("topics", queryset=Topic.objects.order_by("name")), cosignatures_prefetch()
         )
     )
+
+
+def with_companions(qs: QuerySet[Statement]) -> QuerySet[Statement]:
+    """The approved versions of each paper (issue 19) as `public_companions`: one query for
+    a whole page of papers; their URLs are built from the paper's slug (companion_url)."""
+    return qs.prefetch_related(
+        Prefetch(
+            "companions",
+            queryset=Companion.objects.public()
+            .only("id", "statement_id", "kind", "language", "title", "reviewed_at")
+            .order_by("kind", "language"),
+            to_attr="public_companions",
+        )
+    )
+
+
+def companion_url(statement: Statement, companion: Companion) -> str:
+    return reverse("public:companion", kwargs={"slug": statement.slug, "code": companion.code})
 
 
 def public_statement(slug: str) -> Statement | None:

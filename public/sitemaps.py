@@ -22,7 +22,7 @@ from django.utils.html import escape
 from django.utils.http import http_date
 
 from public import selectors
-from statements.models import Statement
+from statements.models import Companion, Statement
 
 
 class CanonicalSitemap(Sitemap):
@@ -65,6 +65,52 @@ class StatementSitemap(CanonicalSitemap):
         return item.retracted_at or item.published_at
 
 
+class CompanionSitemap(CanonicalSitemap):
+    """Approved plain-language versions and translations (issue 19). Each entry names
+    itself and its original as alternates (hreflang), as search engines expect."""
+
+    changefreq = "monthly"
+    priority = 0.6
+    limit = SECTION_LIMIT
+
+    def items(self) -> QuerySet[Companion]:
+        return (
+            Companion.objects.public()
+            .select_related("statement")
+            .only(
+                "id",
+                "kind",
+                "language",
+                "reviewed_at",
+                "retracted_at",
+                "statement__slug",
+                "statement__language",
+            )
+            .order_by("statement_id", "kind", "language")
+        )
+
+    def location(self, item: Companion) -> str:
+        return selectors.companion_url(item.statement, item)
+
+    def lastmod(self, item: Companion) -> datetime | None:
+        return item.retracted_at or item.reviewed_at
+
+    def get_latest_lastmod(self) -> datetime | None:
+        return Companion.objects.public().aggregate(
+            latest=Max(Coalesce("retracted_at", "reviewed_at"))
+        )["latest"]
+
+    def links(self, item: Companion) -> list[tuple[str, str]]:
+        base = settings.SITE_URL.rstrip("/")
+        return [
+            (item.hreflang, base + self.location(item)),
+            (
+                item.statement.language,
+                base + _statement_path().replace("/__slug__/", f"/{item.statement.slug}/"),
+            ),
+        ]
+
+
 class StaticSitemap(CanonicalSitemap):
     changefreq = "weekly"
     priority = 0.5
@@ -85,7 +131,11 @@ class StaticSitemap(CanonicalSitemap):
         return None
 
 
-SITEMAPS = {"statements": StatementSitemap, "pages": StaticSitemap}
+SITEMAPS = {
+    "statements": StatementSitemap,
+    "companions": CompanionSitemap,
+    "pages": StaticSitemap,
+}
 
 
 def index_items() -> list[SitemapIndexItem]:
@@ -110,12 +160,18 @@ def section_response(section: str, page: str) -> HttpResponse:
         urls = site.get_urls(page=page, site=None, protocol=None)
     except (EmptyPage, PageNotAnInteger) as error:
         raise Http404 from error
+    links = getattr(site, "links", None)
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+        ' xmlns:xhtml="http://www.w3.org/1999/xhtml">',
     ]
     for url in urls:
         parts = [f"<url><loc>{escape(url['location'])}</loc>"]
+        for hreflang, href in links(url["item"]) if links else ():
+            parts.append(
+                f'<xhtml:link rel="alternate" hreflang="{escape(hreflang)}" href="{escape(href)}"/>'
+            )
         if url["lastmod"]:
             parts.append(f"<lastmod>{timezone.localtime(url['lastmod']):%Y-%m-%d}</lastmod>")
         if url["changefreq"]:

@@ -66,7 +66,7 @@ urlpatterns = [
     path("api/statements/<slug:slug>/", api.statement_detail, name="api_detail"),
     path("sitemap.xml", views.sitemap_index, name="sitemap"),
     re_path(
-        r"^sitemap-(?P<section>statements|pages)\.xml$",
+        r"^sitemap-(?P<section>statements|companions|pages)\.xml$",
         views.sitemap_section,
         name="sitemap_section",
     ),

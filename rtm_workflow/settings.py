@@ -10,7 +10,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
-from django.utils.translation import gettext_lazy as _
 
 from rtm_workflow.env import (
     ConfigError,
@@ -324,7 +323,30 @@ AUTH_PASSWORD_VALIDATORS = [
 
 # --- Internationalisation --------------------------------------------------
 LANGUAGE_CODE = "de"
-LANGUAGES = [("de", _("Deutsch")), ("en", _("English"))]
+# Each language is named in itself (the switch and the profile show these names to
+# someone who may read no other). Issue 19 added five community languages.
+LANGUAGES = [
+    ("de", "Deutsch"),
+    ("en", "English"),
+    ("ar", "العربية"),
+    ("fa", "فارسی"),
+    ("uk", "Українська"),
+    ("ru", "Русский"),
+    ("tr", "Türkçe"),
+]
+# Interface languages whose catalogues were not written by a fluent speaker: their entries
+# are flagged "fuzzy" (needs review) and compiletranslations still compiles them, so the
+# interface is usable while the review is pending. A language leaves this list once a
+# fluent reviewer has gone through it (docs/translations.md); German and English never use
+# fuzzy entries, whatever this says.
+RTM_REVIEW_PENDING_LANGUAGES = [
+    code.strip()
+    for code in env_str("RTM_REVIEW_PENDING_LANGUAGES", "ar,fa,uk,ru,tr").split(",")
+    if code.strip()
+]
+# Our msgids are German. A string not yet translated into one of these languages is shown
+# in English, not German (compiletranslations fills the gap from the English catalogue).
+RTM_TRANSLATION_FALLBACK = "en"
 # accounts/locale_allauth: allauth's German in the "Sie" form the rest of the site uses.
 LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "accounts" / "locale_allauth"]
 TIME_ZONE = "Europe/Berlin"

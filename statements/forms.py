@@ -5,13 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from core.text import clean_line
+from core.widgets import LanguageSelect
 from statements.merge import MANUAL, MINE, THEIRS, Conflict
-from statements.models import Revision, Statement, Topic
+from statements.models import PAPER_LANGUAGES, Revision, Statement, Topic
 from statements.services import TextFields
 
 MAX_ID = 2**31 - 1
@@ -25,19 +25,25 @@ class TopicChoiceField(forms.ModelMultipleChoiceField):
 
 
 class StatementForm(forms.Form):
-    title = forms.CharField(label=_("Titel"), max_length=200)
+    # dir="auto": a German or English paper stays left-to-right in an Arabic or Farsi page.
+    title = forms.CharField(
+        label=_("Titel"), max_length=200, widget=forms.TextInput(attrs={"dir": "auto"})
+    )
     occasion = forms.CharField(
         label=_("Anlass"),
         max_length=300,
         required=False,
         help_text=_("Das aktuelle Ereignis, auf das die Stellungnahme antwortet."),
+        widget=forms.TextInput(attrs={"dir": "auto"}),
     )
     summary = forms.CharField(
         label=_("Zusammenfassung"),
         max_length=1000,
         required=False,
         # static/js/editor.js counts the characters against max_length.
-        widget=forms.Textarea(attrs={"rows": 3, "data-count": _("{n} von {max} Zeichen")}),
+        widget=forms.Textarea(
+            attrs={"rows": 3, "dir": "auto", "data-count": _("{n} von {max} Zeichen")}
+        ),
         help_text=_("Zwei, drei Sätze, reiner Text."),
     )
     body = forms.CharField(
@@ -54,7 +60,9 @@ class StatementForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    language = forms.ChoiceField(label=_("Sprache"), choices=settings.LANGUAGES, initial="de")
+    language = forms.ChoiceField(
+        label=_("Sprache"), choices=PAPER_LANGUAGES, initial="de", widget=LanguageSelect
+    )
     message = forms.CharField(
         label=_("Änderungsnotiz"),
         max_length=300,
@@ -121,7 +129,7 @@ class ConflictForm(forms.Form):
     topics = forms.ModelMultipleChoiceField(
         queryset=Topic.objects.all(), required=False, widget=forms.MultipleHiddenInput
     )
-    language = forms.ChoiceField(choices=settings.LANGUAGES, widget=forms.HiddenInput)
+    language = forms.ChoiceField(choices=PAPER_LANGUAGES, widget=forms.HiddenInput)
     message = forms.CharField(
         label=_("Änderungsnotiz"),
         max_length=300,

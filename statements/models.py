@@ -21,6 +21,10 @@ from statements import markdown
 from statements.states import PUBLIC_STATES, State
 from statements.transitions import StatementTransitions
 
+# The original is written in German or English; the community languages of the interface
+# (settings.LANGUAGES) get reviewed companion versions instead (Companion). Each named in itself.
+PAPER_LANGUAGES = [("de", "Deutsch"), ("en", "English")]
+
 
 class Topic(models.Model):
     name = models.CharField(_("Name"), max_length=80, unique=True)
@@ -37,8 +41,10 @@ class Topic(models.Model):
 
     @property
     def label(self) -> str:
-        """The name in the reader's interface language (the English one where it exists)."""
-        if self.name_en and get_language() == "en":
+        """The name in the reader's interface language: German, or English for everyone
+        else where it exists (the community languages fall back to English, as their
+        interface does)."""
+        if self.name_en and get_language() != "de":
             return self.name_en
         return self.name
 
@@ -72,9 +78,7 @@ class Statement(StatementTransitions, FSMModelMixin, models.Model):
     )
     summary = models.TextField(_("Zusammenfassung"), max_length=1000, blank=True)
     body = models.TextField(_("Text (Markdown)"), blank=True)
-    language = models.CharField(
-        _("Sprache"), max_length=5, choices=settings.LANGUAGES, default="de"
-    )
+    language = models.CharField(_("Sprache"), max_length=5, choices=PAPER_LANGUAGES, default="de")
     topics = models.ManyToManyField(
         Topic, blank=True, related_name="statements", verbose_name=_("Themen")
     )
@@ -322,6 +326,11 @@ class Companion(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("public:companion", kwargs={"slug": self.statement.slug, "code": self.code})
+
+    @property
+    def hreflang(self) -> str:
+        """Its BCP 47 tag for hreflang: plain language is German with a private-use subtag."""
+        return "de-x-einfach" if self.kind == CompanionKind.PLAIN else self.language
 
     @property
     def code(self) -> str:

@@ -26,7 +26,7 @@ from statements.permissions import can_mark_urgent
 from statements.states import State
 from voting.forms import BallotOptionsForm
 from voting.selectors import voting_deadline
-from workflow import services
+from workflow import extensions, services
 from workflow.forms import ExtendVotingForm, TransitionForm, UrgentForm
 from workflow.spec import DECISION_DONE, DECISION_TITLES, TRANSITIONS, Decision, Transition
 
@@ -72,8 +72,16 @@ def transition_confirm(request: HttpRequest, slug: str, name: str) -> HttpRespon
         if ballot_class
         else None
     )
+    # Forms higher apps add to this page (publish: addressees to send the paper to).
+    extras = extensions.extras_for(name, data, statement=statement, user=request.user)
     if request.method == "POST":
         forms_valid = form.is_valid() & (ballot_form is None or ballot_form.is_valid())
+        forms_valid &= all([extra_form.is_valid() for _extra, extra_form in extras])
+        if forms_valid and form.scheduled:
+            for extra, extra_form in extras:
+                if extra.wants_action(extra_form):
+                    extra_form.add_error(None, extra.scheduled_refusal)
+                    forms_valid = False
         if forms_valid:
             try:
                 _perform(request, statement, name, form, ballot_form)
@@ -83,6 +91,9 @@ def transition_confirm(request: HttpRequest, slug: str, name: str) -> HttpRespon
                 else:
                     return refusal(request, statement, exc, title=title)
             else:
+                if not form.scheduled:
+                    for extra, extra_form in extras:
+                        extra.after(request, statement, extra_form)
                 return redirect(statement.get_absolute_url())
     context = {
         "statement": statement,
@@ -91,6 +102,7 @@ def transition_confirm(request: HttpRequest, slug: str, name: str) -> HttpRespon
         "explanation": spec.explanation,
         "form": form,
         "ballot_form": ballot_form,
+        "extra_forms": [extra_form for _extra, extra_form in extras],
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "workflow/confirm.html", context, status=status)

@@ -92,7 +92,9 @@
     var buttons = visibleButtons(toolbar);
     var index = buttons.indexOf(document.activeElement);
     if (index === -1) return;
-    var next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: buttons.length - 1 }[event.key];
+    // In a right-to-left page the toolbar runs from the right: ArrowLeft goes on.
+    var step = getComputedStyle(toolbar).direction === "rtl" ? -1 : 1;
+    var next = { ArrowRight: index + step, ArrowLeft: index - step, Home: 0, End: buttons.length - 1 }[event.key];
     if (next === undefined) return;
     event.preventDefault();
     next = (next + buttons.length) % buttons.length;

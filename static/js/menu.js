@@ -1,9 +1,9 @@
-// The header menu is a <details> and works without this file. With it, Escape closes the
-// open menu (focus back on its button) and a click elsewhere on the page closes it.
+// The header menu and the language switch are <details> and work without this file. With
+// it, Escape closes an open one (focus back on its button) and a click elsewhere closes it.
 (function () {
   "use strict";
   function menus() {
-    return document.querySelectorAll("details.site-menu[open]");
+    return document.querySelectorAll("details.site-menu[open], details.lang-menu[open]");
   }
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;

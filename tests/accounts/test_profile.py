@@ -189,4 +189,4 @@ def test_saving_the_profile_language_replaces_an_old_switch(client_for, member):
     assert response.status_code == 302
     assert response.cookies["django_language"].value == ""  # deleted
     client.cookies.pop("django_language", None)
-    assert '<html lang="de">' in client.get("/profile/").content.decode()
+    assert '<html lang="de" dir="ltr">' in client.get("/profile/").content.decode()

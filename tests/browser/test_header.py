@@ -48,7 +48,7 @@ def test_phone_header_is_one_line_with_a_menu(pages, check_a11y, coordinator, ja
         notifications = page.locator("a.header-notifications")
         assert notifications.is_visible()
         assert "1" in notifications.inner_text()
-        assert page.locator(".lang-switch button").is_visible()
+        assert page.locator(".lang-menu > summary").is_visible()
         # The menu's links are hidden until the button opens it.
         link = page.get_by_role("link", name=profile, exact=True)
         assert not link.is_visible()

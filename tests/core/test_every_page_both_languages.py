@@ -72,7 +72,7 @@ ALIKE = {
     *("Organisation", "Initiative", "Website", "Quorum", "Text (Markdown)", "Link"),
     *("Information", "Text"),
     # Each language is named in itself (settings.LANGUAGES), in both interfaces.
-    *("Deutsch", "English"),
+    *("Deutsch", "English", "العربية", "فارسی", "Українська", "Русский", "Türkçe"),
 }
 
 # The outbox row's recipient fields (one of them is the person the mail is for).

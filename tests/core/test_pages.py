@@ -24,7 +24,7 @@ def test_public_pages_render_with_landmarks(client, path):
     response = client.get(path)
     assert response.status_code == 200
     html = response.content.decode()
-    assert '<html lang="de">' in html
+    assert '<html lang="de" dir="ltr">' in html
     assert 'class="skip-link" href="#main"' in html
     assert '<main id="main"' in html
     assert "<header" in html and "<footer" in html and "<nav" in html
@@ -41,18 +41,18 @@ def test_about_page_has_the_seed_text_and_contact(client):
 
 def test_home_is_german_by_default():
     html = Client().get("/about/").content.decode()
-    assert '<html lang="de">' in html
+    assert '<html lang="de" dir="ltr">' in html
     assert "Selbstverständnis" in html
     # A browser asking for German or something we do not have gets German too.
     html = Client(HTTP_ACCEPT_LANGUAGE="fr, de;q=0.5").get("/").content.decode()
-    assert '<html lang="de">' in html
+    assert '<html lang="de" dir="ltr">' in html
 
 
 def test_browser_language_is_honoured_until_switched():
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    assert '<html lang="en">' in client.get("/").content.decode()
+    assert '<html lang="en" dir="ltr">' in client.get("/").content.decode()
     client.post("/language/", {"language": "de", "next": "/"})
-    assert '<html lang="de">' in client.get("/").content.decode()
+    assert '<html lang="de" dir="ltr">' in client.get("/").content.decode()
 
 
 def test_language_switch_to_english_and_back(client):
@@ -60,11 +60,11 @@ def test_language_switch_to_english_and_back(client):
     assert response.status_code == 302
     assert response["Location"] == "/about/"
     html = client.get("/about/").content.decode()
-    assert '<html lang="en">' in html
+    assert '<html lang="en" dir="ltr">' in html
     assert "Self-understanding" in html
     assert "Skip to content" in html
     client.post("/language/", {"language": "de", "next": "/"})
-    assert '<html lang="de">' in client.get("/").content.decode()
+    assert '<html lang="de" dir="ltr">' in client.get("/").content.decode()
 
 
 def test_switch_is_saved_on_the_profile(client_for, member):
@@ -74,19 +74,19 @@ def test_switch_is_saved_on_the_profile(client_for, member):
     assert member.language == "en"
     # On another device (no cookie) the profile language applies.
     fresh = client_for(member)
-    assert '<html lang="en">' in fresh.get("/profile/").content.decode()
+    assert '<html lang="en" dir="ltr">' in fresh.get("/profile/").content.decode()
 
 
 def test_profile_language_applies_without_cookie(client_for, member):
     member.language = "en"
     member.save()
-    assert '<html lang="en">' in client_for(member).get("/").content.decode()
+    assert '<html lang="en" dir="ltr">' in client_for(member).get("/").content.decode()
 
 
 def test_unknown_language_is_ignored(client):
     response = client.post("/language/", {"language": "xx", "next": "/"})
     assert response.status_code == 302
-    assert '<html lang="de">' in client.get("/").content.decode()
+    assert '<html lang="de" dir="ltr">' in client.get("/").content.decode()
 
 
 def test_logout_is_a_post_form_in_the_header(client_for, member):

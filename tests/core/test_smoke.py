@@ -5,7 +5,7 @@ import pytest
 def test_home_page_renders_in_german(client):
     response = client.get("/")
     assert response.status_code == 200
-    assert '<html lang="de">' in response.content.decode()
+    assert '<html lang="de" dir="ltr">' in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -75,7 +75,7 @@ def test_htmx_comment_on_a_paragraph_updates_its_count_in_the_text(
     )
     html = response.content.decode()
     # The text above the panel is swapped out of band, with the new count by its paragraph.
-    assert '<div class="prose" id="statement-body" lang="de" hx-swap-oob="true">' in html
+    assert '<div class="prose" id="statement-body" lang="de" dir="ltr" hx-swap-oob="true">' in html
     body = html.split('id="statement-body"', 1)[1]
     assert f'<a href="#comments-{first}">1 Kommentar</a>' in body
     # The full page carries the same id, so htmx has something to replace.

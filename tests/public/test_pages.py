@@ -93,7 +93,7 @@ def test_statement_page_meta(published):
     assert f'<meta property="og:url" content="{canonical}">' in page
     assert f'<meta property="og:title" content="{published.title}">' in page
     assert '<meta name="twitter:card" content="summary">' in page
-    assert '<html lang="de">' in page
+    assert '<html lang="de" dir="ltr">' in page
     assert published.occasion in page and published.summary in page
     assert "Wir fordern Bargeld." in page
     assert "Bezahlkarte</a>" in page  # topic link
@@ -111,15 +111,15 @@ def test_the_page_speaks_the_readers_language_the_text_its_own(coordinator):
     )
     publish(statement, coordinator=coordinator)
     page = Client().get(f"/statements/{statement.slug}/").content.decode()
-    assert '<html lang="de">' in page  # the navigation and labels are German
-    assert '<h1 id="statement-title" lang="en">In English</h1>' in page
-    assert '<p class="summary" lang="en">Summary</p>' in page
-    assert '<div class="prose" lang="en">' in page
+    assert '<html lang="de" dir="ltr">' in page  # the navigation and labels are German
+    assert '<h1 id="statement-title" lang="en" dir="ltr">In English</h1>' in page
+    assert '<p class="summary" lang="en" dir="ltr">Summary</p>' in page
+    assert '<div class="prose" lang="en" dir="ltr">' in page
     assert 'content="en_GB"' in page
     listing = Client().get("/statements/").content.decode()
     assert 'class="statement-title" lang="en"' in listing
     english = Client(HTTP_ACCEPT_LANGUAGE="en").get(f"/statements/{statement.slug}/")
-    assert '<html lang="en">' in english.content.decode()
+    assert '<html lang="en" dir="ltr">' in english.content.decode()
 
 
 def test_previous_and_next(db):

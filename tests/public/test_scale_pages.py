@@ -94,6 +94,7 @@ def test_sitemap_is_an_index_of_pages_with_at_most_the_limit(monkeypatch):
         "/sitemap-statements.xml",
         "/sitemap-statements.xml?p=2",
         "/sitemap-statements.xml?p=3",
+        "/sitemap-companions.xml",
         "/sitemap-pages.xml",
     ]
     for page in ("", "?p=2", "?p=3"):

@@ -80,16 +80,17 @@ def test_home_feed_api_queries_are_fixed(n, coordinator, django_assert_num_queri
     # Home: 1 latest statements, 2 their topics, 3 the next public meeting with its place.
     with django_assert_num_queries(3):
         client.get("/")
-    # Feed: 1 statements with revisions, 2 topics, 3 co-signers.
-    with django_assert_num_queries(3):
-        client.get("/statements/feed/")
-    # API list: 1 count, 2 statements with revisions, 3 topics, 4 co-signers.
+    # Feed: 1 statements with revisions, 2 topics, 3 co-signers, 4 approved versions.
     with django_assert_num_queries(4):
+        client.get("/statements/feed/")
+    # API list: 1 count, 2 statements with revisions, 3 topics, 4 co-signers, 5 versions.
+    with django_assert_num_queries(5):
         client.get("/api/statements/")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         client.get(f"/api/statements/{statement.slug}/")
-    # Sitemap: 1 count (its paginator), 2 the statements.
-    with django_assert_num_queries(2):
+    # Sitemap index: per section with papers (statements, companions) a count (its
+    # paginator) and the latest change.
+    with django_assert_num_queries(4):
         client.get("/sitemap.xml")
     with django_assert_num_queries(0):
         for url in ("/", "/statements/feed/", "/api/statements/", "/sitemap.xml"):
