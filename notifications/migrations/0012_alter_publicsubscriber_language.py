@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('notifications', '0010_recipients_and_kinds'),
+        ('notifications', '0011_answers_by_mail_and_bounces'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('maillist', '0004_archive_import'),
+        ('maillist', '0005_post_origin'),
     ]
 
     operations = [
