@@ -16,11 +16,11 @@ _WORD_SPLIT = re.compile(r"[\s\-_.·,/@]+")
 
 def initials(name: str) -> str:
     """'Amira Autorin' → 'AA', 'Lena' → 'L', 'Jean-Luc Picard' → 'JP'; '?' without letters."""
-    firsts = []
-    for word in _WORD_SPLIT.split(name or ""):
-        letter = next((ch for ch in word if ch.isalnum()), "")
-        if letter:
-            firsts.append(letter)
+    words = _WORD_SPLIT.split(name or "")
+    # Letters first ("Person 13" → "P", not "P1"); digits only for a name without letters.
+    firsts = [ch for ch in (next((c for c in w if c.isalpha()), "") for w in words) if ch]
+    if not firsts:
+        firsts = [ch for ch in (next((c for c in w if c.isalnum()), "") for w in words) if ch]
     if not firsts:
         return "?"
     picked = firsts[0] + (firsts[-1] if len(firsts) > 1 else "")

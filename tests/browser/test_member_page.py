@@ -105,7 +105,7 @@ def test_step_indicator_and_the_text_on_the_first_screen(pages, paper, javascrip
         details = page.locator("details.fold-details")
         assert details.get_attribute("open") is None
         details.locator("summary").click()
-        assert page.get_by_text("Amira Autorin").first.is_visible()
+        assert details.get_by_text("Amira Autorin").first.is_visible()
 
 
 def test_public_view_link_once_published(pages, paper):

@@ -18,6 +18,8 @@ from core.avatars import COLOURS, avatar_html, colour_class, initials
         ("Ömer Şahin", "ÖŞ"),
         ("ßara Groß", "SG"),  # "ß".upper() is "SS": one letter per word
         ("محمد علي", "مع"),
+        ("Person 13", "P"),
+        ("2026", "2"),
         ("  ", "?"),
         ("@@ --", "?"),
         ("", "?"),

@@ -45,7 +45,8 @@ def test_english_pages_show_the_right_words(coordinator, author, client_for):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     # The middleware activates English for the thread; give the language back afterwards.
     with translation.override(settings.LANGUAGE_CODE):
-        assert ">rejected<" in client.get(f"/statements/{rejected.slug}/").content.decode()
+        # The state badge (`{% state_badge %}`) capitalises the label: "rejected", not "declined".
+        assert ">Rejected<" in client.get(f"/statements/{rejected.slug}/").content.decode()
         page = client.get(f"/statements/{consultation.slug}/").content.decode()
     assert ">Delete<" in page
     assert "Deletion" not in page
