@@ -32,13 +32,14 @@ import re
 import secrets
 from typing import Any
 
+from django.core.mail import EmailMultiAlternatives
 from django.db import models
 from django.utils.functional import Promise
 from django.utils.html import escape
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
-from core.mail import dkim_sign
+from core.mail import _fold_subject, dkim_sign
 
 logger = logging.getLogger(__name__)
 
@@ -209,10 +210,6 @@ class RenderOnce:
 
 def _unsigned(message: Any) -> Any:
     """The MIME form of a SignedEmail without its DKIM wrapper (signed per recipient)."""
-    from django.core.mail import EmailMultiAlternatives
-
-    from core.mail import _fold_subject
-
     return _fold_subject(EmailMultiAlternatives.message(message), message.subject)
 
 
