@@ -51,13 +51,9 @@ MAX_OWN_LENGTH = 300
 _SCALARS = (str, int, float, bool, type(None), dt.date, dt.datetime, dt.time, decimal.Decimal)
 
 
-class _Unhashable(Exception):
-    pass
-
-
 def fingerprint(value: Any) -> Any:
     """A hashable stand-in for a context value that equals another's exactly when the
-    templates would render both the same; _Unhashable for values we cannot judge."""
+    templates would render both the same; TypeError for values we cannot judge."""
     if isinstance(value, SafeString):
         return ("safe", str(value))
     if isinstance(value, _SCALARS):
@@ -70,7 +66,7 @@ def fingerprint(value: Any) -> Any:
         return ("seq", tuple(fingerprint(v) for v in value))
     if isinstance(value, dict):
         return ("map", tuple(sorted((str(k), fingerprint(v)) for k, v in value.items())))
-    raise _Unhashable(type(value).__name__)
+    raise TypeError(f"cannot compare a context value of type {type(value).__name__}")
 
 
 class _Group:
@@ -137,7 +133,7 @@ class RenderOnce:
         shared = {k: v for k, v in context.items() if k not in OWN}
         try:
             shape = fingerprint(shared)
-        except _Unhashable:
+        except TypeError:
             return None
         return (
             row.kind,

@@ -180,7 +180,7 @@ def test_context_fingerprints_tell_safe_from_plain_text_and_refuse_unknown_objec
 
     assert fingerprint({"a": "x"}) != fingerprint({"a": mark_safe("x")})
     assert fingerprint([1, "b"]) == fingerprint((1, "b"))
-    with pytest.raises(Exception, match="object"):
+    with pytest.raises(TypeError, match="object"):
         fingerprint({"thing": object()})
 
 
