@@ -26,7 +26,10 @@ def test_printed_statement_is_a_clean_document(live_server, tmp_path):
         assert page.locator(".site-header").is_visible()
         assert not page.locator(".print-only").is_visible()
         page.emulate_media(media="print")
-        assert not page.locator(".site-header").is_visible()
+        # Only the mark and name head the printed page: no menu, language menu or bell.
+        assert page.locator(".site-header .brand").is_visible()
+        for control in (".site-menu", ".lang-menu", ".header-notifications", ".skip-link"):
+            assert not page.locator(control).first.is_visible(), control
         assert not page.locator(".site-footer").is_visible()
         assert not page.locator("form").first.is_visible()
         assert page.locator(".print-only").is_visible()

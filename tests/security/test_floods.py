@@ -122,7 +122,7 @@ def test_htmx_reply_flood_keeps_the_reply_in_its_thread(in_consultation, member,
     assert response.status_code == 429
     html = response.content.decode()
     assert LIMITED in html
-    kept = f'id="reply-{root.pk}" rows="3" maxlength="10000" required autofocus>'
+    kept = f'id="reply-{root.pk}" dir="auto" rows="3" maxlength="10000" required autofocus>'
     assert kept + "Meine Antwort</textarea>" in html
 
 
