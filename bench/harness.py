@@ -285,6 +285,19 @@ class Stats:
         )
 
 
+def page_sizes(url: str, user: object) -> tuple[int, int]:
+    """Bytes of the page body as sent to `user` plainly and gzip-compressed."""
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user)
+    plain = client.get(url)
+    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
+    assert plain.status_code == 200, (url, plain.status_code)
+    assert packed.get("Content-Encoding") == "gzip", "pages should be compressed"
+    return len(plain.content), len(packed.content)
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")

@@ -60,7 +60,7 @@ def main() -> str:
         url = statement.get_absolute_url()
         status, queries[total] = harness.count_queries(url, user=reader)
         assert status == 200, (url, status)
-        plain, packed = page_sizes(url, reader)
+        plain, packed = harness.page_sizes(url, reader)
         sizes.append(f"{total} comments: {plain / 1024:.0f} KB, {packed / 1024:.1f} KB gzip")
     runs: dict[int, list[harness.Stats]] = {10: [], 1000: []}
     for _round in range(3):
@@ -99,14 +99,3 @@ def main() -> str:
             + "."
         ),
     )
-
-
-def page_sizes(url: str, user: object) -> tuple[int, int]:
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    plain = client.get(url)
-    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
-    assert packed.get("Content-Encoding") == "gzip", "pages should be compressed"
-    return len(plain.content), len(packed.content)

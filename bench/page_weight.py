@@ -34,17 +34,13 @@ def weigh(url: str, user: object) -> dict[str, object]:
 
     client = Client()
     client.force_login(user)
-    plain = client.get(url)
-    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
-    assert plain.status_code == 200 and packed.get("Content-Encoding") == "gzip"
-    assets = asset_sizes(plain.content.decode())
+    html = client.get(url).content.decode()
+    plain, packed = harness.page_sizes(url, user)
+    assets = asset_sizes(html)
     return {
-        "html": (len(plain.content), len(packed.content)),
+        "html": (plain, packed),
         "assets": assets,
-        "total": (
-            len(plain.content) + sum(a[1] for a in assets),
-            len(packed.content) + sum(a[2] for a in assets),
-        ),
+        "total": (plain + sum(a[1] for a in assets), packed + sum(a[2] for a in assets)),
     }
 
 

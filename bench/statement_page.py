@@ -48,7 +48,7 @@ def main() -> str:
         url = statement.get_absolute_url()
         status, queries = harness.count_queries(url, user=reader)
         assert status == 200, (url, status)
-        plain, packed = page_sizes(url, reader)
+        plain, packed = harness.page_sizes(url, reader)
         sizes.append(f"{label}: {plain / 1024:.0f} KB, {packed / 1024:.0f} KB gzip-compressed")
         stats = harness.http_loop(
             server,
@@ -73,15 +73,3 @@ def main() -> str:
             + "."
         ),
     )
-
-
-def page_sizes(url: str, user: object) -> tuple[int, int]:
-    """Bytes of the page body as sent plainly and gzip-compressed."""
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    plain = client.get(url)
-    packed = client.get(url, HTTP_ACCEPT_ENCODING="gzip")
-    assert packed.get("Content-Encoding") == "gzip", "pages should be compressed"
-    return len(plain.content), len(packed.content)
