@@ -33,8 +33,9 @@ def test_toolbar_writes_markdown_with_mouse_and_keyboard(pages, check_a11y, auth
     page.locator("#live-preview p").first.wait_for()
     text_box, preview_box = body.bounding_box(), page.locator(".editor .preview").bounding_box()
     assert preview_box["x"] > text_box["x"] + text_box["width"]
-    # Beside, starting level with the toolbar above the text (one toolbar row of 24 px targets).
-    assert abs(preview_box["y"] - text_box["y"]) < 100
+    # Beside, starting level with the toolbar that heads the text (its label a line above).
+    top, bottom = toolbar.bounding_box()["y"], text_box["y"]
+    assert top - 16 <= preview_box["y"] <= bottom, (top, preview_box["y"], bottom)
     assert page.evaluate(
         "() => !/mono/.test(getComputedStyle(document.getElementById('id_body')).fontFamily)"
     )
