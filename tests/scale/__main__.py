@@ -586,6 +586,16 @@ def kill_web_host(topo: Topology, check: Check) -> None:
                 what = f"{path} {r.status_code}"
             except requests.RequestException as error:
                 bad, host, what = True, "-", f"{path} {type(error).__name__}"
+                # A body already streaming from the host when it died cannot be retried by
+                # the balancer (it retries only before a response has begun): that request
+                # was in flight at the kill, not lost by the topology.
+                if isinstance(error, requests.exceptions.ChunkedEncodingError) and (
+                    killed.is_set() and time.monotonic() - killed_at[0] < 2
+                ):
+                    with lock:
+                        counts["requests"] += 1
+                        cut_at_kill.append(what)
+                    continue
             with lock:
                 counts["requests"] += 1
                 served[(host, "after kill" if killed.is_set() else "before")] += 1
@@ -593,11 +603,14 @@ def kill_web_host(topo: Topology, check: Check) -> None:
                     failures.append(what)
 
     killed = threading.Event()
+    killed_at = [0.0]
+    cut_at_kill: list[str] = []
     threads = [threading.Thread(target=loop, args=(n,)) for n in range(4)]
     started = time.monotonic()
     for thread in threads:
         thread.start()
     time.sleep(3)
+    killed_at[0] = time.monotonic()
     topo.procs["web1"].kill()  # SIGKILL: master and workers, mid-request
     killed.set()
     time.sleep(6)
@@ -608,6 +621,7 @@ def kill_web_host(topo: Topology, check: Check) -> None:
     check.figures.update(
         requests=counts["requests"],
         failures=len(failures),
+        cut_mid_response_at_kill=len(cut_at_kill),
         seconds=round(elapsed, 1),
         per_host={f"{h} {when}": n for (h, when), n in sorted(served.items())},
     )
@@ -616,7 +630,9 @@ def kill_web_host(topo: Topology, check: Check) -> None:
     # The host comes back (as a supervisor would restart it); the balancer takes it in
     # again once its health check passes, while the next checks run.
     topo.procs["web1"].start()
-    check.ok = not failures and served[("web2", "after kill")] > 0
+    # At most one body cut per client connection (4 here), and only in the moment of the kill.
+    survivor = served[("web2", "after kill")]
+    check.ok = not failures and len(cut_at_kill) <= len(threads) and survivor > 0
 
 
 def kill_worker_mid_batch(topo: Topology, check: Check) -> None:
