@@ -17,6 +17,8 @@ import smtplib
 import time
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -24,7 +26,8 @@ from django.conf import settings
 from django.core.mail import get_connection
 from django.db import connection as db
 from django.db import transaction
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.models import User
@@ -228,48 +231,90 @@ def _claim(event_key: str | None, batch_size: int) -> list[Notification]:
     )
 
 
-def _mark_sent(row: Notification) -> bool:
+def _mark_sent(row: Notification, confirmed: list[int] | tuple[int, ...] = ()) -> bool:
     """Commit "sent" if the row is still ours; False (nothing written) if it is not.
 
     Ours means: still "sending" under the lease we claimed it with. The sweep may have
     returned an expired lease to "pending" and another worker claimed it anew; then this
     UPDATE matches nothing and notifications/smtp.py never ends the DATA of our copy.
-    Its own transaction (outbox_deliver never runs inside one), so "sent" is committed
-    when this returns: before the end of DATA is written.
+    The row keeps its lease while the server's reply is outstanding ("sent, reply not
+    yet recorded"); `confirmed` are this run's earlier rows whose 250 came back since the
+    last mark: the same statement clears their lease, so recording a reply costs no
+    commit of its own. A worker that dies leaves at most its one unconfirmed row, which
+    the sweep turns "unanswered" (sent again with its Message-ID) instead of losing it.
+    One autocommitted statement (outbox_deliver never runs inside a transaction), so
+    "sent" is committed when this returns: before the end of DATA is written.
     """
     if row.lease_until is None:
         return False
-    with transaction.atomic():
-        if db.vendor == "postgresql":
-            with db.cursor() as cursor:
-                # The COMMIT's round trip is the window in which a crash of this worker
-                # loses the message; waiting for the WAL flush would widen it ~30-fold
-                # (0.14 ms → 4 ms measured). Should the database itself crash within
-                # ~0.6 s, this mark is undone and the row is sent again: a duplicate.
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        updated = _update_sent(row)
-    return bool(updated)
+    changed = _update_sent(row, confirmed)
+    if isinstance(confirmed, list):
+        confirmed.clear()  # recorded by this statement
+    return row.pk in changed
 
 
-def _update_sent(row: Notification) -> int:
-    """The guarded UPDATE of _mark_sent in plain SQL: building it through the ORM for
-    every mail of a 2,000-mail event cost more CPU than the send itself (issue 20).
-    Same statement as Notification.objects.filter(pk, SENDING, lease).update(SENT, …)."""
+def _update_sent(row: Notification, confirmed: list[int] | tuple[int, ...] = ()) -> set[int]:
+    """The guarded UPDATE of _mark_sent in plain SQL, one round trip: building it through
+    the ORM for every mail of a 2,000-mail event cost more CPU than the send itself, and a
+    transaction around it (BEGIN, SET LOCAL, UPDATE, COMMIT) three more round trips
+    (issue 20). Returns the ids it changed: the row if it was still ours, and `confirmed`."""
     ops = db.ops
     table = ops.quote_name(Notification._meta.db_table)
+    mine = "(id = %s AND status = %s)"
+    params: list[Any] = [row.pk, Status.SENDING.value]
+    if confirmed:
+        mine += f" OR (id IN ({', '.join(['%s'] * len(confirmed))}) AND status = %s)"
+        params += [*confirmed, Status.SENT.value]
     with db.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET status = %s, sent_at = %s, lease_until = NULL, last_error = ''"  # noqa: S608 - our own quoted table name
-            " WHERE id = %s AND status = %s AND lease_until = %s",
+            f"UPDATE {table} SET status = %s,"  # noqa: S608 - our own quoted table name
+            " sent_at = CASE WHEN id = %s THEN %s ELSE sent_at END,"
+            " last_error = CASE WHEN id = %s THEN '' ELSE last_error END,"
+            " lease_until = CASE WHEN id = %s THEN lease_until ELSE NULL END"
+            f" WHERE lease_until = %s AND ({mine}) RETURNING id",
             [
                 Status.SENT.value,
+                row.pk,
                 ops.adapt_datetimefield_value(timezone.now()),
                 row.pk,
-                Status.SENDING.value,
+                row.pk,
                 ops.adapt_datetimefield_value(row.lease_until),
+                *params,
             ],
         )
-        return cursor.rowcount
+        return {pk for (pk,) in cursor.fetchall()}
+
+
+def _confirm(rows: list[int], lease: datetime | None) -> None:
+    """Record the server's 250 for rows not yet confirmed by a later mark (the run's last
+    mail, or a batch's end): their lease is cleared, so the sweep leaves them alone."""
+    if rows and lease is not None:
+        Notification.objects.filter(pk__in=rows, status=Status.SENT, lease_until=lease).update(
+            lease_until=None
+        )
+    rows.clear()
+
+
+@contextmanager
+def _asynchronous_commits() -> Iterator[None]:
+    """Commit without waiting for the WAL flush while a run delivers: the mark's commit is
+    the window before each end of DATA, and waiting for the flush widens it ~30-fold
+    (0.14 ms → 4 ms measured). Should PostgreSQL itself crash within ~0.6 s of a mark,
+    the mark is undone and the row sent again: a duplicate, never a loss. Session level
+    (the marks are single autocommitted statements), reset when the run ends."""
+    if db.vendor != "postgresql" or db.in_atomic_block:
+        yield
+        return
+    with db.cursor() as cursor:
+        cursor.execute("SET synchronous_commit TO OFF")
+    try:
+        yield
+    finally:
+        try:
+            with db.cursor() as cursor:
+                cursor.execute("RESET synchronous_commit")
+        except Exception:  # a broken connection is closed and replaced anyway
+            logger.debug("could not reset synchronous_commit", exc_info=True)
 
 
 def _mark_retry(row: Notification, error: str, *, from_status: str = Status.SENDING) -> None:
@@ -303,6 +348,7 @@ def _mark_unanswered(row: Notification, error: str) -> None:
     Notification.objects.filter(pk=row.pk, status=Status.SENT).update(
         # Past the retry window it stays "unanswered" (visible, no longer resent).
         status=Status.UNANSWERED,
+        lease_until=None,
         last_error=error[:2000],
         retry_until=retry_until,
         next_attempt_at=now + grace if now < retry_until else datetime.max.replace(tzinfo=UTC),
@@ -336,6 +382,12 @@ def _smtp_code(exc: BaseException) -> int | None:
 
 
 def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE) -> int:
+    """Deliver due e-mail rows (of one event, or all) over one SMTP connection; see _deliver."""
+    with _asynchronous_commits():
+        return _deliver(event_key, batch_size)
+
+
+def _deliver(event_key: str | None, batch_size: int) -> int:
     """Deliver due e-mail rows (of one event, or all) over one SMTP connection.
 
     Safe to run twice at once and to re-run after a crash: rows are claimed with
@@ -362,6 +414,8 @@ def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE
     sent = 0
     connection = get_connection()
     untried: list[Notification] = []
+    confirmed: list[int] = []  # 250 received, not yet recorded (the next mark records it)
+    lease: datetime | None = None
     more_due = False
     try:
         while True:
@@ -372,6 +426,7 @@ def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE
             if not rows:
                 break
             loaded = emails.Loaded(rows)
+            lease = rows[0].lease_until
             untried = list(rows)
             stop = False
             while untried and not stop:
@@ -402,10 +457,11 @@ def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE
                     send_once(
                         connection,
                         message,
-                        lambda row=row: _mark_sent(row),
+                        lambda row=row: _mark_sent(row, confirmed),
                         final_reply_timeout=final_wait,
                     )
                     sent += 1
+                    confirmed.append(row.pk)
                 except LeaseLost:
                     continue
                 except UnconfirmedAfterCommit as exc:
@@ -432,11 +488,16 @@ def outbox_deliver(*, event_key: str | None = None, batch_size: int = BATCH_SIZE
                             _release(untried, not_before=row.next_attempt_at)
                             untried = []
                             stop = True
+            _confirm(confirmed, lease)
             _release(untried)
             untried = []
             if stop:
                 break
     finally:
+        try:
+            _confirm(confirmed, lease)
+        except Exception:  # the database is gone: the sweep sends these again (same Message-ID)
+            logger.warning("could not record %s replies", len(confirmed), exc_info=True)
         _release(untried)  # a soft time limit or a database error mid-batch
         try:
             connection.close()
@@ -461,6 +522,19 @@ def outbox_sweep(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     reclaimed = Notification.objects.filter(status=Status.SENDING, lease_until__lt=now).update(
         status=Status.PENDING, lease_until=None, next_attempt_at=timezone.now()
+    )
+    # Marked sent, but the worker died before the server's reply was recorded (its lease
+    # ran out): the server may or may not have it, as when a reply never comes. Sent
+    # again after the grace period with the same Message-ID, never silently lost.
+    real_now = timezone.now()
+    Notification.objects.filter(status=Status.SENT, lease_until__lt=now).update(
+        status=Status.UNANSWERED,
+        lease_until=None,
+        last_error="the delivering worker stopped before the server's reply was recorded",
+        retry_until=Coalesce(
+            "retry_until", Value(real_now + timedelta(hours=settings.RTM_MAIL_RETRY_HOURS))
+        ),
+        next_attempt_at=real_now + timedelta(minutes=settings.RTM_MAIL_UNANSWERED_GRACE_MINUTES),
     )
     # Unanswered after the end of data: once the grace period is over, send again (same
     # Message-ID). The error stays on the row until a delivery succeeds.

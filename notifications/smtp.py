@@ -4,7 +4,7 @@ Exactly-once across a database and an SMTP server is impossible in general: the
 server may accept a message and the sender crash before it records that. We
 move the record to the last possible moment *before* the server can accept:
 MAIL FROM, RCPT TO and the whole DATA body are sent first, then `mark_sent()`
-commits "sent" in the database (an UPDATE guarded by our lease, its own transaction),
+commits "sent" in the database (one autocommitted UPDATE guarded by our lease),
 and only when it reports our row were the three bytes that end the DATA
 command (". CRLF") written. An SMTP server discards a message whose DATA never
 ended, so
@@ -14,24 +14,27 @@ ended, so
   stays with the worker that holds it now;
 - a crash before the commit leaves the row "sending": the server has no message,
   and the sweep resends it after the lease expires (no loss, no duplicate);
-- a crash after the server's 250 reply finds the row "sent" (no duplicate);
+- a crash after "sent" was committed, before the server's reply was recorded: the
+  row is still "sent" under the dead run's lease (the reply is recorded by the next
+  mail's mark, in the same statement, or at the batch's end). Once the lease expires the
+  sweep makes it "unanswered" and it is sent again with the same Message-ID after the
+  grace period: if the crash came before the end of DATA reached the server, that is
+  the message's only copy; if after, a duplicate the receiver can fold. At most the
+  mail in flight and the one before it per connection.
 - no reply after the end of DATA (silence until the timeout, or a dropped connection):
   the server may have the message. The caller marks the row "unanswered" and sends it
   again after a grace period with the same Message-ID: a possible duplicate the receiver
-  can fold, never a silent loss (docs/architecture.md, "Mail");
-- a crash between the commit and the end of DATA reaching the server loses the
-  message: the row says "sent", the server has nothing. That window is the
-  COMMIT's round trip to PostgreSQL plus one send(). The mark commits with
-  synchronous_commit off, so the round trip does not include the WAL flush:
-  measured on a local socket 0.14-0.44 ms median (4-5 ms with the flush). A crash
-  of PostgreSQL itself within ~0.6 s of the mark may undo it: that row is sent
-  again (a duplicate, never a loss). We prefer the window to the much wider one
-  (the server's reply round trip, often seconds) in which the usual order "send,
-  then mark" duplicates messages. So this is at-most-once in
-  that window and exactly-once everywhere else; a retry or a duplicated task
-  never sends a row twice.
+  can fold, never a silent loss (docs/architecture.md, "Mail").
 
-Only public APIs: a Django transaction around one UPDATE. (Until issue 14
+So a message is never silently lost, and sent twice only when the outcome is unknown
+(a crashed worker or a missing reply), always with the same Message-ID; a retry or a
+duplicated task never sends a row twice. (Until the fault drill caught a kill inside
+it, the commit → end-of-DATA window was left as a possible loss: at-most-once for a
+crashed worker. Mail between servers takes a duplicate over a loss, RFC 1047; so do we.) The mark
+commits with synchronous_commit off (services._asynchronous_commits): a crash of
+PostgreSQL itself within ~0.6 s of a mark may undo it, and the row is sent again.
+
+Only public APIs: one UPDATE through Django's cursor. (Until issue 14
 the commit was pipelined through psycopg's private generator functions to shave
 the round trip; the guard could not then stop the end of DATA.)
 

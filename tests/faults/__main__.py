@@ -412,9 +412,18 @@ def worker_sigkill(ctx) -> Result:
 
     from notifications.models import Status
 
+    in_flight = (
+        scenario_rows(since)
+        .filter(status=Status.PENDING, last_error__startswith="the delivering worker stopped")
+        .count()
+    )
     scenario_rows(since).filter(status=Status.PENDING).update(next_attempt_at=timezone.now())
     services.outbox_deliver()
     mail_figures(result, smtp, since)
+    result.notes.append(
+        f"{in_flight} marked sent without a recorded reply at the kill, sent again with "
+        "their Message-ID"
+    )
     result.recovered = result.sent == result.stored
     return result
 

@@ -186,3 +186,47 @@ def test_a_row_taken_over_and_sent_by_another_worker_stays_sent(consultation, st
     else:
         services._mark_skipped(mine, "nothing to send")
     assert state(mine) == (Status.SENT, 1, None, "")
+
+
+def test_a_mark_records_the_reply_of_the_mails_before_it_and_only_ours(consultation):
+    first, second, third, *_ = services._claim(None, 3)
+    (other,) = services._claim(None, 1)  # another worker's row, also waiting for its reply
+    assert services._mark_sent(other) is True
+    assert services._mark_sent(first) is True
+    # "Sent", reply outstanding: the lease stays until the server's 250 is recorded.
+    assert state(first)[:3] == (Status.SENT, 1, first.lease_until)
+    replied = [first.pk, other.pk]  # a foreign id in the list is left alone (other lease)
+    assert services._mark_sent(second, replied) is True
+    assert replied == []
+    assert state(first)[2] is None
+    assert state(second)[:3] == (Status.SENT, 1, second.lease_until)
+    assert state(other)[2] == other.lease_until
+    assert state(third)[0] == Status.SENDING
+
+
+def test_a_mail_marked_sent_whose_worker_died_is_sent_again_not_lost(consultation, settings):
+    settings.RTM_MAIL_UNANSWERED_GRACE_MINUTES = 30
+    (row,) = services._claim(None, 1)
+    assert services._mark_sent(row) is True  # … and the worker is SIGKILLed here
+    # While the lease runs, a live worker may still be waiting for the reply: untouched.
+    services.outbox_sweep(now=row.lease_until - timedelta(seconds=1))
+    assert state(row)[0] == Status.SENT
+    services.outbox_sweep(now=row.lease_until + timedelta(seconds=1))
+    status, _attempts, lease, error = state(row)
+    assert (status, lease) == (Status.UNANSWERED, None)
+    assert "stopped before the server's reply" in error
+    assert row.next_attempt_at >= timezone.now() + timedelta(minutes=29)
+    services.outbox_sweep(now=row.next_attempt_at)
+    assert state(row)[0] == Status.PENDING  # sent again, under its own Message-ID
+
+
+def test_delivery_leaves_no_reply_unrecorded_and_writes_once_per_mail(consultation, mailoutbox):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _, rows = consultation
+    with CaptureQueriesContext(connection) as ctx:
+        assert services.outbox_deliver() == len(rows)
+    marks = [q for q in ctx.captured_queries if "RETURNING" in q["sql"]]
+    assert len(marks) == len(rows)
+    assert not Notification.objects.filter(status=Status.SENT, lease_until__isnull=False).exists()

@@ -41,7 +41,7 @@ def test_a_lease_taken_over_before_the_mark_means_the_server_never_gets_our_copy
     taken_over = {}
     original = services._mark_sent
 
-    def mark_after_takeover(row: Notification) -> bool:
+    def mark_after_takeover(row: Notification, *confirmed) -> bool:
         if row.pk == victim.pk and not taken_over:
             # The sweep gives the expired lease back, a second worker claims the row.
             Notification.objects.filter(pk=row.pk).update(
@@ -49,7 +49,7 @@ def test_a_lease_taken_over_before_the_mark_means_the_server_never_gets_our_copy
             )
             (claimed,) = services._claim(None, 1)
             taken_over["lease"] = claimed.lease_until
-        return original(row)
+        return original(row, *confirmed)
 
     monkeypatch.setattr(services, "_mark_sent", mark_after_takeover)
     assert services.outbox_deliver() == len(rows) - 1

@@ -177,7 +177,7 @@ def test_the_servers_reason_is_what_the_coordination_reads(
 def test_a_database_failure_at_the_mark_leaves_nothing_delivered(server, one_mail, monkeypatch):
     from django.db import OperationalError
 
-    def broken(row):
+    def broken(row, *confirmed):
         raise OperationalError("database is locked")
 
     monkeypatch.setattr(services, "_mark_sent", broken)
