@@ -5,14 +5,16 @@ with signed RFC 8058 unsubscribe headers for kinds one may switch off.
 
 from __future__ import annotations
 
+import logging
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 
 from core.mail import SignedEmail
@@ -20,9 +22,11 @@ from maillist.mail import list_headers
 from maillist.tokens import unsubscribe_url as list_unsubscribe_url
 from notifications.builders import Loaded, reader_may_see
 from notifications.fanout import RenderOnce
-from notifications.kinds import KindSpec, spec_for, target_path
+from notifications.kinds import KindSpec, spec_for
 from notifications.models import Kind, Notification
 from notifications.tokens import absolute, unsubscribe_url
+
+logger = logging.getLogger(__name__)
 
 
 def _addressee(row: Notification) -> tuple[str, str, str] | None:
@@ -81,11 +85,12 @@ def build(
                 unsubscribe = list_unsubscribe_url(row.list_subscriber.token)
             else:
                 unsubscribe = unsubscribe_url(user_id=row.recipient_id, kind=row.kind)
-        context.setdefault("url", absolute(target_path(row.kind, row.statement, row.context)))
+        if "url" not in context:
+            context["url"] = absolute(loaded.link(row))
         context.update(
             recipient_name=name,
             unsubscribe_url=unsubscribe,
-            preferences_url=absolute(reverse("notifications:preferences"))
+            preferences_url=absolute(_path("notifications:preferences", *_urls()))
             if row.recipient_id
             else "",
             site_url=settings.SITE_URL,
@@ -94,6 +99,34 @@ def build(
         if renders is not None:
             return renders.compose(row, spec, address, context)
         return compose(row, spec, address, context)
+
+
+def warm_up() -> None:
+    """Build the URL resolver and compile every kind's templates (the template loader
+    caches them), so a forked worker child inherits both instead of paying on its first
+    mail. Failures are logged, never fatal: the first mail would then pay as before."""
+    from django.template.loader import get_template
+    from django.urls import get_resolver
+
+    from notifications.kinds import SPECS
+
+    try:
+        get_resolver(get_urlconf())._populate()
+        for spec in SPECS.values():
+            for name in spec.templates:
+                get_template(name)
+    except Exception:
+        logger.warning("warming up the mail templates failed", exc_info=True)
+
+
+def _urls() -> tuple[str, Any]:
+    return get_script_prefix(), get_urlconf()
+
+
+@lru_cache(maxsize=16)
+def _path(name: str, _prefix: str, _urlconf: Any) -> str:
+    """A URL without arguments, resolved once per URL configuration (not per mail)."""
+    return reverse(name)
 
 
 def render(spec: KindSpec, context: dict[str, Any]) -> tuple[str, str, str]:
