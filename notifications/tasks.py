@@ -4,9 +4,18 @@ with SKIP LOCKED and a lease), so acks_late redelivery or a duplicate is harmles
 from __future__ import annotations
 
 from celery import shared_task
+from celery.signals import worker_init
 from django.conf import settings
 
-from notifications import services
+from notifications import emails, services
+
+
+@worker_init.connect
+def _warm_up(**_kwargs: object) -> None:
+    """In a worker's main process, after the task modules are imported and before the pool
+    forks: every child would otherwise build the URL resolver and compile the mail
+    templates on its first task (~0.3 s CPU each, bench/notifications.py)."""
+    emails.warm_up()
 
 
 # On its own queue ("mail", settings.CELERY_TASK_ROUTES) served by its own worker, so a

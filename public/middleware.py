@@ -30,13 +30,14 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.middleware.csrf import CsrfViewMiddleware, get_token
+from django.middleware.csrf import CsrfViewMiddleware
 from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.cache import get_conditional_response, patch_vary_headers
 from django.utils.http import http_date
 
 from accounts.middleware import _supported
+from core.csrf import get_token
 
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' CookieStorage
 
@@ -113,8 +114,10 @@ class AnonymousPageCacheMiddleware:
         response = get_conditional_response(request, etag=etag, last_modified=int(last_modified))
         if response is None:
             _csrf.process_request(request)  # the visitor's CSRF cookie, if any
-            content = stored["content"].replace(page_cache.CSRF_PLACEHOLDER, get_token(request))
-            response = HttpResponse(content, content_type=stored["content_type"])
+            response = HttpResponse(
+                page_cache.with_token(stored, get_token(request)),
+                content_type=stored["content_type"],
+            )
         response.headers["ETag"] = etag
         response.headers["Last-Modified"] = http_date(last_modified)
         response.headers["Cache-Control"] = "no-cache"

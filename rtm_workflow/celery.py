@@ -2,7 +2,6 @@ import os
 
 from celery import Celery
 from celery.schedules import crontab
-from celery.signals import worker_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "rtm_workflow.settings")
 
@@ -35,13 +34,3 @@ if os.environ.get("RTM_IMAP_HOST"):
         "task": "inbound.tasks.poll_imap",
         "schedule": float(os.environ.get("RTM_IMAP_POLL_SECONDS") or 60),
     }
-
-
-@worker_init.connect
-def _warm_up(**_kwargs) -> None:
-    """In the worker's main process, before the pool forks: every child would otherwise
-    build the URL resolver and compile the mail templates on its first task (~0.5 s CPU
-    each, measured in bench/notifications.py)."""
-    from notifications.emails import warm_up
-
-    warm_up()
