@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.core import mail
@@ -389,3 +389,22 @@ def test_suggestion_applied_mail_shows_the_change_formatted_and_marked(
     assert re.search(r"<strong><ins[^>]*>wichtig</ins></strong>", html)
     assert html.count("[eingefügt:]") == 1 and html.count("[Ende der Einfügung]") == 1
     assert "[+ Das ist **wichtig**.+]" in message.body or "[+Das ist **wichtig**.+]" in message.body
+
+
+def test_coordinators_see_when_an_unanswered_mail_goes_out_again(author, coordinator, client_for):
+    person = UserFactory()
+    make_statement(author=author, state="consultation")
+    row = Notification.objects.get(recipient=person, channel=Channel.EMAIL)
+    # Marked sent, then the worker died before the server's reply was recorded.
+    Notification.objects.filter(pk=row.pk).update(
+        status=Status.SENT, lease_until=timezone.now() - timedelta(seconds=1), attempts=1
+    )
+    services.outbox_sweep()
+    row.refresh_from_db()
+    assert row.status == Status.UNANSWERED
+    page = client_for(coordinator).get("/coordination/notifications/").content.decode()
+    assert person.email in page and "automatisch erneut gesendet" in page
+    # Past its retry window it is no longer resent: then the page does not promise it.
+    Notification.objects.filter(pk=row.pk).update(next_attempt_at=datetime.max.replace(tzinfo=UTC))
+    page = client_for(coordinator).get("/coordination/notifications/").content.decode()
+    assert person.email in page and "automatisch erneut gesendet" not in page
