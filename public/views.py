@@ -7,7 +7,11 @@ a fresh rendering.
 
 from __future__ import annotations
 
+import functools
+import uuid
+from collections.abc import Callable
 from contextlib import nullcontext
+from typing import Any
 
 from django import forms
 from django.conf import settings
@@ -32,7 +36,7 @@ from accounts.decorators import member_required
 from accounts.models import Organisation
 from core import ratelimit
 from core.confirm import confirmation_needed
-from core.pagecache import expire_public_pages_at
+from core.pagecache import CacheDown, expire_public_pages_at, generation
 from meetings.panels import meeting_timeline
 from meetings.selectors import next_public_meeting
 from public import addressees, canonical, documents, press, record, selectors
@@ -289,36 +293,62 @@ def statement_page(request: HttpRequest, slug: str) -> HttpResponse:
     return cached_page(request, render_page)
 
 
+def _once(compute: Callable[[], Any]) -> Callable[[], Any]:
+    """A value the template computes when it first needs it, then keeps (a template
+    calls a callable each time it resolves it)."""
+    return functools.cache(compute)
+
+
 def published_statement(request: HttpRequest, statement: Statement) -> HttpResponse:
-    """The public reading page of a published or retracted statement."""
+    """The public reading page of a published or retracted statement.
+
+    The page's head and body are the same for every reader in a language, so the template
+    keeps them as fragments per public generation ({% cache %}): anonymous readers get the
+    whole page from the page cache, a signed-in reader (or a member looking at the public
+    view) gets the fragments inside a freshly rendered header. Everything below is
+    computed only when a fragment is missing, so a hit makes none of these queries.
+    """
     if not statement.is_public:
         raise Http404
-    # Queries after the fetch: topics, co-signing organisations, older, newer.
-    prefetch_related_objects([statement], "topics", selectors.cosignatures_prefetch())
-    older, newer = selectors.neighbours(statement)
     revision = statement.current_revision
     canonical_url = settings.SITE_URL + statement.get_absolute_url()
-    decision = record.decision_for(statement)  # one query: the adopted ballot
+    # Queries on a miss: co-signing organisations, older, newer, the adopted ballot,
+    # approved versions, mails to addressees and public answers, meetings.
+    neighbours = _once(lambda: selectors.neighbours(statement))
+    decision = _once(lambda: record.decision_for(statement))
+
+    def cosignatures() -> Any:
+        prefetch_related_objects([statement], selectors.cosignatures_prefetch())
+        return statement.public_cosignatures
+
     context = {
         "statement": statement,
+        "fragment_generation": _fragment_generation(),
         "body_html": revision.body_html if revision is not None else "",
-        "cosignatures": statement.public_cosignatures,
-        "older": older,
-        "newer": newer,
+        "topics": statement.topics.all(),  # prefetched by page_statements()
+        "cosignatures": _once(cosignatures),
+        "older": _once(lambda: neighbours()[0]),
+        "newer": _once(lambda: neighbours()[1]),
         "canonical_url": canonical_url,
-        "decision": decision,
-        "decision_line": documents.decision_line(decision),
-        "content_hash": record.revision_hash(revision) if revision is not None else "",
-        "citation": documents.citation(statement),
-        "share_links": press.share_links(statement.title, canonical_url),
-        "letterhead": documents.letterhead(),
-        "siblings": public_companions(statement),  # one query: approved versions
-        # two queries: mails to addressees, public answers
-        "correspondence": addressees.correspondence(statement),
-        # two queries: the public meetings that had it on the agenda or decided it
-        "meetings": meeting_timeline(statement, public=True),
+        "decision_line": _once(lambda: documents.decision_line(decision())),
+        "content_hash": _once(lambda: record.revision_hash(revision) if revision else ""),
+        "citation": _once(lambda: documents.citation(statement)),
+        "share_links": _once(lambda: press.share_links(statement.title, canonical_url)),
+        "letterhead": _once(documents.letterhead),
+        "siblings": _once(lambda: public_companions(statement)),
+        "correspondence": _once(lambda: addressees.correspondence(statement)),
+        "meetings": _once(lambda: meeting_timeline(statement, public=True)),
     }
     return render(request, "public/statement_detail.html", context)
+
+
+def _fragment_generation() -> str:
+    """The public generation for the fragments' keys; without a cache server a key that
+    is never found again, so the page is rendered whole (and nothing stale is kept)."""
+    try:
+        return str(generation())
+    except CacheDown:
+        return f"uncached-{uuid.uuid4().hex}"
 
 
 # --- press documents and the checkable record ----------------------------------
