@@ -386,10 +386,15 @@ def fresh_public_pages(topo: Topology | None = None) -> None:
     it does a few milliseconds after each change."""
     from django.core.cache import cache
 
-    from core.pagecache import invalidate_public_pages
+    from core.pagecache import RECENT_SECONDS, invalidate_public_pages
     from core.replica import POSITION_KEY
 
     invalidate_public_pages()
+    # Each web process keeps the generation it read for RECENT_SECONDS (the documented
+    # bound for a change made in another process): until then it may still answer from
+    # its early copies of the last generation, making no query at all (one CI run saw
+    # "0 replica queries" after the catch-up for that reason).
+    time.sleep(RECENT_SECONDS + 0.1)
     if topo is not None:
         noted = cache.get(POSITION_KEY)
         wait_until(
