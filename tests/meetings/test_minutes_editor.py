@@ -5,6 +5,7 @@ timeline linking back to the meeting that had it on the agenda or decided it."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.conf import settings
@@ -62,6 +63,11 @@ def test_editor_has_the_papers_toolbar_preview_and_autosave(client_for, coordina
     autosave = reverse("meetings:minutes_autosave", args=[meeting.pk])
     assert f'data-autosave-url="{autosave}"' in html
     assert 'data-autosave-fields="body public_body base_revision"' in html
+    # Minutes written in Arabic or Persian run right to left as typed, as in the papers'
+    # editor (the shared statements/_editor_body.html).
+    assert re.search(r'<textarea name="body" [^>]*dir="auto"', html)
+    assert re.search(r'<textarea name="public_body" [^>]*dir="auto"', html)
+    assert 'id="live-preview" class="prose" dir="auto"' in html
 
 
 def test_live_preview_renders_and_the_plain_preview_saves_nothing(
