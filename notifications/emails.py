@@ -7,14 +7,12 @@ from __future__ import annotations
 
 import logging
 import re
-from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
-from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import translation
 
 from core.mail import SignedEmail
@@ -24,7 +22,7 @@ from notifications.builders import Loaded, reader_may_see
 from notifications.fanout import RenderOnce
 from notifications.kinds import KindSpec, spec_for
 from notifications.models import Kind, Notification
-from notifications.tokens import absolute, unsubscribe_url
+from notifications.tokens import absolute, path_of, unsubscribe_url
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +88,7 @@ def build(
         context.update(
             recipient_name=name,
             unsubscribe_url=unsubscribe,
-            preferences_url=absolute(_path("notifications:preferences", *_urls()))
+            preferences_url=absolute(path_of("notifications:preferences"))
             if row.recipient_id
             else "",
             site_url=settings.SITE_URL,
@@ -106,27 +104,16 @@ def warm_up() -> None:
     caches them), so a forked worker child inherits both instead of paying on its first
     mail. Failures are logged, never fatal: the first mail would then pay as before."""
     from django.template.loader import get_template
-    from django.urls import get_resolver
 
     from notifications.kinds import SPECS
 
     try:
-        get_resolver(get_urlconf())._populate()
+        path_of("notifications:preferences")  # the first reverse() builds the resolver
         for spec in SPECS.values():
             for name in spec.templates:
                 get_template(name)
     except Exception:
         logger.warning("warming up the mail templates failed", exc_info=True)
-
-
-def _urls() -> tuple[str, Any]:
-    return get_script_prefix(), get_urlconf()
-
-
-@lru_cache(maxsize=16)
-def _path(name: str, _prefix: str, _urlconf: Any) -> str:
-    """A URL without arguments, resolved once per URL configuration (not per mail)."""
-    return reverse(name)
 
 
 def render(spec: KindSpec, context: dict[str, Any]) -> tuple[str, str, str]:

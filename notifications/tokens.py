@@ -40,6 +40,17 @@ def _path(name: str, _prefix: str, _urlconf: Any) -> str:
     return reverse(name, kwargs={"token": "TOKEN"}).replace("%", "%%").replace("TOKEN", "%s")
 
 
+def path_of(name: str) -> str:
+    """reverse(name) for a URL without arguments, once per URL configuration (mails
+    name the same URLs thousands of times per event, issue 20)."""
+    return _plain_path(name, get_script_prefix(), get_urlconf())
+
+
+@lru_cache(maxsize=16)
+def _plain_path(name: str, _prefix: str, _urlconf: Any) -> str:
+    return reverse(name)
+
+
 def read_unsubscribe(token: str) -> dict[str, Any] | None:
     try:
         payload = signing.loads(token, salt=UNSUBSCRIBE_SALT)
