@@ -240,8 +240,9 @@ def _mark_sent(row: Notification, confirmed: list[int] | tuple[int, ...] = ()) -
     The row keeps its lease while the server's reply is outstanding ("sent, reply not
     yet recorded"); `confirmed` are this run's earlier rows whose 250 came back since the
     last mark: the same statement clears their lease, so recording a reply costs no
-    commit of its own. A worker that dies leaves at most its one unconfirmed row, which
-    the sweep turns "unanswered" (sent again with its Message-ID) instead of losing it.
+    commit of its own. A worker that dies leaves at most two such rows per connection (the
+    one in flight and the one before it), which the sweep turns "unanswered" (sent again
+    with its Message-ID) instead of losing them.
     One autocommitted statement (outbox_deliver never runs inside a transaction), so
     "sent" is committed when this returns: before the end of DATA is written.
     """
@@ -518,7 +519,8 @@ def _drop(connection: Any) -> None:
 
 
 def outbox_sweep(*, now: datetime | None = None) -> int:
-    """Return expired leases to pending and re-queue whatever is due. Idempotent."""
+    """Return expired leases to pending, make rows marked sent by a run that died before
+    recording the server's reply "unanswered", and re-queue whatever is due. Idempotent."""
     now = now or timezone.now()
     reclaimed = Notification.objects.filter(status=Status.SENDING, lease_until__lt=now).update(
         status=Status.PENDING, lease_until=None, next_attempt_at=timezone.now()
